@@ -1,0 +1,1 @@
+"""smm_pipeline."""
