@@ -1,0 +1,72 @@
+"""The metric fact: one stated number of a report, as the FACTS.md contract defines it.
+
+This is where a fact's shape is fixed. Every fact keeps its provenance (section, line, character span
+in the report text, the sentence that states it and the number as written), because an analyst must be
+able to go from any number in the panel back to the words that said it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+CONTRACT_COLUMNS = ("report_month", "product", "segment", "metric", "period", "measure", "value", "unit",
+                    "qualifier", "value_high")
+"""The columns of ../shared/eval/FACTS.md, in its order."""
+
+PROVENANCE_COLUMNS = ("tier", "section", "line", "char_start", "char_end", "value_text", "evidence")
+FACT_COLUMNS = CONTRACT_COLUMNS + PROVENANCE_COLUMNS
+
+METRICS = ("production", "operating_rate", "capacity", "operating_capacity", "share", "inventory", "price",
+           "treatment_charge", "imports", "producer_count")
+MEASURES = ("level", "mom_abs", "yoy_abs", "mom_pct", "yoy_pct", "mom_pp", "yoy_pp", "ytd_level",
+            "ytd_yoy_abs", "ytd_yoy_pct", "mom_dir", "yoy_dir")
+UNITS = ("mt", "mt/year", "%", "pp", "GW", "yuan/mt", "usd/mt", "usd/dmt", "yuan/mtu", "count", "dir", "sqm")
+QUALIFIERS = ("exact", "approx", "over", "under", "range")
+DIRECTION_MEASURES = ("mom_dir", "yoy_dir")
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One stated number (or direction) with where it was stated."""
+
+    report_month: str
+    product: str
+    segment: str
+    metric: str
+    period: str
+    measure: str
+    value: float
+    unit: str
+    qualifier: str
+    value_high: float | None
+    tier: int
+    section: int
+    line: int
+    char_start: int
+    char_end: int
+    value_text: str
+    evidence: str
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str, str]:
+        """What the fact is about; two facts with one key state the same figure."""
+        return (self.report_month, self.product, self.segment, self.metric, self.period, self.measure)
+
+
+def is_headline(metric: str, segment: str) -> bool:
+    """Tier 1 of FACTS.md: the product's total production, every measure, actual and forecast."""
+    return metric == "production" and (segment == "" or segment.startswith("content:"))
+
+
+def facts_frame(facts: list[Fact]) -> pd.DataFrame:
+    """Facts as a DataFrame with the contract columns first and stable dtypes (empty-safe)."""
+    frame = pd.DataFrame([asdict(f) for f in facts], columns=list(FACT_COLUMNS))
+    return frame.astype({
+        "report_month": "string", "product": "string", "segment": "string", "metric": "string",
+        "period": "string", "measure": "string", "value": "float64", "unit": "string",
+        "qualifier": "string", "value_high": "float64", "tier": "int64", "section": "int64",
+        "line": "int64", "char_start": "int64", "char_end": "int64", "value_text": "string",
+        "evidence": "string",
+    })

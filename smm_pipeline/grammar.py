@@ -1,0 +1,769 @@
+"""The fact grammar: how the quantities of one sentence become metric facts.
+
+A sentence is read as a stream of word classes from vocabulary.py around the quantities that
+numbers.py found. For each quantity the resolver answers five questions, each from the words nearest
+to it, in the order a reader would:
+
+- change or level? A change word governing it ("up", "decreased by", "a 3.47% increase"), a level cue
+  ("was", "to", "reached"), or a coordination with the quantity before it ("... 1.86% MoM and 36% YoY").
+- compared with what? The marker after it ("MoM", "from a year earlier", "from June"), one before it
+  ("a YoY increase of"), or the marker of the change it restates ("39,400 mt MoM, representing a 3.47%
+  increase"; "up 27,900 mt or 3.05% month on month").
+- of what? The nearest metric noun (production, operating rate, share ...), unless a non-metric subject
+  (demand, orders, prices of a single company) is nearer, which makes the number context, not a fact.
+- which breakdown? The nearest segment cue, cues just after the number first ("29,100 mt in metal
+  content"), cues inside brackets not carried on, a sub-heading ("Other regions:") only until the
+  product itself is named.
+- when? A month attached to the number, else the nearest month named before it, else the sentence's
+  tense (forecast cues make it next month), else the period the paragraph is talking about.
+
+Direction-only statements ("a slight MoM increase", "remain stable") are read by `directions`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from smm_pipeline import vocabulary as v
+from smm_pipeline.clauses import clause_bounds, parenthesised
+from smm_pipeline.numbers import COUNTED_NOUNS, Quantity, lex
+from smm_pipeline.periods import MONTHS, MonthMention, months_in, nearest, month_number, shift_month, ytd_ranges
+
+# --- compiled word classes ------------------------------------------------------------------------
+_CHANGE_RE = re.compile(
+    r"(?P<inc>" + v.alternation(v.INCREASE) + r")|(?P<dec>" + v.alternation(v.DECREASE) + r")", re.IGNORECASE)
+_MARKER_RE = re.compile(
+    r"(?P<mom>" + v.alternation(v.MOM) + r")|(?P<yoy>" + v.alternation(v.YOY) + r")|(?P<qoq>"
+    + v.alternation(v.QOQ) + r")|(?P<base>\b" + v.BASE_MONTH + r"(?P<month>" + MONTHS
+    + r")\b\.?(?:\s+\d{1,2}\b)?(?:,?\s*(?P<year>(?:19|20)\d\d))?)",
+    re.IGNORECASE)
+_METRIC_RE = re.compile(
+    "|".join(f"(?P<m{i}>{v.alternation((pattern,))})" for i, pattern in enumerate(v.METRIC_NOUNS)),
+    re.IGNORECASE)
+_METRIC_BY_GROUP = {f"m{i}": metric for i, metric in enumerate(v.METRIC_NOUNS.values())}
+_BLOCKER_RE = v.compile_words(v.BLOCKER_NOUNS)
+_FORECAST_RE = v.compile_words(v.FORECAST_CUES)
+_YTD_RE = v.compile_words(v.YTD_CUES)
+_REGION_RE = re.compile(
+    r"(?<!such as )(?<![\w-])(?P<region>(?:" + "|".join(sorted(v.REGIONS, key=len, reverse=True)) + r")"
+    r"(?:\s+and\s+(?:" + "|".join(sorted(v.REGIONS, key=len, reverse=True)) + r"))?)(?:'s|\s+regions?|"
+    r"\s+provinces?)?\b",
+    re.IGNORECASE)
+_SEGMENT_RES = [(re.compile(r"(?<![\w-])(?:" + cue.pattern + r")(?![\w-])", re.IGNORECASE), cue)
+                for cue in v.SEGMENT_CUES]
+
+_FILLER = (r"(?:\s+|,|by|of|slightly|significantly|sharply|substantially|markedly|marginally|modestly|"
+           r"further|again|only|just|a|an|the|some|approximately|around|about|nearly|roughly|over|"
+           r"more\s+than|less\s+than|below|under|estimated|mere|modest|MoM|YoY|month[- ]on[- ]month|"
+           r"year[- ]on[- ]year|rate|growth\s+rate|at\s+a\s+rate|expanding\s+to|widening\s+to|"
+           r"narrowing\s+to|slowing\s+to|accelerating\s+to|cumulative|projected|anticipated|expected|"
+           r"significant|slight|notable|considerable|strong|sharp|steep|total|overall|combined|"
+           r"respectively|in\s+total|still|even|close\s+to|almost|exceeding|exceeded|exceed)*")
+_CHANGE_THEN_FILLER = re.compile(r"(?:" + _FILLER + r")$", re.IGNORECASE)
+_POST_CHANGE = re.compile(
+    r"^\s*(?:(?:MoM|YoY|month[- ]on[- ]month|year[- ]on[- ]year)\s+)?(?P<w>increase|rise|growth|gain|jump|"
+    r"surge|rebound|increment|decline|decrease|drop|fall|dip|reduction|contraction|slide|shortfall|"
+    r"higher|lower|more|less|above|below|up|down)\b", re.IGNORECASE)
+_COORDINATION = re.compile(
+    r"^\s*(?:MoM|YoY|QoQ|month[- ]on[- ]month|year[- ]on[- ]year|on the month)?\s*(?:,\s*)?(?:and|as well as|"
+    r"while|with)?\s*(?:approximately|around|about|nearly|roughly|over|more than)?\s*$", re.IGNORECASE)
+_RESTATEMENT = re.compile(
+    r"^\s*(?:MoM|YoY|month[- ]on[- ]month|year[- ]on[- ]year)?\s*(?:\(|,?\s*or\b|,?\s*i\.e\.,?|,?\s*"
+    r"representing(?:\s+an?)?|,?\s*marking(?:\s+an?)?|,?\s*equivalent to(?:\s+an?)?|,?\s*which (?:is|was)|"
+    r",?\s*that is|,\s*an?\s+(?=\w+\s+of\s*$))\s*(?:\w+\s+of\s*)?$", re.IGNORECASE)
+_LEVEL_CUE = re.compile(
+    r"\b(?:was|were|is|are|to|at|reached|reaching|reach|hit|hitting|stood at|came in at|totall?ed|"
+    r"totall?ing|amounted to|added up to|of|remained at|stayed at|recorded|registered|be|equivalent to|"
+    r"as high as|mark of|mark|exceeded|surpassed|exceeding|within|is projected at|projected at|forecast at|"
+    r"estimated at|seen at)\b(?:\s+(?:approximately|around|about|nearly|roughly|over|more than|below|"
+    r"less than|the|a|an|only|just|still|some|an estimated|under))*\s*$",
+    re.IGNORECASE)
+_EXPECTATION = re.compile(r"\bexpect(?:ed|ations?)\b", re.IGNORECASE)
+_PLANT = re.compile(
+    r"(?:\b(?:a|an|the|its|this|one)\s+(?:[\w-]+\s+){0,4}?|[A-Z][\w-]*(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?)"
+    r"(?:smelter|refinery|plant|mine|project|production line|company|factory|mill)\b"
+    r"|\b(?:Group|Corp|Co\.|Ltd|Inc|Company)\b|\bPhase\s+[IVX]+\b", re.IGNORECASE)
+_CONTEXT_WORDS = re.compile(r"\b(?:futures|contract|tender|SHFE|LME|most-traded|bid|deals?|QoQ)\b",
+                            re.IGNORECASE)
+_NUMBER_OF = re.compile(r"\bthe number of (?P<what>(?:[\w-]+\s+){0,5}?[\w-]+?)\s+(?:increas|decreas|rose|fell|"
+                        r"was|were|is|are|reached|will|grew|dropped)", re.IGNORECASE)
+_KNOWN_CAPS = re.compile(
+    r"^(?:SMM|China|China's|Chinese|MoM|YoY|QoQ|YTD|NPI|PV|EVA|DMC|TCs?|GW|LFP|LCO|LMO|LMFP|NEV|ESS|MHP|"
+    r"APT|EMD|EMM|SiMn|NdFeB|Pr-Nd|HJT|DRC|Indonesia|Indonesian|Philippines|India|Australia|Brazil|"
+    r"Africa|Asia|Europe|US|Myanmar|Among|In|The|Overall|According|Looking|Entering|Based|However|"
+    r"Meanwhile|Additionally|Moreover|Specifically|Currently|Specially|Total|Domestic|Q[1-4]|H[12]|"
+    r"Jan|January|Feb|February|Mar|March|Apr|April|May|Jun|June|Jul|July|Aug|August|Sep|Sept|September|"
+    r"Oct|October|Nov|November|Dec|December|Co3O4|Mn3O4|MnO2|I|II|III|IV|3C|SS|CIF|Secondary|Primary|"
+    r"Lithium|Before|After|Please|Note|Survey)$")
+
+_STATUS = (
+    (r"halted production|in shutdown status|were shut down|(?:have|had) halted|halted", "status:halted"),
+    (r"experienced production cuts|cut production|production cuts", "status:production_cut"),
+    (r"maintained normal production", "status:normal"),
+    (r"(?:in a state of )?shutdown or commissioning", "status:shutdown_or_commissioning"),
+    (r"(?:saw|with|experienced) a significant (?:decline|decrease) in production", "status:significant_decrease"),
+    (r"(?:saw|with|experienced) a significant increase in production", "status:significant_increase"),
+    (r"(?:experienced|saw) a (?:certain )?increase in production", "status:increase"),
+    (r"underwent shutdown maintenance|shutdown maintenance", "status:shutdown_maintenance"),
+    (r"plan(?:ned|s)? to (?:conduct )?maintenance|plan to conduct maintenance", "status:planned_maintenance"),
+    (r"resumed production|(?:expected to )?resume production|restarted", "status:resumed"),
+    (r"a slight decrease in production", "status:slight_decrease"),
+)
+_STATUS_RES = [(re.compile(p, re.IGNORECASE), s) for p, s in _STATUS]
+_SURVEYED_AFTER = re.compile(r"^\s*(?:surveyed|survey respondents|sampled|assessed)\b", re.IGNORECASE)
+_COUNTED_AFTER = re.compile(r"^\s*" + COUNTED_NOUNS + r"\b", re.IGNORECASE)
+_PARAGRAPH_FORECAST = re.compile(
+    r"^\s*(?:looking ahead|outlook|forecast|production forecast|in the coming month|next month|"
+    r"entering|as we enter|it is expected|smm expects|smm forecasts)", re.IGNORECASE)
+
+DIRECTION_WORDS: tuple[tuple[str, int], ...] = (
+    (r"stop(?:ped)? falling and rebound(?:ed)?", 1), (r"remain(?:ed|s|ing)? (?:largely |basically |relatively )?"
+     r"(?:stable|flat|unchanged|steady)(?: or (?:\w+ ){0,3}(?:decline|drop|decrease)\w*(?: slightly)?)?", 0),
+    (r"(?:stable|flat) or (?:\w+ ){0,3}(?:decline|drop|decrease)\w*(?: slightly)?", 0),
+    (r"(?:have|has|had|having) difficulty (?:growing|increasing|rising)", 0),
+    (r"difficult (?:\w+ ){0,3}to (?:grow|increase|rise)", 0),
+    (r"stabili[sz]e(?:d|s)?(?: and slightly rebound)?", 0), (r"hold(?:s)? steady|held steady", 0),
+    (r"fluctuated rangebound|little changed|basically flat", 0),
+    (r"upward trend", 1), (r"downward trend", -1), (r"dual decline", -1),
+    (r"(?:increase|decrease|decline|drop|fall|rise)d? both (?:MoM|month[- ]on[- ]month) and (?:YoY|year[- ]on[- ]year)",
+     9),
+    (r"(?:positive|negative) growth", 9), (r"accelerate production", 1),
+    (r"(?:increase|rise|grow|climb|rebound|recover)(?:s|d|ed|ing)?|rose|grew|growth|(?:an )?increase|expan(?:d|sion)",
+     1),
+    (r"(?:decrease|decline|drop|fall|contract|shrink|dip)(?:s|d|ed|ing|ped)?|fell|drop(?:ped)? back|"
+     r"pull(?:ed)? back|production cuts|(?:a )?decline", -1),
+)
+_DIRECTION_RES = [(re.compile(r"\b(?:" + p + r")\b", re.IGNORECASE), value) for p, value in DIRECTION_WORDS]
+_NEGATED = re.compile(r"\bpossibility of\b.*\b(?:is|was) (?:relatively |very )?(?:small|low|slim)\b|"
+                      r"\bunlikely\b|\bnot (?:expected|likely)\b|\bno (?:sign|significant)\b", re.IGNORECASE)
+_PRODUCTION_SUBJECT = re.compile(r"\b(?:production(?: schedules?)?|output|supply|produc(?:e|ing|ed))\b",
+                                 re.IGNORECASE)
+_AGGREGATE = re.compile(r"\b(?:overall|total|nationwide|national|domestic|China's|industry|whole)\b",
+                        re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What the grammar knows before reading a section: the report and the product."""
+
+    report_month: str
+    forecast_month: str
+    product: str
+    group: str
+    names: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A fact as read from one sentence, before report-level resolution (dedupe, direction rules)."""
+
+    segment: str
+    metric: str
+    period: str
+    measure: str
+    value: float
+    unit: str
+    qualifier: str
+    value_high: float | None
+    start: int
+    end: int
+    value_text: str
+    priority: int = 0
+
+
+@dataclass(slots=True)
+class SentenceResult:
+    """What one sentence yielded: facts, quantities left unread (with why), and the period it ends in."""
+
+    readings: list[Reading] = field(default_factory=list)
+    unread: list[tuple[Quantity, str]] = field(default_factory=list)
+    period: str = ""
+
+
+@dataclass(slots=True)
+class _Slot:
+    """The resolver's working state for one quantity."""
+
+    q: Quantity
+    change: bool = False
+    sign: int = 1
+    marker: str | None = None
+    base: str | None = None
+    metric: str | None = None
+    segment: str = ""
+    period: str = ""
+    ytd: bool = False
+    qualifier: str = "exact"
+    expectation: str | None = None
+    reason: str = ""
+    restates: bool = False
+    coordinated: bool = False
+
+
+def _spans(regex: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    return list(regex.finditer(text))
+
+
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a < position < b for a, b in spans)
+
+
+def _snake(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def _region_segment(name: str) -> str:
+    name = re.sub(r"(?:'s|’s|\s+regions?|\s+provinces?)$", "", name.strip(), flags=re.IGNORECASE)
+    parts = [p for p in re.split(r"\s+and\s+", name, flags=re.IGNORECASE) if p]
+    return "region:" + "_".join(_snake(p) for p in parts)
+
+
+class _Sentence:
+    """One sentence's word classes, found once and queried by position."""
+
+    def __init__(self, text: str, scope: Scope, period: str, inherited_segment: str) -> None:
+        self.text, self.scope, self.carry, self.inherited = text, scope, period, inherited_segment
+        self.quantities = [q for q in lex(text) if q.unit not in {"day", "km", "duration", "usd", "yuan"}]
+        self.changes = _spans(_CHANGE_RE, text)
+        self.markers = _spans(_MARKER_RE, text)
+        self.metrics = _spans(_METRIC_RE, text)
+        self.blockers = _spans(_BLOCKER_RE, text)
+        self.brackets = parenthesised(text)
+        self.clauses = clause_bounds(text)
+        self.ytd_cues = _spans(_YTD_RE, text)
+        self.ytd_ranges = ytd_ranges(text, scope.report_month)
+        base_spans = [(m.start(), m.end()) for m in self.markers if m.group("base")]
+        range_spans = [(r.start, r.end) for r in self.ytd_ranges]
+        self.months = [m for m in months_in(text, scope.report_month)
+                       if not any(a <= m.start < b for a, b in base_spans + range_spans)]
+        self.forecast = bool(_FORECAST_RE.search(text)) and not re.match(
+            r"^\s*(?:According to|In (?:" + MONTHS + r")\b)[^,]*,\s*(?:\w+\s+){0,8}?(?:was|were|increased|"
+            r"decreased|rose|fell)\b", text)
+        self.segment_cues = self._segment_cues()
+        self.names = [m.start() for m in scope.names.finditer(text)]
+
+    def _segment_cues(self) -> list[tuple[int, int, str, str | None]]:
+        cues: list[tuple[int, int, str, str | None]] = []
+        for regex, cue in _SEGMENT_RES:
+            if cue.groups and self.scope.group not in cue.groups:
+                continue
+            for m in regex.finditer(self.text):
+                segment = cue.segment.format(**m.groupdict()) if "{" in cue.segment else cue.segment
+                cues.append((m.start(), m.end(), segment, cue.metric))
+        for m in _REGION_RE.finditer(self.text):
+            if self.scope.names.fullmatch(m.group("region")):
+                continue
+            cues.append((m.start(), m.end(), _region_segment(m.group(0)), None))
+        cues.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+        kept: list[tuple[int, int, str, str | None]] = []
+        for cue in cues:  # a cue inside a longer cue ("using concentrates" in "not using ...") yields
+            if kept and cue[0] < kept[-1][1]:
+                continue
+            kept.append(cue)
+        return kept
+
+    def clause_of(self, position: int) -> tuple[int, int]:
+        """The clause containing `position`."""
+        for start, end in self.clauses:
+            if start <= position <= end:
+                return start, end
+        return 0, len(self.text)
+
+
+def read_sentence(text: str, scope: Scope, period: str, inherited_segment: str = "") -> SentenceResult:
+    """Facts stated by one sentence. `period` is the month the paragraph is talking about so far."""
+    s = _Sentence(text, scope, period, inherited_segment)
+    result = SentenceResult(period=_sentence_period(s))
+    slots = [_Slot(q=q, qualifier=q.qualifier) for q in s.quantities]
+    for index, slot in enumerate(slots):
+        _classify(s, slots, index)
+    _assign_markers(s, slots)
+    for index, slot in enumerate(slots):
+        if slot.reason:
+            continue
+        _resolve_metric(s, slots, index)
+        _resolve_segment(s, slots, index)
+        _resolve_period(s, slots, index, result.period)
+        _resolve_ytd(s, slots, index)
+    _inherit_across_groups(slots)
+    for slot in slots:
+        reading = _to_reading(s, slot)
+        if reading is None:
+            result.unread.append((slot.q, slot.reason or "no reading"))
+        else:
+            result.readings.append(reading)
+    if slots and not any(sl.reason for sl in slots):
+        result.period = slots[-1].period or result.period
+    return result
+
+
+def _sentence_period(s: _Sentence) -> str:
+    if s.months:
+        return s.months[-1].key
+    if s.forecast:
+        return s.scope.forecast_month
+    return s.carry
+
+
+def _window(s: _Sentence, slots: list[_Slot], index: int) -> tuple[int, int, int, int]:
+    """(pre start, quantity start, quantity end, post end) within the quantity's clause."""
+    q = slots[index].q
+    clause_start, clause_end = s.clause_of(q.start)
+    pre_start = max(clause_start, slots[index - 1].q.end if index else clause_start)
+    post_end = min(clause_end, slots[index + 1].q.start if index + 1 < len(slots) else clause_end)
+    return pre_start, q.start, q.end, post_end
+
+
+def _classify(s: _Sentence, slots: list[_Slot], index: int) -> None:
+    """Change or level, and the sign of a change."""
+    slot = slots[index]
+    pre_start, q_start, q_end, post_end = _window(s, slots, index)
+    pre, post = s.text[pre_start:q_start], s.text[q_end:post_end]
+    if _CONTEXT_WORDS.search(s.text[s.clause_of(q_start)[0]:q_start]) and slot.q.unit not in {"%", "pp", "mt"}:
+        slot.reason = "context: exchange or tender price"
+        return
+    change_words = [m for m in s.changes if pre_start <= m.start() and m.end() <= q_start]
+    last_change = change_words[-1] if change_words else None
+    post_change = _POST_CHANGE.match(post)
+    previous = slots[index - 1] if index else None
+    same_clause = previous is not None and s.clause_of(previous.q.start) == s.clause_of(q_start)
+    if slot.q.unit == "pp":
+        slot.change = True
+    if last_change is not None and _CHANGE_THEN_FILLER.fullmatch(s.text[last_change.end():q_start]):
+        slot.change, slot.sign = True, (1 if last_change.group("inc") else -1)
+        if re.fullmatch(r"above|beat|exceed(?:ed|ing)? expectations", last_change.group(0), re.IGNORECASE) or \
+                re.search(r"expectations?\s+by\s*$", pre, re.IGNORECASE):
+            slot.expectation = "vs"
+    elif post_change:
+        slot.change = True
+        slot.sign = -1 if post_change.group("w").lower() in {
+            "decline", "decrease", "drop", "fall", "dip", "reduction", "contraction", "slide", "shortfall",
+            "lower", "less", "below", "down"} else 1
+        if post_change.group("w").lower() in {"above", "below", "higher", "lower", "more", "less"} and \
+                _EXPECTATION.search(post):
+            slot.expectation = "vs"
+    elif same_clause and previous is not None and previous.change and not previous.reason and (
+            _RESTATEMENT.match(pre) or _COORDINATION.match(pre)):
+        slot.change, slot.sign = True, previous.sign
+        slot.restates = bool(_RESTATEMENT.match(pre)) and not _COORDINATION.match(pre)
+        slot.coordinated = not slot.restates
+        if slot.coordinated and slot.qualifier == "exact" and previous.qualifier == "approx":
+            slot.qualifier = "approx"
+    elif _LEVEL_CUE.search(pre) or not pre.strip():
+        slot.change = False
+    if slot.change and last_change is not None and slot.q.unit != "pp" and not post_change and \
+            slot.sign == 1 and last_change.group("dec") and not (slot.restates or slot.coordinated):
+        slot.sign = -1
+    if slot.q.unit == "pp" and not slot.change:
+        slot.change = True
+    if slot.change and slot.sign == 1 and slot.q.unit == "pp" and last_change is not None and last_change.group("dec"):
+        slot.sign = -1
+    if not slot.change and re.search(r"\bthe expected\s*$", pre, re.IGNORECASE):
+        slot.expectation = "level"
+
+
+def _assign_markers(s: _Sentence, slots: list[_Slot]) -> None:
+    """Comparison markers: the one after a change first, then one before it, then its group's."""
+    claimed: set[int] = set()
+    for index, slot in enumerate(slots):
+        if not slot.change or slot.reason:
+            continue
+        _, _, q_end, post_end = _window(s, slots, index)
+        stop = post_end
+        for m in s.changes:  # a new change word after the quantity starts the next phrase
+            if q_end < m.start() < post_end and not _POST_CHANGE.match(s.text[q_end:post_end]):
+                stop = min(stop, m.start())
+                break
+        post_change = _POST_CHANGE.match(s.text[q_end:post_end])
+        if post_change:
+            stop = max(stop, q_end + post_change.end())
+            for m in s.changes:
+                if q_end + post_change.end() < m.start() < post_end:
+                    stop = min(post_end, m.start())
+                    break
+        for m in s.markers:
+            if q_end <= m.start() <= stop and m.start() not in claimed:
+                _set_marker(s, slot, m)
+                claimed.add(m.start())
+                if not m.group("base"):
+                    break
+                break
+    for index, slot in enumerate(slots):
+        if not slot.change or slot.reason or slot.marker or slot.base:
+            continue
+        pre_start, q_start, _, _ = _window(s, slots, index)
+        before = [m for m in s.markers if pre_start <= m.start() < q_start and m.start() not in claimed]
+        if before:
+            _set_marker(s, slot, before[-1])
+            claimed.add(before[-1].start())
+    for index, slot in enumerate(slots):
+        if not slot.change or slot.reason or slot.marker or slot.base:
+            continue
+        for neighbour in (index - 1, index + 1):
+            if not 0 <= neighbour < len(slots):
+                continue
+            other = slots[neighbour]
+            linked = slot.restates if neighbour < index else other.restates
+            if linked and other.change and (other.marker or other.base):
+                slot.marker, slot.base = other.marker, other.base
+                break
+
+
+def _set_marker(s: _Sentence, slot: _Slot, m: re.Match[str]) -> None:
+    if m.group("mom"):
+        slot.marker = "mom"
+    elif m.group("yoy"):
+        slot.marker = "yoy"
+    elif m.group("qoq"):
+        slot.marker = "qoq"
+    else:
+        year = int(m.group("year")) if m.group("year") else None
+        slot.base = nearest(month_number(m.group("month")), s.scope.report_month, year)
+
+
+def _nearest_before(matches: list[re.Match[str]], start: int, limit: int) -> re.Match[str] | None:
+    found = [m for m in matches if limit <= m.start() and m.end() <= start]
+    return found[-1] if found else None
+
+
+def _resolve_metric(s: _Sentence, slots: list[_Slot], index: int) -> None:
+    slot = slots[index]
+    q = slot.q
+    clause_start, _ = s.clause_of(q.start)
+    metric = _nearest_before(s.metrics, q.start, clause_start) or _nearest_before(s.metrics, q.start, 0)
+    blocker = _nearest_before(s.blockers, q.start, clause_start)
+    name = metric and next(k for k, val in metric.groupdict().items() if val)
+    chosen = _METRIC_BY_GROUP[name] if name else "production"
+    segment_metric = next((cue[3] for cue in s.segment_cues if cue[3] and cue[1] <= q.start
+                           and s.text[cue[1]:q.start].count(",") <= 1 and not _inside(cue[0], s.brackets)
+                           and (metric is None or cue[0] >= metric.start() - 40)), None)
+    if blocker is not None and (metric is None or blocker.start() > metric.start()) and not (
+            s.names and max(s.names) > blocker.start()):
+        slot.reason = f"context: the subject is {blocker.group(0)!r}, not a panel metric"
+        return
+    if q.unit == "count":
+        slot.metric = _count_metric(s, slot)
+        return
+    if segment_metric and (metric is None or q.unit in {"%", "pp", "usd/mt", "usd/dmt", "yuan/mt", "mt"}):
+        if not (segment_metric == "share" and q.unit not in {"%", "pp"}):
+            chosen = segment_metric
+    if _plant_context(s, q.start):
+        slot.reason = "context: a single plant or company"
+        return
+    chosen = _fit_metric_to_unit(chosen, q.unit, slot.change, s.text[:q.start])
+    if chosen is None:
+        slot.reason = f"no metric fits a {q.unit or 'bare'} figure here"
+        return
+    slot.metric = chosen
+
+
+def _fit_metric_to_unit(metric: str, unit: str, change: bool, before: str) -> str | None:
+    """A metric whose unit can be this figure's (an operating rate is never in mt)."""
+    rate_like = {"operating_rate", "share"}
+    if unit in {"%", "pp"}:
+        if metric in rate_like or (change and unit == "%") or unit == "pp":
+            return metric
+        if metric == "production" and not change:
+            return None
+        return metric if change else None
+    if unit in {"usd/mt", "usd/dmt", "yuan/mt", "yuan/mtu"}:
+        return metric if metric in {"price", "treatment_charge"} else "price"
+    if unit == "mt/year":
+        return "operating_capacity" if metric == "operating_capacity" else "capacity"
+    if unit in {"mt", "GW", "sqm"}:
+        if metric in rate_like or metric == "producer_count":
+            return "production"
+        return metric
+    return None
+
+
+def _count_metric(s: _Sentence, slot: _Slot) -> str | None:
+    if not _COUNTED_AFTER.match(s.text[slot.q.end:]) and not slot.change and not re.search(
+            r"(?:number of|count of)\s+(?:[\w-]+\s+){0,5}(?:increases?|rose|reached|was|is)\s+to\s*$",
+            s.text[:slot.q.start], re.IGNORECASE):
+        slot.reason = "a count of something other than producers"
+        return None
+    return "producer_count"
+
+
+def _plant_context(s: _Sentence, position: int) -> bool:
+    """Whether the figure at `position` is about one named plant or company rather than the market."""
+    chunk_start = max(s.text.rfind(",", 0, position), s.text.rfind(";", 0, position), 0)
+    chunk = s.text[chunk_start:position]
+    if _PLANT.search(chunk) or _foreign_name(chunk):
+        return not _AGGREGATE.search(chunk) or bool(_PLANT.search(chunk) and re.search(r"\b(?:a|an|the|its)\s+[\w\s-]*(?:smelter|refinery|plant|mine|project)\b", chunk))
+    if _PLANT.search(s.text[:position]) and not (_AGGREGATE.search(chunk) or s.scope.names.search(chunk)) \
+            and not re.search(r"\b(?:smelters|producers|enterprises|plants)\b", chunk):
+        return bool(re.search(r"[A-Z][\w-]*(?:'s|’s)\s", s.text[:position]))
+    return False
+
+
+def _foreign_name(chunk: str) -> bool:
+    words = re.findall(r"(?<![.\w])[A-Z][a-z][\w-]*", chunk)
+    return any(not _KNOWN_CAPS.match(w) and not re.match(r"(?:" + "|".join(v.REGIONS) + r")", w)
+               for w in words[1:] if w not in chunk.split()[0:1])
+
+
+def _resolve_segment(s: _Sentence, slots: list[_Slot], index: int) -> None:
+    slot = slots[index]
+    q = slot.q
+    if slot.expectation == "vs":
+        slot.segment = "basis:vs_expected"
+        return
+    if slot.expectation == "level":
+        slot.segment = "basis:expected"
+        return
+    if slot.metric == "producer_count" or (q.unit == "%" and _COUNTED_AFTER.match(
+            re.sub(r"^\s*of\s+(?:the\s+)?", " ", s.text[q.end:]))):
+        slot.segment = _count_segment(s, slots, index)
+        if q.unit == "%":
+            slot.metric = "share"
+        return
+    clause_start, clause_end = s.clause_of(q.start)
+    _, _, _, post_end = _window(s, slots, index)
+    after = [c for c in s.segment_cues if q.end <= c[0] < post_end and not _inside(c[0], s.brackets)
+             and re.fullmatch(r"[\s,]*(?:(?:MoM|YoY)\s*)?(?:mt\s*)?(?:in|on|of|for)?\s*(?:the\s+)?(?:a\s+)?",
+                              s.text[q.end:c[0]])]
+    if after and not after[0][2].startswith(("basis:", "sample:")):
+        slot.segment = after[0][2]
+        return
+    if _inside(q.start, s.brackets):
+        inner = [c for c in s.segment_cues if c[1] <= q.start and _inside(c[0], s.brackets)
+                 and any(a < c[0] < q.start < b for a, b in s.brackets)]
+        if inner:
+            slot.segment = inner[-1][2]
+            return
+    before = [c for c in s.segment_cues if clause_start <= c[0] and c[1] <= q.start
+              and not _inside(c[0], [b for b in s.brackets if b[1] <= q.start])
+              and not c[2].startswith("basis:")]
+    before += [c for c in s.segment_cues if c[0] < clause_start and c[2].startswith("sample:")]
+    if before:
+        cue = max(before, key=lambda c: c[1])
+        if not (cue[2].startswith("sample:surveyed") and slot.metric == "production"):
+            slot.segment = cue[2]
+            return
+    number_of = _NUMBER_OF.search(s.text, clause_start, q.start)
+    if number_of is not None:
+        slot.segment = "item:" + _snake(number_of.group("what"))
+        return
+    if re.search(r"involving (?:a )?capacity of\s*$", s.text[clause_start:q.start], re.IGNORECASE):
+        slot.segment = "item:capacity_under_maintenance"
+        return
+    if s.inherited and not any(n < q.start for n in s.names):
+        slot.segment = s.inherited
+    del clause_end
+
+
+def _count_segment(s: _Sentence, slots: list[_Slot], index: int) -> str:
+    """Producer counts are broken down by what the producers did ("17 producers halted production")."""
+    q = slots[index].q
+    rest = s.text[q.end:]
+    if _SURVEYED_AFTER.match(rest) or re.match(r"^\s*(?:[\w-]+\s+){0,3}(?:survey respondents|surveyed)",
+                                                rest, re.IGNORECASE):
+        return "sample:surveyed"
+    if slots[index].change and index and slots[index - 1].metric == "producer_count":
+        return slots[index - 1].segment
+    number_of = _NUMBER_OF.search(s.text, s.clause_of(q.start)[0], q.start)
+    if number_of is not None:
+        return "item:" + _snake(number_of.group("what"))
+    tail_end = len(s.text)
+    for stop in (",", ";", " while ", " but "):
+        found = rest.find(stop)
+        if found >= 0:
+            tail_end = min(tail_end, q.end + found)
+    tail = s.text[q.end:tail_end]
+    head_start = max(s.text.rfind(",", 0, q.start), 0)
+    for regex, status in _STATUS_RES:
+        if regex.search(tail):
+            return status
+    for regex, status in _STATUS_RES:
+        if regex.search(s.text[head_start:q.start]):
+            return status
+    if re.search(r"\b(?:surveyed|survey)\b", s.text[:q.start], re.IGNORECASE) and slots[index].q.unit == "count":
+        return "sample:surveyed"
+    return ""
+
+
+def _resolve_period(s: _Sentence, slots: list[_Slot], index: int, sentence_period: str) -> None:
+    slot = slots[index]
+    q = slot.q
+    attached = re.match(r"^\s*(?:mt\s+)?(?:(?:MoM|YoY)\s+)?(?:in|for|during)\s+(?P<month>" + MONTHS
+                        + r")\b\.?(?:\s+(?P<year>(?:19|20)\d\d))?", s.text[q.end:], re.IGNORECASE)
+    if attached and attached.group("month")[0].isupper():
+        year = int(attached.group("year")) if attached.group("year") else None
+        slot.period = nearest(month_number(attached.group("month")), s.scope.report_month, year)
+        return
+    before: list[MonthMention] = [m for m in s.months if m.end <= q.start]
+    if before:
+        slot.period = before[-1].key
+        return
+    after = [m for m in s.months if m.start >= q.end]
+    if after:
+        keys = [m.key for m in after]
+        slot.period = s.scope.forecast_month if (s.forecast and s.scope.forecast_month in keys) else keys[0]
+        return
+    if slot.base and slot.marker is None:
+        slot.period = shift_month(slot.base, 1)
+        return
+    slot.period = s.scope.forecast_month if s.forecast else s.carry
+    del sentence_period
+
+
+def _resolve_ytd(s: _Sentence, slots: list[_Slot], index: int) -> None:
+    slot = slots[index]
+    q = slot.q
+    cue_before = any(m.end() <= q.start for m in s.ytd_cues)
+    ranges = [r for r in s.ytd_ranges if r.implies_ytd or cue_before]
+    range_before = [r for r in ranges if r.end <= q.start]
+    chunk_end = s.text.find(",", q.end)
+    chunk_end = len(s.text) if chunk_end < 0 else chunk_end
+    range_after = [r for r in ranges if q.end <= r.start <= chunk_end]
+    if cue_before or range_before or (range_after and cue_before):
+        later_month = [m for m in s.months if (range_before and m.start > range_before[-1].end) and m.end <= q.start]
+        if later_month:
+            return
+        slot.ytd = True
+        chosen = (range_before or range_after or ranges)
+        if chosen:
+            slot.period = chosen[-1].last if range_before else chosen[0].last
+    elif range_after and slot.change and slot.marker in {"yoy", None}:
+        slot.ytd = True
+        slot.period = range_after[0].last
+
+
+def _inherit_across_groups(slots: list[_Slot]) -> None:
+    """A restating quantity shares its change's time scope and breakdown ("..., marking an 11.82% rise")."""
+    for index, slot in enumerate(slots):
+        if slot.restates and index and not slot.reason:
+            previous = slots[index - 1]
+            slot.ytd = slot.ytd or previous.ytd
+            slot.period = previous.period
+            slot.segment = slot.segment or previous.segment
+            slot.metric = previous.metric if previous.metric else slot.metric
+
+
+def _to_reading(s: _Sentence, slot: _Slot) -> Reading | None:
+    q = slot.q
+    if slot.reason or slot.metric is None:
+        return None
+    value, unit, qualifier, high = q.value, q.unit, slot.qualifier, q.value_high
+    if slot.expectation == "vs":
+        measure = "level"
+        value = abs(value) * slot.sign
+        return Reading(slot.segment, slot.metric, s.scope.report_month, measure, value, unit, qualifier, high,
+                       q.start, q.end, q.text)
+    if slot.expectation == "level":
+        return Reading(slot.segment, slot.metric, s.scope.report_month, "level", value, unit, qualifier, high,
+                       q.start, q.end, q.text)
+    if not slot.change:
+        measure = "ytd_level" if slot.ytd and slot.metric == "production" else "level"
+        return Reading(slot.segment, slot.metric, slot.period, measure, value, unit, qualifier, high,
+                       q.start, q.end, q.text)
+    marker = slot.marker
+    period = slot.period
+    if marker is None and slot.base:
+        if slot.base == shift_month(period, -12):
+            marker = "yoy"
+        else:
+            marker = "mom"
+            if slot.base != shift_month(period, -1) and not s.months:
+                period = shift_month(slot.base, 1)
+    if marker is None and slot.ytd:
+        marker = "yoy"
+    if marker is None:
+        if _other_markers(s) or slot.metric != "production":
+            slot.reason = "a change with no MoM/YoY label"
+            return None
+        marker = "mom"
+    if marker == "qoq":
+        slot.reason = "a quarter-on-quarter change (not a panel measure)"
+        return None
+    if unit == "pp":
+        if slot.metric in {"operating_rate", "share"}:
+            kind = "pp"
+        else:
+            kind, unit = "pct", "%"
+    elif unit == "%":
+        kind = "pct"
+    else:
+        kind = "abs"
+    measure = f"{'ytd_' if slot.ytd else ''}{marker}_{kind}"
+    if slot.ytd and marker == "mom":
+        measure = f"mom_{kind}"
+    signed = abs(value) * slot.sign
+    if high is not None:
+        low, high = sorted((abs(value) * slot.sign, abs(high) * slot.sign))
+        signed = low
+    return Reading(slot.segment, slot.metric, period, measure, signed, unit, qualifier, high,
+                   q.start, q.end, q.text, priority=1 if qualifier in {"exact", "approx"} else 0)
+
+
+def _other_markers(s: _Sentence) -> bool:
+    return any(m.group("yoy") or m.group("mom") for m in s.markers)
+
+
+def paragraph_opening_period(paragraph: str, scope: Scope) -> str:
+    """The period a paragraph talks about before it names one: next month for an outlook paragraph."""
+    if _PARAGRAPH_FORECAST.match(paragraph):
+        return scope.forecast_month
+    return scope.report_month
+
+
+def subheading_segment(line: str, scope: Scope) -> str | None:
+    """The breakdown a sub-heading line ("Yunnan region: ...:", "Other regions: ...:") introduces."""
+    stripped = line.strip()
+    if not stripped.endswith(":") or len(stripped) > 90:
+        return None
+    head = stripped.split(":")[0]
+    region = _REGION_RE.match(head)
+    if region and not scope.names.fullmatch(region.group("region")):
+        return _region_segment(region.group(0))
+    return ""
+
+
+def directions(text: str, scope: Scope, period: str) -> Iterator[Reading]:
+    """Direction-only statements of a sentence about the product's total production."""
+    if _NEGATED.search(text) or not _PRODUCTION_SUBJECT.search(text):
+        return
+    s_months = [m for m in months_in(text, scope.report_month)]
+    for regex, value in _DIRECTION_RES:
+        for m in regex.finditer(text):
+            yield from _direction_reading(text, scope, period, m, value, s_months)
+        if any(True for _ in regex.finditer(text)):
+            return
+
+
+def _direction_reading(text: str, scope: Scope, period: str, m: re.Match[str], value: int,
+                       months: list[MonthMention]) -> Iterator[Reading]:
+    window = text[max(0, m.start() - 120):m.end() + 40]
+    subject = text[max(0, m.start() - 120):m.start()]
+    if re.search(r"\b(?:demand|price|prices|orders|consumption|sales|costs?|profits?|margins?|inventor(?:y|ies)|"
+                 r"imports?|exports?|operating rates?|capacity|proportion|share|premiums?|market activity|"
+                 r"sentiment|enthusiasm|purchas\w*|procurement)\b", subject[-60:], re.IGNORECASE) and \
+            not _PRODUCTION_SUBJECT.search(subject[-40:]):
+        return
+    if not _PRODUCTION_SUBJECT.search(window):
+        return
+    if value == 9:
+        sign = -1 if re.match(r"(?:decrease|decline|drop|fall|negative)", m.group(0), re.IGNORECASE) else 1
+        measures = [("mom_dir", sign), ("yoy_dir", sign)] if "both" in m.group(0).lower() else \
+            [("mom_dir", sign)]
+    else:
+        marker = _MARKER_RE.search(text, m.start(), min(len(text), m.end() + 25))
+        before = _MARKER_RE.search(text[max(0, m.start() - 25):m.start()])
+        found = marker or before
+        if found and found.group("yoy"):
+            measures = [("yoy_dir", value)]
+        else:
+            measures = [("mom_dir", value)]
+    explicit = bool(re.search(r"\b(?:MoM|YoY|month[- ]on[- ]month|year[- ]on[- ]year)\b", text[m.start():m.end() + 25])
+                    or re.search(r"\b(?:MoM|YoY)\s*$", text[max(0, m.start() - 12):m.start()]))
+    named = bool(scope.names.search(subject) or _AGGREGATE.search(subject))
+    priority = 2 * explicit + named
+    stated = [mm for mm in months if mm.end <= m.start()] or [mm for mm in months if mm.start >= m.end()]
+    when = stated[-1].key if stated and stated[-1].end <= m.start() else (stated[0].key if stated else period)
+    for measure, val in measures:
+        yield Reading("", "production", when, measure, float(val), "dir", "exact", None, m.start(), m.end(),
+                      m.group(0), priority=priority)

@@ -1,0 +1,136 @@
+"""Months as the reports write them, and the `YYYY-MM` keys the panel uses.
+
+A report names months without years ("in June", "Jan-Aug", "H1", "the first nine months of 2021");
+which year is meant follows from the report's own month: the nearest such month to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NAMES = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+MONTHS = "|".join(sorted(_NAMES, key=len, reverse=True))
+"""Regex alternation of month names and abbreviations, longest first."""
+
+_ORDINALS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+             "ten": 10, "eleven": 11, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9,
+             "10": 10, "11": 11}
+
+_MONTH_RE = re.compile(r"\b(?P<month>" + MONTHS + r")\b\.?(?:\s*(?P<year>(?:19|20)\d\d))?", re.IGNORECASE)
+_RANGE_RE = re.compile(
+    r"\b(?:from\s+)?(?P<first>" + MONTHS + r")\.?\s*(?:-|–|to|through)\s*(?P<last>" + MONTHS
+    + r")\b\.?(?:,?\s*(?P<year>(?:19|20)\d\d))?", re.IGNORECASE)
+_FIRST_N_RE = re.compile(
+    r"\b(?:in\s+)?the\s+first\s+(?P<n>" + "|".join(_ORDINALS) + r")\s+months(?:\s+of\s+(?P<year>(?:19|20)\d\d))?",
+    re.IGNORECASE)
+_HALF_RE = re.compile(r"\b(?:H(?P<h>[12])|(?P<which>first|second)\s+half)(?:\s+(?:of\s+)?(?P<year>(?:19|20)\d\d))?",
+                      re.IGNORECASE)
+_QUARTER_RE = re.compile(r"\bQ(?P<q>[1-4])(?:\s*(?P<year>(?:19|20)\d\d))?\b")
+_THROUGH_RE = re.compile(r"\b(?:through|up\s+to|as\s+of\s+the\s+end\s+of)\s+(?P<last>" + MONTHS + r")\b",
+                         re.IGNORECASE)
+
+
+def month_number(name: str) -> int:
+    """1-12 for a month name or abbreviation."""
+    return _NAMES[name.lower().rstrip(".")]
+
+
+def month_key(name: str, year: int) -> str:
+    """'2025-07' for ('July', 2025)."""
+    return f"{year:04d}-{month_number(name):02d}"
+
+
+def shift_month(key: str, months: int) -> str:
+    """The month `months` after `key` (negative goes back)."""
+    year, month = int(key[:4]), int(key[5:7])
+    index = year * 12 + (month - 1) + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def months_between(first: str, last: str) -> int:
+    """How many months `last` is after `first`."""
+    return (int(last[:4]) * 12 + int(last[5:7])) - (int(first[:4]) * 12 + int(first[5:7]))
+
+
+def nearest(month: int, around: str, year: int | None = None) -> str:
+    """The key of calendar month `month` nearest to `around` (or in `year` when it is stated)."""
+    if year is not None:
+        return f"{year:04d}-{month:02d}"
+    base_year = int(around[:4])
+    candidates = [f"{y:04d}-{month:02d}" for y in (base_year - 1, base_year, base_year + 1)]
+    return min(candidates, key=lambda k: abs(months_between(around, k)))
+
+
+@dataclass(frozen=True, slots=True)
+class MonthMention:
+    """A month named in the text: the month it means and where it is."""
+
+    key: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class YtdRange:
+    """A year-to-date range ("from January to July", "Jan-Aug", "H1", "first nine months")."""
+
+    last: str
+    start: int
+    end: int
+    implies_ytd: bool = True
+    """False for "through July", which only bounds a range that another word makes year-to-date."""
+
+
+def _is_may_verb(text: str, start: int) -> bool:
+    """'may' as a verb ("production may decline") rather than the month."""
+    following = text[start + 3:start + 20]
+    return bool(re.match(r"\s+(?:[a-z]+ly\s+)?(?:be|have|still|also|not|further|remain|continue|see|decline|"
+                         r"increase|rise|fall|drop|show|reach|grow|maintain|face|pull|rebound|edge|"
+                         r"slip|record|hit|come|stay|keep|exceed)\b", following)
+                or text[start:start + 3] == "may")
+
+
+def months_in(text: str, around: str) -> list[MonthMention]:
+    """Every month named in `text`, resolved to a key near the report month `around`."""
+    found = []
+    for m in _MONTH_RE.finditer(text):
+        name = m.group("month")
+        if name.lower() == "may" and _is_may_verb(text, m.start()):
+            continue
+        if not name[0].isupper():
+            continue
+        if name.lower() in {"mar", "sep", "dec", "jan", "feb", "apr", "jun", "jul", "aug", "oct", "nov"} and \
+                re.match(r"\w", text[m.end():m.end() + 1] or " "):
+            continue
+        year = int(m.group("year")) if m.group("year") else None
+        found.append(MonthMention(nearest(month_number(name), around, year), m.start(), m.end()))
+    return found
+
+
+def ytd_ranges(text: str, around: str) -> list[YtdRange]:
+    """Year-to-date ranges in `text`, each with the last month it covers."""
+    found: list[YtdRange] = []
+    for m in _RANGE_RE.finditer(text):
+        if month_number(m.group("first")) == 1:
+            year = int(m.group("year")) if m.group("year") else None
+            found.append(YtdRange(nearest(month_number(m.group("last")), around, year), m.start(), m.end()))
+    for m in _FIRST_N_RE.finditer(text):
+        year = int(m.group("year")) if m.group("year") else None
+        found.append(YtdRange(nearest(_ORDINALS[m.group("n").lower()], around, year), m.start(), m.end()))
+    for m in _HALF_RE.finditer(text):
+        if m.group("h") == "1" or (m.group("which") or "").lower() == "first":
+            year = int(m.group("year")) if m.group("year") else None
+            found.append(YtdRange(nearest(6, around, year), m.start(), m.end()))
+    for m in _QUARTER_RE.finditer(text):
+        if m.group("q") == "1":
+            year = int(m.group("year")) if m.group("year") else None
+            found.append(YtdRange(nearest(3, around, year), m.start(), m.end()))
+    for m in _THROUGH_RE.finditer(text):
+        found.append(YtdRange(nearest(month_number(m.group("last")), around), m.start(), m.end(),
+                              implies_ytd=False))
+    return sorted(found, key=lambda r: r.start)

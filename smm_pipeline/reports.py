@@ -1,0 +1,165 @@
+"""Reading one report file: bytes to text, the title line, and the month it covers.
+
+Reports arrive from people and download jobs, so anything can land: an empty file, a PDF, a page's
+HTML source, a file saved in another encoding. Every such case becomes a `ReportError` that names the
+file and, where there is one, the line, so the drop folder can quarantine it with a reason a person
+can act on. Nothing here raises anything else for bad input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from smm_pipeline.periods import MONTHS, month_key, shift_month
+
+
+class ReportError(ValueError):
+    """A report that cannot be read, with the file (and line) it concerns."""
+
+    def __init__(self, source: str, message: str, line: int | None = None) -> None:
+        self.source, self.message, self.line = source, message, line
+        where = f"{source}:{line}" if line else source
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A decoded report and what its title says."""
+
+    source: str
+    text: str
+    report_month: str
+    forecast_month: str
+    title_line: int
+    sha256: str
+    size: int
+    converted_from_html: bool = False
+
+    @property
+    def lines(self) -> list[str]:
+        """The report's lines; line n of the file is `lines[n - 1]`."""
+        return self.text.split("\n")
+
+
+_TITLE_RE = re.compile(
+    r"Production\s+(?:in|for)\s+(?P<month>" + MONTHS + r")\.?,?\s+(?P<year>(?:19|20)\d\d)"
+    r"(?:.*?Forecast\s+for\s+(?P<next>" + MONTHS + r"))?",
+    re.IGNORECASE,
+)
+_HTML_HINT = re.compile(r"<\s*(?:!doctype|html|body|div|p|span|h[1-6]|br|table|head|meta|script)\b",
+                        re.IGNORECASE)
+_BLOCK_TAGS = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "section", "article",
+               "header", "footer", "table", "ul", "ol"}
+
+
+class _TextOfHtml(HTMLParser):
+    """Visible text of an HTML page, one block element per line; scripts and styles dropped."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in {"script", "style", "head", "noscript", "template"}:
+            self._skip += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"script", "style", "head", "noscript", "template"}:
+            self._skip = max(0, self._skip - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+    def text(self) -> str:
+        lines = (" ".join(line.split()) for line in "".join(self.parts).split("\n"))
+        return "\n".join(line for line in lines if line)
+
+
+def decode(data: bytes, source: str) -> str:
+    """Text of a report file, or a ReportError saying what it is instead."""
+    if not data.strip():
+        raise ReportError(source, "empty file: no report text")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16").replace("\r\n", "\n").replace("\r", "\n")
+    if data.startswith(b"%PDF"):
+        raise ReportError(source, "this is a PDF, not report text: save the report as a .txt file")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise ReportError(source, f"binary file (NUL byte at offset {nul}): not report text", line)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        raise ReportError(
+            source, f"not UTF-8 text (byte 0x{data[err.start]:02x} at column {column}); "
+            "save the report as UTF-8", line) from None
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t")
+    if controls > max(8, len(text) // 200):
+        raise ReportError(source, f"binary file ({controls} control characters): not report text")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def html_to_text(text: str) -> str:
+    """The visible text of a page pasted from the website, one paragraph per line."""
+    parser = _TextOfHtml()
+    parser.feed(text)
+    parser.close()
+    return html.unescape(parser.text())
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether the text is markup rather than the report's plain text."""
+    head = text[:5000]
+    return len(_HTML_HINT.findall(head)) >= 2
+
+
+def find_title(text: str, source: str) -> tuple[str, str, int]:
+    """(report month, forecast month, 1-based title line) from the report's title line."""
+    for number, line in enumerate(text.split("\n")[:60], start=1):
+        match = _TITLE_RE.search(line)
+        if match and re.search(r"overview|production", line, re.IGNORECASE):
+            report_month = month_key(match.group("month"), int(match.group("year")))
+            forecast_month = shift_month(report_month, 1)
+            if match.group("next"):
+                stated = month_key(match.group("next"), int(match.group("year")))
+                if stated != forecast_month and shift_month(stated, 12) != forecast_month:
+                    raise ReportError(source, f"title forecasts {match.group('next')} but reports "
+                                      f"{report_month}: the forecast month must be the next month", number)
+            return report_month, forecast_month, number
+    raise ReportError(source, "no title line like 'Overview of China Metal Production in July 2025 "
+                      "and Forecast for August' in the first 60 lines: cannot tell the report month")
+
+
+def parse_report(data: bytes, source: str) -> Report:
+    """A Report from raw bytes; ReportError for anything that is not a readable monthly report."""
+    text = decode(data, source)
+    converted = looks_like_html(text)
+    if converted:
+        text = html_to_text(text)
+    report_month, forecast_month, title_line = find_title(text, source)
+    return Report(source=source, text=text, report_month=report_month, forecast_month=forecast_month,
+                  title_line=title_line, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+                  converted_from_html=converted)
+
+
+def read_report(path: str | Path) -> Report:
+    """A Report from a file on disk."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise ReportError(str(path), f"cannot read: {err.strerror or err}") from None
+    return parse_report(data, path.name)

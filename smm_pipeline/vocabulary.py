@@ -1,0 +1,184 @@
+"""The words of the report language, as data.
+
+The grammar (grammar.py) is written against word classes, not sentences: a change verb and its sign,
+a comparison marker (MoM, YoY, "on the month", "from a year earlier"), a metric noun, a segment cue, a
+forecast cue. A phrasing the engine has not seen usually needs one more entry here, not new code.
+Each table maps a phrase (a regex fragment, matched case-insensitively on word boundaries) to its
+meaning. Longer phrases win over shorter ones that they contain.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# --- change words: sign of the change they introduce -------------------------------------------------
+INCREASE = (
+    r"increas(?:e|ed|es|ing)", r"ris(?:e|es|ing)", r"rose", r"grow(?:s|ing|th)?", r"grew", r"up",
+    r"climb(?:ed|s|ing)?", r"surg(?:e|ed|es|ing)", r"jump(?:ed|s|ing)?", r"rebound(?:ed|s|ing)?",
+    r"gain(?:ed|s)?", r"add(?:ed|s|ing)", r"expand(?:ed|s|ing)", r"higher", r"advanc(?:e|ed|es|ing)",
+    r"edg(?:e|ed|es|ing) up", r"pick(?:ed|s)? up", r"recover(?:ed|s|y)?", r"bounced? back",
+    r"increment", r"upturn", r"above", r"beat", r"exceed(?:ed|ing)? expectations",
+    r"ramp(?:ed)? up", r"soar(?:ed|s|ing)?", r"spik(?:e|ed)", r"boost(?:ed)?",
+)
+DECREASE = (
+    r"decreas(?:e|ed|es|ing)", r"declin(?:e|ed|es|ing)", r"drop(?:s|ped|ping)?(?: back)?", r"fell",
+    r"fall(?:s|ing)?", r"down", r"dipp?(?:ed|s)?", r"slid(?:e|es|ing)?", r"slipp?(?:ed|s)?", r"lower",
+    r"contract(?:ed|s|ing|ion)?", r"shr[iau]nk(?:s|ing)?", r"pull(?:ed|s|ing)? back", r"eas(?:e|ed|ing)",
+    r"reduc(?:e|ed|es|ing|tion)", r"cut(?:s)?", r"plung(?:e|ed|es|ing)", r"plummet(?:ed|s)?",
+    r"tumbl(?:e|ed|es)", r"retreat(?:ed|s)?", r"los(?:e|t|s|ing)", r"shortfall", r"below",
+    r"negative growth", r"dual decline", r"decrement", r"downturn", r"fell short(?: of expectations)?",
+    r"short of expectations", r"sank", r"sink(?:s|ing)?", r"weaken(?:ed|s)?", r"slump(?:ed|s)?",
+)
+
+# --- comparison markers ---------------------------------------------------------------------------
+MOM = (
+    r"MoM", r"M/M", r"m-o-m", r"month[- ]on[- ]month", r"on the month", r"over the previous month",
+    r"(?:compared|relative) (?:to|with) the previous month", r"from the previous month",
+    r"than the previous month", r"from a month earlier", r"than a month earlier",
+    r"from last month", r"over last month", r"(?:compared|relative) (?:to|with) last month",
+    r"sequentially", r"month over month", r"from the prior month", r"than the prior month",
+)
+YOY = (
+    r"YoY", r"Y/Y", r"y-o-y", r"year[- ]on[- ]year", r"from a year earlier", r"than a year earlier",
+    r"from a year ago", r"than a year ago", r"(?:compared|relative) (?:to|with) a year (?:earlier|ago)",
+    r"from the same (?:period|month) (?:a year (?:before|earlier|ago)|last year|of (?:last|the previous) year)",
+    r"(?:compared|relative) (?:to|with) the same (?:period|month) (?:a year (?:before|earlier|ago)|last year|"
+    r"of (?:last|the previous) year)",
+    r"than the same (?:period|month) (?:a year (?:before|earlier|ago)|last year)", r"year over year",
+    r"over the same period (?:last year|a year (?:before|earlier))",
+)
+QOQ = (r"QoQ", r"quarter[- ]on[- ]quarter")
+BASE_MONTH = r"(?:from|compared (?:to|with)|than(?: in)?|over|versus|vs\.?|relative to)\s+(?:that (?:of|in)\s+)?"
+"""Words before a month that make it the base of a comparison ("up 5.02% from April")."""
+
+# --- metric nouns ---------------------------------------------------------------------------------
+METRIC_NOUNS: dict[str, str] = {
+    r"operating rates?": "operating_rate", r"capacity utili[sz]ation(?: rates?)?": "operating_rate",
+    r"utili[sz]ation rates?": "operating_rate", r"run rates?": "operating_rate",
+    r"operating capacity": "operating_capacity", r"capacity in operation": "operating_capacity",
+    r"running capacity": "operating_capacity", r"operating (?:\w+ ){1,2}capacity": "operating_capacity",
+    r"(?:existing|installed|nameplate|built|total)? ?capacity": "capacity",
+    r"proportions?": "share", r"shares?": "share", r"market shares?": "share",
+    r"accounted for": "share", r"accounting for": "share", r"accounts for": "share", r"ratio": "share",
+    r"coverage rate": "share",
+    r"production(?: schedules?)?": "production", r"output": "production", r"supply": "production",
+    r"produced": "production", r"volume": "production", r"production volume": "production",
+    r"yield": "production",
+    r"inventor(?:y|ies)": "inventory", r"stocks?": "inventory", r"stockpiles?": "inventory",
+    r"prices?": "price", r"premiums?": "price", r"spot price": "price",
+    r"TCs?": "treatment_charge", r"treatment charges?": "treatment_charge",
+    r"(?:concentrate )?index": "treatment_charge",
+    r"imports?": "imports", r"import volume": "imports",
+    r"producers?": "producer_count", r"smelters": "producer_count", r"manufacturers": "producer_count",
+    r"respondents": "producer_count",
+}
+BLOCKER_NOUNS = (
+    r"demand", r"consumption", r"sales", r"orders?", r"trading volumes?", r"transactions?",
+    r"circulation", r"exports?", r"profits?", r"profitability", r"losses", r"margins?", r"costs?",
+    r"deliver(?:y|ies)", r"shipments?", r"purchases?", r"procurement", r"inquir(?:y|ies)",
+    r"installations?", r"tender volumes?", r"power", r"revenue",
+)
+"""Subjects whose changes are context, not facts of the production panel."""
+
+# --- segments --------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class SegmentCue:
+    """A phrase that puts a figure into a breakdown; `groups` limits it to some product groups."""
+
+    pattern: str
+    segment: str
+    groups: tuple[str, ...] = ()
+    metric: str | None = None
+
+
+SEGMENT_CUES: tuple[SegmentCue, ...] = (
+    SegmentCue(r"(?:large|large-sized|major) (?:smelters|refineries|enterprises|plants|producers|mills)",
+               "size:large"),
+    SegmentCue(r"medium[- ]sized(?: \w+)?|medium (?:smelters|enterprises|plants|producers)", "size:medium"),
+    SegmentCue(r"small(?:-sized)? (?:smelters|enterprises|plants|producers|mills)", "size:small"),
+    SegmentCue(r"not using (?:copper )?concentrates?|using copper scrap|scrap-fed|non-concentrate",
+               "feed:non_concentrate"),
+    SegmentCue(r"using (?:copper )?concentrates?|concentrate-fed", "feed:concentrate"),
+    SegmentCue(r"metal content|(?:in|on a) metal (?:basis|tonnage|terms)|nickel content", "content:metal"),
+    SegmentCue(r"physical content|(?:in|on a) physical (?:basis|tonnage|terms)|gross weight",
+               "content:physical"),
+    SegmentCue(r"(?P<n>\d{3})[- ]series", "series:{n}", ("steel_alloys",)),
+    SegmentCue(r"(?P<n>\d)[- ]series", "series:{n}", ("battery_materials",)),
+    SegmentCue(r"high[- ]grade", "grade:high_grade", ("nickel",)),
+    SegmentCue(r"low[- ]grade", "grade:low_grade", ("nickel",)),
+    SegmentCue(r"(?P<a>\d+)%\s*-\s*(?P<b>\d+)%", "grade:{a}_{b}pct", ("minor_metals",)),
+    SegmentCue(r"(?:derived )?from spodumene|spodumene[- ]derived", "source:spodumene", ("lithium",)),
+    SegmentCue(r"(?:derived )?from lepidolite|lepidolite[- ]derived", "source:lepidolite", ("lithium",)),
+    SegmentCue(r"(?:derived )?from salt lakes?|salt[- ]lake[- ]derived", "source:salt_lake", ("lithium",)),
+    SegmentCue(r"(?:derived )?from recycling|recycling[- ]derived|from recycled materials",
+               "source:recycling", ("lithium",)),
+    SegmentCue(r"smelting sector", "stage:smelting", ("lithium",)),
+    SegmentCue(r"causticisation sector|causticization sector", "stage:causticisation", ("lithium",)),
+    SegmentCue(r"casting (?:aluminum )?ingots?", "form:casting_ingot", ("aluminum",)),
+    SegmentCue(r"liquid aluminum", "form:liquid_aluminum", ("aluminum",)),
+    SegmentCue(r"Pr-Nd oxide|PrNd oxide", "form:pr_nd_oxide", ("rare_earths",)),
+    SegmentCue(r"Pr-Nd alloy|PrNd alloy|Pr-Nd metal", "form:pr_nd_alloy", ("rare_earths",)),
+    SegmentCue(r"secondary refined lead", "form:refined_lead", ("lead",)),
+    SegmentCue(r"zinc alloy", "form:zinc_alloy", ("zinc",)),
+    SegmentCue(r"cobalt intermediate(?: products?)?", "raw:cobalt_intermediate", ("cobalt",), "share"),
+    SegmentCue(r"MHP", "raw:mhp", ("cobalt",), "share"),
+    SegmentCue(r"recycled materials?|recycling materials?", "raw:recycled_materials", ("cobalt",), "share"),
+    SegmentCue(r"toll processing", "mode:toll_processing", (), "share"),
+    SegmentCue(r"before (?:the )?(?:sample )?adjustment", "sample:before_adjustment"),
+    SegmentCue(r"after (?:the )?(?:sample )?adjustment", "sample:after_adjustment"),
+    SegmentCue(r"in the (?:SMM )?database", "sample:database"),
+    SegmentCue(r"surveyed|survey respondents|sample capacity|in (?:our|the) (?:survey )?sample",
+               "sample:surveyed"),
+    SegmentCue(r"average (?:nickel )?grade", "item:average_nickel_grade", ("nickel",), "share"),
+    SegmentCue(r"imported copper concentrate index", "item:imported_copper_concentrate_index", ("copper",),
+               "treatment_charge"),
+    SegmentCue(r"port inventor(?:y|ies)|inventor(?:y|ies) at ports", "item:copper_concentrate_port_inventory",
+               ("copper",), "inventory"),
+    SegmentCue(r"imports? of tin concentrates?|tin concentrate imports?", "item:tin_concentrate_imports",
+               ("tin",), "imports"),
+    SegmentCue(r"imported ore pb60|pb60", "item:imported_ore_pb60", ("lead",), "treatment_charge"),
+    SegmentCue(r"electrodeposited nickel", "item:electrodeposited_nickel_premium", ("nickel",), "price"),
+    SegmentCue(r"(?:the )?expected", "basis:expected"),
+    SegmentCue(r"expectations?", "basis:vs_expected"),
+)
+
+REGIONS = (
+    "north China", "south China", "east China", "central China", "southwest China", "south-west China",
+    "northwest China", "north-west China", "northeast China", "north-east China", "southern China",
+    "northern China", "southern regions", "northern regions", "other regions", "other areas",
+    "Xinjiang", "Sichuan", "Yunnan", "Inner Mongolia", "Ningxia", "Gansu", "Qinghai", "Shaanxi", "Shanxi",
+    "Shandong", "Henan", "Hebei", "Hubei", "Hunan", "Guangxi", "Guangdong", "Guizhou", "Jiangxi", "Jiangsu",
+    "Zhejiang", "Anhui", "Fujian", "Liaoning", "Jilin", "Heilongjiang", "Chongqing", "Tibet", "Hainan",
+    "Tianjin", "Shanghai", "Beijing",
+)
+"""Regions a breakdown can name; `region:<snake_case>` follows from the name ("Sichuan and Yunnan")."""
+
+# --- time -----------------------------------------------------------------------------------------
+FORECAST_CUES = (
+    r"will", r"(?:is|are|was|were) (?:\w+ )?(?:expected|projected|forecast|anticipated|estimated|set|likely|"
+    r"poised|predicted|scheduled) to", r"expects?", r"expected to", r"forecasts?", r"projected",
+    r"anticipat(?:es?|ed)", r"looking ahead", r"outlook", r"predicts?", r"is projected at",
+    r"estimates? that", r"plans? to", r"next month", r"likely to", r"may(?! \d)", r"might", r"should",
+    r"could",
+)
+YTD_CUES = (
+    r"cumulative(?:ly)?", r"YTD", r"year[- ]to[- ]date", r"so far this year", r"accumulated",
+    r"in total this year", r"since the start of the year", r"since January",
+)
+LEVEL_CUES = (
+    r"was", r"were", r"is", r"are", r"to", r"at", r"reached", r"reaching", r"reach", r"hit", r"hitting",
+    r"stood at", r"came in at", r"totall?ed", r"totall?ing", r"amounted to", r"added up to", r"of",
+    r"remained at", r"remaining at", r"stayed at", r"recorded", r"registered", r"be", r"around",
+    r"with", r"rate", r"equivalent to", r"as high as", r"approximately", r"about", r"nearly", r"by",
+)
+
+
+def alternation(phrases: tuple[str, ...] | list[str]) -> str:
+    """A word-bounded regex alternation of phrases, longest first so containing phrases win."""
+    return r"\b(?:" + "|".join(sorted(phrases, key=len, reverse=True)) + r")\b"
+
+
+def compile_words(phrases: tuple[str, ...] | list[str]) -> re.Pattern[str]:
+    """A case-insensitive regex for any of the phrases."""
+    return re.compile(alternation(phrases), re.IGNORECASE)
