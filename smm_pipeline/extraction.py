@@ -53,6 +53,11 @@ def product_names(product: catalogue.Product) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
 
 
+def _other_names(product: catalogue.Product) -> re.Pattern[str]:
+    others = [p for p in catalogue.products() if p.product != product.product]
+    return re.compile("|".join(f"(?:{product_names(p).pattern})" for p in others), re.IGNORECASE)
+
+
 def extract(report: Report) -> Extraction:
     """The metric facts of a report, with what could not be read."""
     sections, findings = split_sections(report)
@@ -71,6 +76,7 @@ def _extract_section(report: Report, section: Section) -> tuple[list[Fact], list
     product = catalogue.get(section.product or "")
     scope = Scope(report_month=report.report_month, forecast_month=report.forecast_month,
                   product=product.product, group=product.group, names=product_names(product))
+    others = _other_names(product)
     numeric: list[tuple[Reading, int, int, str]] = []
     directional: list[tuple[Reading, int, int, str]] = []
     unparsed: list[Unparsed] = []
@@ -91,7 +97,7 @@ def _extract_section(report: Report, section: Section) -> tuple[list[Fact], list
             if not result.readings and not result.unread and re.search(r"\d", sentence.text) is None:
                 pass
             directional.extend((r, line.number, offset, sentence.text)
-                               for r in directions(sentence.text, scope, result.period))
+                               for r in directions(sentence.text, scope, result.period, others))
             period = result.period
     facts = _resolve(report, section, numeric, directional)
     return facts, unparsed
@@ -107,11 +113,14 @@ def _resolve(report: Report, section: Section, numeric: list[tuple[Reading, int,
             chosen[key] = item
     covered = {(seg, metric, period, measure.split("_")[0]) for seg, metric, period, measure in chosen
                if measure.startswith(("mom_", "yoy_"))}
+    content_only = any(seg.startswith("content:") for seg, metric, _, _ in chosen if metric == "production") \
+        and not any(seg == "" for seg, metric, _, _ in chosen if metric == "production")
     best_direction: dict[tuple[str, str, str, str], tuple[Reading, int, int, str]] = {}
     for item in directional:
         reading = item[0]
         key = (reading.segment, reading.metric, reading.period, reading.measure)
-        if (reading.segment, reading.metric, reading.period, reading.measure.split("_")[0]) in covered:
+        if (reading.segment, reading.metric, reading.period, reading.measure.split("_")[0]) in covered \
+                or content_only:
             continue
         if reading.period not in {report.report_month, report.forecast_month} and \
                 reading.period <= report.report_month:

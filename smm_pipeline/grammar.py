@@ -37,7 +37,7 @@ _CHANGE_RE = re.compile(
 _MARKER_RE = re.compile(
     r"(?P<mom>" + v.alternation(v.MOM) + r")|(?P<yoy>" + v.alternation(v.YOY) + r")|(?P<qoq>"
     + v.alternation(v.QOQ) + r")|(?P<base>\b" + v.BASE_MONTH + r"(?P<month>" + MONTHS
-    + r")\b\.?(?:\s+\d{1,2}\b)?(?:,?\s*(?P<year>(?:19|20)\d\d))?)",
+    + r")\b\.?(?:\s+\d{1,2}\b)?(?:,?\s*(?P<year>(?:19|20)\d\d))?(?!\s*(?:-|–|to|through)\s*(?:" + MONTHS + r")))",
     re.IGNORECASE)
 _METRIC_RE = re.compile(
     "|".join(f"(?P<m{i}>{v.alternation((pattern,))})" for i, pattern in enumerate(v.METRIC_NOUNS)),
@@ -56,7 +56,7 @@ _SEGMENT_RES = [(re.compile(r"(?<![\w-])(?:" + cue.pattern + r")(?![\w-])", re.I
 
 _FILLER = (r"(?:\s+|,|by|of|slightly|significantly|sharply|substantially|markedly|marginally|modestly|"
            r"further|again|only|just|a|an|the|some|approximately|around|about|nearly|roughly|over|"
-           r"more\s+than|less\s+than|below|under|estimated|mere|modest|MoM|YoY|month[- ]on[- ]month|"
+           r"more\s+than|estimated|mere|modest|MoM|YoY|month[- ]on[- ]month|"
            r"year[- ]on[- ]year|rate|growth\s+rate|at\s+a\s+rate|expanding\s+to|widening\s+to|"
            r"narrowing\s+to|slowing\s+to|accelerating\s+to|cumulative|projected|anticipated|expected|"
            r"significant|slight|notable|considerable|strong|sharp|steep|total|overall|combined|"
@@ -66,6 +66,10 @@ _POST_CHANGE = re.compile(
     r"^\s*(?:(?:MoM|YoY|month[- ]on[- ]month|year[- ]on[- ]year)\s+)?(?P<w>increase|rise|growth|gain|jump|"
     r"surge|rebound|increment|decline|decrease|drop|fall|dip|reduction|contraction|slide|shortfall|"
     r"higher|lower|more|less|above|below|up|down)\b", re.IGNORECASE)
+_MARKER_GAP = re.compile(
+    r"^\s*(?:mt|%)?\s*\)?\s*(?:(?:in|on a) (?:physical|metal) (?:content|basis)\s*,?\s*)?(?:(?:increase|rise|growth|gain|jump|"
+    r"surge|rebound|decline|decrease|drop|fall|dip|reduction|contraction)\s+(?:in\s+(?:[\w-]+\s+){0,3}?)?)?$",
+    re.IGNORECASE)
 _COORDINATION = re.compile(
     r"^\s*(?:MoM|YoY|QoQ|month[- ]on[- ]month|year[- ]on[- ]year|on the month)?\s*(?:,\s*)?(?:and|as well as|"
     r"while|with)?\s*(?:approximately|around|about|nearly|roughly|over|more than)?\s*$", re.IGNORECASE)
@@ -123,7 +127,7 @@ DIRECTION_WORDS: tuple[tuple[str, int], ...] = (
      r"(?:stable|flat|unchanged|steady)(?: or (?:\w+ ){0,3}(?:decline|drop|decrease)\w*(?: slightly)?)?", 0),
     (r"(?:stable|flat) or (?:\w+ ){0,3}(?:decline|drop|decrease)\w*(?: slightly)?", 0),
     (r"(?:have|has|had|having) difficulty (?:growing|increasing|rising)", 0),
-    (r"difficult (?:\w+ ){0,3}to (?:grow|increase|rise)", 0),
+    (r"difficult (?:\w+ ){0,5}to (?:grow|increase|rise)", 0),
     (r"stabili[sz]e(?:d|s)?(?: and slightly rebound)?", 0), (r"hold(?:s)? steady|held steady", 0),
     (r"fluctuated rangebound|little changed|basically flat", 0),
     (r"upward trend", 1), (r"downward trend", -1), (r"dual decline", -1),
@@ -137,6 +141,7 @@ DIRECTION_WORDS: tuple[tuple[str, int], ...] = (
 )
 _DIRECTION_RES = [(re.compile(r"\b(?:" + p + r")\b", re.IGNORECASE), value) for p, value in DIRECTION_WORDS]
 _NEGATED = re.compile(r"\bpossibility of\b.*\b(?:is|was) (?:relatively |very )?(?:small|low|slim)\b|"
+                      r"\bno (?:\w+ ){0,2}(?:intention|plans?|news)\b|"
                       r"\bunlikely\b|\bnot (?:expected|likely)\b|\bno (?:sign|significant)\b", re.IGNORECASE)
 _PRODUCTION_SUBJECT = re.compile(r"\b(?:production(?: schedules?)?|output|supply|produc(?:e|ing|ed))\b",
                                  re.IGNORECASE)
@@ -235,9 +240,11 @@ class _Sentence:
         self.ytd_cues = _spans(_YTD_RE, text)
         self.ytd_ranges = ytd_ranges(text, scope.report_month)
         base_spans = [(m.start(), m.end()) for m in self.markers if m.group("base")]
-        range_spans = [(r.start, r.end) for r in self.ytd_ranges]
+        range_spans = [(r.start, r.end) for r in self.ytd_ranges if r.implies_ytd]
         self.months = [m for m in months_in(text, scope.report_month)
-                       if not any(a <= m.start < b for a, b in base_spans + range_spans)]
+                       if not any(a <= m.start < b for a, b in base_spans + range_spans + self.brackets)
+                       and not re.match(r"\s*-\s*(?:" + MONTHS + r")\b", text[m.end:], re.IGNORECASE)
+                       and not re.search(r"(?:" + MONTHS + r")\s*-\s*$", text[:m.start], re.IGNORECASE)]
         self.forecast = bool(_FORECAST_RE.search(text)) and not re.match(
             r"^\s*(?:According to|In (?:" + MONTHS + r")\b)[^,]*,\s*(?:\w+\s+){0,8}?(?:was|were|increased|"
             r"decreased|rose|fell)\b", text)
@@ -279,11 +286,13 @@ def read_sentence(text: str, scope: Scope, period: str, inherited_segment: str =
     slots = [_Slot(q=q, qualifier=q.qualifier) for q in s.quantities]
     for index, slot in enumerate(slots):
         _classify(s, slots, index)
+    for index, slot in enumerate(slots):
+        if not slot.reason:
+            _resolve_metric(s, slots, index)
     _assign_markers(s, slots)
     for index, slot in enumerate(slots):
         if slot.reason:
             continue
-        _resolve_metric(s, slots, index)
         _resolve_segment(s, slots, index)
         _resolve_period(s, slots, index, result.period)
         _resolve_ytd(s, slots, index)
@@ -362,6 +371,9 @@ def _classify(s: _Sentence, slots: list[_Slot], index: int) -> None:
         slot.sign = -1
     if not slot.change and re.search(r"\bthe expected\s*$", pre, re.IGNORECASE):
         slot.expectation = "level"
+    if slot.change and same_clause and previous is not None and previous.change and _RESTATEMENT.match(pre) \
+            and (previous.q.unit == "%") != (slot.q.unit == "%"):
+        slot.restates = True
 
 
 def _assign_markers(s: _Sentence, slots: list[_Slot]) -> None:
@@ -384,11 +396,10 @@ def _assign_markers(s: _Sentence, slots: list[_Slot]) -> None:
                     stop = min(post_end, m.start())
                     break
         for m in s.markers:
-            if q_end <= m.start() <= stop and m.start() not in claimed:
+            if q_end <= m.start() <= stop and m.start() not in claimed and _MARKER_GAP.match(
+                    s.text[q_end:m.start()]):
                 _set_marker(s, slot, m)
                 claimed.add(m.start())
-                if not m.group("base"):
-                    break
                 break
     for index, slot in enumerate(slots):
         if not slot.change or slot.reason or slot.marker or slot.base:
@@ -446,17 +457,35 @@ def _resolve_metric(s: _Sentence, slots: list[_Slot], index: int) -> None:
     if q.unit == "count":
         slot.metric = _count_metric(s, slot)
         return
+    if q.unit == "%" and _COUNTED_AFTER.match(re.sub(r"^\s*of\s+(?:the\s+)?", " ", s.text[q.end:])):
+        slot.metric = "share"
+        return
     if segment_metric and (metric is None or q.unit in {"%", "pp", "usd/mt", "usd/dmt", "yuan/mt", "mt"}):
         if not (segment_metric == "share" and q.unit not in {"%", "pp"}):
             chosen = segment_metric
     if _plant_context(s, q.start):
         slot.reason = "context: a single plant or company"
         return
+    if q.unit == "%" and not slot.change and chosen == "production":
+        _percent_is_a_change(s, slots, index)
     chosen = _fit_metric_to_unit(chosen, q.unit, slot.change, s.text[:q.start])
     if chosen is None:
         slot.reason = f"no metric fits a {q.unit or 'bare'} figure here"
         return
     slot.metric = chosen
+
+
+def _percent_is_a_change(s: _Sentence, slots: list[_Slot], index: int) -> None:
+    """A production figure in % is a change even after a level cue ("the MoM increase ... was 10%",
+    "a MoM decline expanding to around 7%", "reaching approximately 24.5% compared to the previous month")."""
+    slot = slots[index]
+    clause_start, _ = s.clause_of(slot.q.start)
+    words = [m for m in s.changes if clause_start <= m.start() and m.end() <= slot.q.start
+             and not re.match(r"\s+to\b", s.text[m.end():m.end() + 4])]
+    if words:
+        slot.change, slot.sign = True, (1 if words[-1].group("inc") else -1)
+    elif index and slots[index - 1].change:
+        slot.change, slot.sign = True, slots[index - 1].sign
 
 
 def _fit_metric_to_unit(metric: str, unit: str, change: bool, before: str) -> str | None:
@@ -523,7 +552,8 @@ def _resolve_segment(s: _Sentence, slots: list[_Slot], index: int) -> None:
         return
     clause_start, clause_end = s.clause_of(q.start)
     _, _, _, post_end = _window(s, slots, index)
-    after = [c for c in s.segment_cues if q.end <= c[0] < post_end and not _inside(c[0], s.brackets)
+    after = [c for c in s.segment_cues if q.end <= c[0] < post_end
+             and (not _inside(c[0], s.brackets) or any(a < q.start < c[0] < b for a, b in s.brackets))
              and re.fullmatch(r"[\s,]*(?:(?:MoM|YoY)\s*)?(?:mt\s*)?(?:in|on|of|for)?\s*(?:the\s+)?(?:a\s+)?",
                               s.text[q.end:c[0]])]
     if after and not after[0][2].startswith(("basis:", "sample:")):
@@ -544,10 +574,6 @@ def _resolve_segment(s: _Sentence, slots: list[_Slot], index: int) -> None:
         if not (cue[2].startswith("sample:surveyed") and slot.metric == "production"):
             slot.segment = cue[2]
             return
-    number_of = _NUMBER_OF.search(s.text, clause_start, q.start)
-    if number_of is not None:
-        slot.segment = "item:" + _snake(number_of.group("what"))
-        return
     if re.search(r"involving (?:a )?capacity of\s*$", s.text[clause_start:q.start], re.IGNORECASE):
         slot.segment = "item:capacity_under_maintenance"
         return
@@ -723,47 +749,113 @@ def subheading_segment(line: str, scope: Scope) -> str | None:
     return ""
 
 
-def directions(text: str, scope: Scope, period: str) -> Iterator[Reading]:
-    """Direction-only statements of a sentence about the product's total production."""
-    if _NEGATED.search(text) or not _PRODUCTION_SUBJECT.search(text):
+_GOVERNS_NUMBER = re.compile(r"^\s*(?:[a-z]+ly\s+)?(?:by\s+)?(?:approximately|around|about|nearly|over|roughly|"
+                             r"an estimated)?\s*[-−$\d]", re.IGNORECASE)
+_CHUNK_SPLIT = re.compile(r";|,\s*(?:while|but|whereas|although|and|with)\b|\bwhile the\b")
+_ABOUT_SOMETHING_ELSE = re.compile(
+    r"^\s*(?:in|of)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}?(?:operating rates?|prices?|demand|capacity|proportion|share|"
+    r"inventor(?:y|ies)|orders|consumption|sales|imports?|exports?)\b", re.IGNORECASE)
+_NOT_PRODUCTION_BETWEEN = re.compile(
+    r"\b(?:demand|prices?|orders|consumption|sales|costs?|profits?|enthusiasm|sentiment|operating rates?|"
+    r"capacity|proportion|share|inventor(?:y|ies)|the number of)\b", re.IGNORECASE)
+_MARKER_AFTER = re.compile(r"^\s*(?:[a-z]+ly\s+)?(?:both\s+)?(?P<m>MoM|YoY|month[- ]on[- ]month|year[- ]on[- ]year)\b",
+                           re.IGNORECASE)
+_MARKER_BEFORE = re.compile(r"\b(?P<m>MoM|YoY|month[- ]on[- ]month|year[- ]on[- ]year)\s+(?:[a-z]+\s+)?$", re.IGNORECASE)
+_SEGMENT_ONLY = [re.compile(r"(?<![\w-])(?:" + cue.pattern + r")(?![\w-])", re.IGNORECASE)
+                 for cue in v.SEGMENT_CUES if not cue.segment.startswith(("content:", "basis:", "sample:"))] + [
+    re.compile(r"\b(?:[\w-]+-derived|[\w-]+ sector|[\w-]+-grade|series)\b", re.IGNORECASE), _REGION_RE]
+
+
+def directions(text: str, scope: Scope, period: str, other_products: re.Pattern[str]) -> Iterator[Reading]:
+    """Direction-only statements of a sentence about the product's total production.
+
+    At most one reading per measure: the direction word closest to its production subject, preferring
+    one with an explicit MoM/YoY marker and one whose subject names the product or the total. A direction
+    that governs a number ("increase by 5%") is left to the numeric grammar; one about a breakdown, another
+    product, a single plant or a non-production noun ("a rebound in the operating rate") is not a fact.
+    """
+    if not _PRODUCTION_SUBJECT.search(text):
         return
-    s_months = [m for m in months_in(text, scope.report_month)]
+    months = months_in(text, scope.report_month)
+    months = [m for m in months if not re.match(r"\s*-\s*(?:" + MONTHS + r")\b", text[m.end:], re.IGNORECASE)
+              and not re.search(r"(?:" + MONTHS + r")\s*-\s*$", text[:m.start], re.IGNORECASE)]
+    blanked = scope.names.sub(lambda m: " " * len(m.group(0)), text)
+    best: dict[str, Reading] = {}
+    start = 0
+    for boundary in [*_CHUNK_SPLIT.finditer(text), None]:
+        end = boundary.start() if boundary else len(text)
+        chunk_start, start = start, (boundary.end() if boundary else len(text))
+        if _NEGATED.search(text, chunk_start, end):
+            continue
+        for reading in _chunk_directions(text, blanked, chunk_start, end, scope, period, months, other_products):
+            current = best.get(reading.measure)
+            if current is None or reading.priority > current.priority:
+                best[reading.measure] = reading
+    yield from best.values()
+
+
+def _chunk_directions(text: str, blanked: str, start: int, end: int, scope: Scope, period: str,
+                      months: list[MonthMention], other_products: re.Pattern[str]) -> Iterator[Reading]:
+    taken: list[tuple[int, int]] = []
     for regex, value in _DIRECTION_RES:
-        for m in regex.finditer(text):
-            yield from _direction_reading(text, scope, period, m, value, s_months)
-        if any(True for _ in regex.finditer(text)):
-            return
+        for m in regex.finditer(text, start, end):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            after = text[m.end():m.end() + 60]
+            if _GOVERNS_NUMBER.match(after) or _ABOUT_SOMETHING_ELSE.match(after):
+                continue
+            subject = _direction_subject(text, start, m)
+            if subject is None:
+                continue
+            between = text[min(subject.end(), m.start()):m.start()]
+            if _NOT_PRODUCTION_BETWEEN.search(between) or len(between) > 90:
+                continue
+            head_start = max(start, min(subject.start(), m.start()) - 60)
+            local = blanked[head_start:m.start()]
+            if other_products.search(local[-50:]) and not scope.names.search(text[head_start:m.start()]):
+                continue
+            if any(cue.search(local[-60:]) for cue in _SEGMENT_ONLY) or _PLANT.search(text[:m.start()]) and \
+                    not (_AGGREGATE.search(local) or scope.names.search(text[head_start:m.start()])):
+                continue
+            yield from _direction_readings(text, scope, period, months, m, value, subject, text[head_start:m.end()])
 
 
-def _direction_reading(text: str, scope: Scope, period: str, m: re.Match[str], value: int,
-                       months: list[MonthMention]) -> Iterator[Reading]:
-    window = text[max(0, m.start() - 120):m.end() + 40]
-    subject = text[max(0, m.start() - 120):m.start()]
-    if re.search(r"\b(?:demand|price|prices|orders|consumption|sales|costs?|profits?|margins?|inventor(?:y|ies)|"
-                 r"imports?|exports?|operating rates?|capacity|proportion|share|premiums?|market activity|"
-                 r"sentiment|enthusiasm|purchas\w*|procurement)\b", subject[-60:], re.IGNORECASE) and \
-            not _PRODUCTION_SUBJECT.search(subject[-40:]):
-        return
-    if not _PRODUCTION_SUBJECT.search(window):
-        return
+def _direction_subject(text: str, start: int, m: re.Match[str]) -> re.Match[str] | None:
+    """The production noun a direction word is about: inside it, before it in its chunk, just after it,
+    or (for "it", "its") before it in the sentence."""
+    inside = _PRODUCTION_SUBJECT.search(text, m.start(), m.end())
+    if inside:
+        return inside
+    found = list(_PRODUCTION_SUBJECT.finditer(text, start, m.start()))
+    if found:
+        return found[-1]
+    after = _PRODUCTION_SUBJECT.search(text, m.end(), min(len(text), m.end() + 30))
+    if after and re.match(r"^\s*(?:(?:MoM|YoY)\s+)?(?:in|of)\s", text[m.end():after.start()] + " "):
+        return after
+    if re.search(r"\b(?:it|its)\b", text[start:m.start()]):
+        earlier = list(_PRODUCTION_SUBJECT.finditer(text, 0, start))
+        return earlier[-1] if earlier else None
+    return None
+
+
+def _direction_readings(text: str, scope: Scope, period: str, months: list[MonthMention], m: re.Match[str],
+                        value: int, subject: re.Match[str], local: str) -> Iterator[Reading]:
+    after = _MARKER_AFTER.match(text[m.end():m.end() + 30])
+    before = _MARKER_BEFORE.search(text[max(0, m.start() - 30):m.start()])
+    marker = (after or before)
+    kind = "yoy" if marker and marker.group("m").lower().startswith(("yoy", "year")) else "mom"
     if value == 9:
-        sign = -1 if re.match(r"(?:decrease|decline|drop|fall|negative)", m.group(0), re.IGNORECASE) else 1
-        measures = [("mom_dir", sign), ("yoy_dir", sign)] if "both" in m.group(0).lower() else \
-            [("mom_dir", sign)]
+        value = -1 if re.match(r"(?:decrease|decline|drop|fall|negative)", m.group(0), re.IGNORECASE) else 1
+        measures = ["mom_dir", "yoy_dir"] if "both" in m.group(0).lower() else ["mom_dir"]
+        explicit = True
     else:
-        marker = _MARKER_RE.search(text, m.start(), min(len(text), m.end() + 25))
-        before = _MARKER_RE.search(text[max(0, m.start() - 25):m.start()])
-        found = marker or before
-        if found and found.group("yoy"):
-            measures = [("yoy_dir", value)]
-        else:
-            measures = [("mom_dir", value)]
-    explicit = bool(re.search(r"\b(?:MoM|YoY|month[- ]on[- ]month|year[- ]on[- ]year)\b", text[m.start():m.end() + 25])
-                    or re.search(r"\b(?:MoM|YoY)\s*$", text[max(0, m.start() - 12):m.start()]))
-    named = bool(scope.names.search(subject) or _AGGREGATE.search(subject))
-    priority = 2 * explicit + named
-    stated = [mm for mm in months if mm.end <= m.start()] or [mm for mm in months if mm.start >= m.end()]
-    when = stated[-1].key if stated and stated[-1].end <= m.start() else (stated[0].key if stated else period)
-    for measure, val in measures:
-        yield Reading("", "production", when, measure, float(val), "dir", "exact", None, m.start(), m.end(),
-                      m.group(0), priority=priority)
+        measures = [f"{kind}_dir"]
+        explicit = marker is not None
+    named = bool(scope.names.search(local) or _AGGREGATE.search(local))
+    earlier = [mm for mm in months if mm.end <= m.start()]
+    later = [mm for mm in months if mm.start >= m.end()]
+    when = earlier[-1].key if earlier else (later[0].key if later else period)
+    for measure in measures:
+        yield Reading("", "production", when, measure, float(value), "dir", "exact", None, m.start(), m.end(),
+                      m.group(0), priority=2 * explicit + named)

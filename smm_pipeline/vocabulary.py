@@ -18,7 +18,7 @@ INCREASE = (
     r"climb(?:ed|s|ing)?", r"surg(?:e|ed|es|ing)", r"jump(?:ed|s|ing)?", r"rebound(?:ed|s|ing)?",
     r"gain(?:ed|s)?", r"add(?:ed|s|ing)", r"expand(?:ed|s|ing)", r"higher", r"advanc(?:e|ed|es|ing)",
     r"edg(?:e|ed|es|ing) up", r"pick(?:ed|s)? up", r"recover(?:ed|s|y)?", r"bounced? back",
-    r"increment", r"upturn", r"above", r"beat", r"exceed(?:ed|ing)? expectations",
+    r"increment", r"upturn", r"beat", r"exceed(?:ed|ing)? expectations",
     r"ramp(?:ed)? up", r"soar(?:ed|s|ing)?", r"spik(?:e|ed)", r"boost(?:ed)?",
 )
 DECREASE = (
@@ -26,7 +26,7 @@ DECREASE = (
     r"fall(?:s|ing)?", r"down", r"dipp?(?:ed|s)?", r"slid(?:e|es|ing)?", r"slipp?(?:ed|s)?", r"lower",
     r"contract(?:ed|s|ing|ion)?", r"shr[iau]nk(?:s|ing)?", r"pull(?:ed|s|ing)? back", r"eas(?:e|ed|ing)",
     r"reduc(?:e|ed|es|ing|tion)", r"cut(?:s)?", r"plung(?:e|ed|es|ing)", r"plummet(?:ed|s)?",
-    r"tumbl(?:e|ed|es)", r"retreat(?:ed|s)?", r"los(?:e|t|s|ing)", r"shortfall", r"below",
+    r"tumbl(?:e|ed|es)", r"retreat(?:ed|s)?", r"los(?:e|t|s|ing)", r"shortfall",
     r"negative growth", r"dual decline", r"decrement", r"downturn", r"fell short(?: of expectations)?",
     r"short of expectations", r"sank", r"sink(?:s|ing)?", r"weaken(?:ed|s)?", r"slump(?:ed|s)?",
 )
@@ -70,8 +70,6 @@ METRIC_NOUNS: dict[str, str] = {
     r"TCs?": "treatment_charge", r"treatment charges?": "treatment_charge",
     r"(?:concentrate )?index": "treatment_charge",
     r"imports?": "imports", r"import volume": "imports",
-    r"producers?": "producer_count", r"smelters": "producer_count", r"manufacturers": "producer_count",
-    r"respondents": "producer_count",
 }
 BLOCKER_NOUNS = (
     r"demand", r"consumption", r"sales", r"orders?", r"trading volumes?", r"transactions?",
