@@ -134,10 +134,12 @@ DIRECTION_WORDS: tuple[tuple[str, int], ...] = (
     (r"(?:increase|decrease|decline|drop|fall|rise)d? both (?:MoM|month[- ]on[- ]month) and (?:YoY|year[- ]on[- ]year)",
      9),
     (r"(?:positive|negative) growth", 9), (r"accelerate production", 1),
-    (r"(?:increase|rise|grow|climb|rebound|recover)(?:s|d|ed|ing)?|rose|grew|growth|(?:an )?increase|expan(?:d|sion)",
-     1),
-    (r"(?:decrease|decline|drop|fall|contract|shrink|dip)(?:s|d|ed|ing|ped)?|fell|drop(?:ped)? back|"
-     r"pull(?:ed)? back|production cuts|(?:a )?decline", -1),
+    (r"(?:an? )?(?:increas(?:e|es|ed|ing)|ris(?:e|es|en|ing)|rose|grow(?:s|n|ing|th)?|grew|climb(?:s|ed|ing)?|"
+     r"rebound(?:s|ed|ing)?|recover(?:s|ed|ing|y)?|expan(?:d|ds|ded|ding|sion)|pick(?:s|ed|ing)? up|"
+     r"ramp(?:s|ed|ing)? up|edg(?:e|es|ed|ing) up)", 1),
+    (r"(?:an? )?(?:decreas(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|drop(?:s|ped|ping)?(?: back)?|fall(?:s|ing|en)?|"
+     r"fell|contract(?:s|ed|ing|ion)?|shr(?:ink|inks|ank|inking)|dip(?:s|ped|ping)?|pull(?:s|ed|ing)? back|"
+     r"production cuts|slid(?:e|es|ing)?)", -1),
 )
 _DIRECTION_RES = [(re.compile(r"\b(?:" + p + r")\b", re.IGNORECASE), value) for p, value in DIRECTION_WORDS]
 _NEGATED = re.compile(r"\bpossibility of\b.*\b(?:is|was) (?:relatively |very )?(?:small|low|slim)\b|"
@@ -808,8 +810,8 @@ def _chunk_directions(text: str, blanked: str, start: int, end: int, scope: Scop
             subject = _direction_subject(text, start, m)
             if subject is None:
                 continue
-            between = text[min(subject.end(), m.start()):m.start()]
-            if _NOT_PRODUCTION_BETWEEN.search(between) or len(between) > 90:
+            between = text[max(min(subject.end(), m.start()), start if subject.end() < start else 0):m.start()]
+            if _NOT_PRODUCTION_BETWEEN.search(between) or (subject.end() >= start and len(between) > 90):
                 continue
             head_start = max(start, min(subject.start(), m.start()) - 60)
             local = blanked[head_start:m.start()]
@@ -833,10 +835,8 @@ def _direction_subject(text: str, start: int, m: re.Match[str]) -> re.Match[str]
     after = _PRODUCTION_SUBJECT.search(text, m.end(), min(len(text), m.end() + 30))
     if after and re.match(r"^\s*(?:(?:MoM|YoY)\s+)?(?:in|of)\s", text[m.end():after.start()] + " "):
         return after
-    if re.search(r"\b(?:it|its)\b", text[start:m.start()]):
-        earlier = list(_PRODUCTION_SUBJECT.finditer(text, 0, start))
-        return earlier[-1] if earlier else None
-    return None
+    earlier = list(_PRODUCTION_SUBJECT.finditer(text, 0, start))
+    return earlier[-1] if earlier else None
 
 
 def _direction_readings(text: str, scope: Scope, period: str, months: list[MonthMention], m: re.Match[str],
