@@ -93,6 +93,11 @@ _CONTEXT_WORDS = re.compile(r"\b(?:futures|contract|tender|SHFE|LME|most-traded|
                             re.IGNORECASE)
 _NUMBER_OF = re.compile(r"\bthe number of (?P<what>(?:[\w-]+\s+){0,5}?[\w-]+?)\s+(?:increas|decreas|rose|fell|"
                         r"was|were|is|are|reached|will|grew|dropped)", re.IGNORECASE)
+_TIME_NOUNS = (r"(?:production(?: schedules?)?|output|supply|operating rates?|operating capacity|capacity|"
+               r"imports?|inventor(?:y|ies)|prices?|proportion|share|volume)")
+_ADJACENT_AFTER = re.compile(r"^(?:'s|’s)?\s+(?:[\w-]+\s+){0,2}?" + _TIME_NOUNS + r"\b", re.IGNORECASE)
+_ADJACENT_BEFORE = re.compile(r"\b" + _TIME_NOUNS + r"(?:\s+[\w()-]+){0,7}?\s+(?:in|for|during|of)\s+$",
+                              re.IGNORECASE)
 _KNOWN_CAPS = re.compile(
     r"^(?:SMM|China|China's|Chinese|MoM|YoY|QoQ|YTD|NPI|PV|EVA|DMC|TCs?|GW|LFP|LCO|LMO|LMFP|NEV|ESS|MHP|"
     r"APT|EMD|EMM|SiMn|NdFeB|Pr-Nd|HJT|DRC|Indonesia|Indonesian|Philippines|India|Australia|Brazil|"
@@ -273,6 +278,23 @@ class _Sentence:
             kept.append(cue)
         return kept
 
+    def relevant_months(self, positions: tuple[int, ...] = ()) -> list[MonthMention]:
+        """Months that set the period: in the sentence's opening phrase ("In July,", "Looking ahead to
+        August,"), next to a metric noun ("production in August", "July production"), or in the same
+        comma-chunk as one of the figures at `positions`. A month in a side remark ("as orders were
+        fulfilled in July") does not move the period."""
+        first_comma = self.text.find(",")
+        opening = first_comma if 0 <= first_comma <= 60 else 0
+        chosen = []
+        for m in self.months:
+            if m.end <= opening or _ADJACENT_AFTER.match(self.text[m.end:]) or \
+                    _ADJACENT_BEFORE.search(self.text[:m.start]) or \
+                    re.search(r"\b(?:as of|end of)\s+$", self.text[:m.start], re.IGNORECASE):
+                chosen.append(m)
+            elif any(not re.search(r"[,;]", self.text[min(m.end, p):max(m.start, p)]) for p in positions):
+                chosen.append(m)
+        return chosen
+
     def clause_of(self, position: int) -> tuple[int, int]:
         """The clause containing `position`."""
         for start, end in self.clauses:
@@ -311,9 +333,12 @@ def read_sentence(text: str, scope: Scope, period: str, inherited_segment: str =
 
 
 def _sentence_period(s: _Sentence) -> str:
-    if s.months:
-        return s.months[-1].key
-    if s.forecast:
+    """The period the next sentence inherits: a month this one names, else next month when this one
+    states a forecast figure, else the period it inherited."""
+    months = s.relevant_months()
+    if months:
+        return months[-1].key
+    if s.forecast and s.quantities:
         return s.scope.forecast_month
     return s.carry
 
@@ -623,11 +648,12 @@ def _resolve_period(s: _Sentence, slots: list[_Slot], index: int, sentence_perio
         year = int(attached.group("year")) if attached.group("year") else None
         slot.period = nearest(month_number(attached.group("month")), s.scope.report_month, year)
         return
-    before: list[MonthMention] = [m for m in s.months if m.end <= q.start]
+    months = s.relevant_months(tuple(sl.q.start for sl in slots[:index + 1]))
+    before: list[MonthMention] = [m for m in months if m.end <= q.start]
     if before:
         slot.period = before[-1].key
         return
-    after = [m for m in s.months if m.start >= q.end]
+    after = [m for m in months if m.start >= q.end]
     if after:
         keys = [m.key for m in after]
         slot.period = s.scope.forecast_month if (s.forecast and s.scope.forecast_month in keys) else keys[0]
