@@ -125,7 +125,10 @@ def _resolve(report: Report, section: Section, numeric: list[tuple[Reading, int,
         if reading.period not in {report.report_month, report.forecast_month} and \
                 reading.period <= report.report_month:
             continue
-        if key not in best_direction or reading.priority > best_direction[key][0].priority:
+        current = best_direction.get(key)
+        later_wins = reading.period > report.report_month  # an outlook's last word is its conclusion
+        if current is None or reading.priority > current[0].priority or (
+                later_wins and reading.priority == current[0].priority):
             best_direction[key] = item
     facts = []
     for reading, line, offset, sentence in [*chosen.values(), *best_direction.values()]:

@@ -143,8 +143,9 @@ DIRECTION_WORDS: tuple[tuple[str, int], ...] = (
      r"rebound(?:s|ed|ing)?|recover(?:s|ed|ing|y)?|expan(?:d|ds|ded|ding|sion)|pick(?:s|ed|ing)? up|"
      r"ramp(?:s|ed|ing)? up|edg(?:e|es|ed|ing) up)", 1),
     (r"(?:an? )?(?:decreas(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|drop(?:s|ped|ping)?(?: back)?|fall(?:s|ing|en)?|"
-     r"fell|contract(?:s|ed|ing|ion)?|shr(?:ink|inks|ank|inking)|dip(?:s|ped|ping)?|pull(?:s|ed|ing)? back|"
-     r"production cuts|slid(?:e|es|ing)?)", -1),
+     r"fell|contract(?:ed|ing|ion)|shr(?:ink|inks|ank|inking)|dip(?:s|ped|ping)?|pull(?:s|ed|ing)? back|"
+     r"slid(?:e|es|ing)?)", -1),
+    (r"(?:enterprises|producers|smelters|plants|mills|factories) (?:\w+ ){0,2}expect (?:further )?production cuts", -1),
 )
 _DIRECTION_RES = [(re.compile(r"\b(?:" + p + r")\b", re.IGNORECASE), value) for p, value in DIRECTION_WORDS]
 _NEGATED = re.compile(r"\bpossibility of\b.*\b(?:is|was) (?:relatively |very )?(?:small|low|slim)\b|"
@@ -781,12 +782,12 @@ _GOVERNS_NUMBER = re.compile(r"^\s*(?:[a-z]+ly\s+)?(?:by\s+)?(?:approximately|ar
                              r"an estimated)?\s*[-−$\d]", re.IGNORECASE)
 _CHUNK_SPLIT = re.compile(r";|,\s*(?:while|but|whereas|although|and|with)\b|\bwhile the\b")
 _ABOUT_SOMETHING_ELSE = re.compile(
-    r"^\s*(?:in|of)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}?(?:operating rates?|prices?|demand|capacity|proportion|share|"
-    r"inventor(?:y|ies)|orders|consumption|sales|imports?|exports?)\b", re.IGNORECASE)
+    r"^\s*(?:(?:in|of)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}?(?:operating rates?|prices?|demand|capacity|proportion|"
+    r"share|inventor(?:y|ies)|orders|consumption|sales|imports?|exports?)\b|expectations?\b)", re.IGNORECASE)
 _NOT_PRODUCTION_BETWEEN = re.compile(
     r"\b(?:demand|prices?|orders|consumption|sales|costs?|profits?|enthusiasm|sentiment|operating rates?|"
     r"capacity|proportion|share|inventor(?:y|ies)|the number of)\b", re.IGNORECASE)
-_MARKER_AFTER = re.compile(r"^\s*(?:[a-z]+ly\s+)?(?:both\s+)?(?P<m>MoM|YoY|month[- ]on[- ]month|year[- ]on[- ]year)\b",
+_MARKER_AFTER = re.compile(r"^\s*(?:rates?\s+)?(?:[a-z]+ly\s+)?(?:both\s+)?(?P<m>MoM|YoY|month[- ]on[- ]month|year[- ]on[- ]year)\b",
                            re.IGNORECASE)
 _MARKER_BEFORE = re.compile(r"\b(?P<m>MoM|YoY|month[- ]on[- ]month|year[- ]on[- ]year)\s+(?:[a-z]+\s+)?$", re.IGNORECASE)
 _SEGMENT_ONLY = [re.compile(r"(?<![\w-])(?:" + cue.pattern + r")(?![\w-])", re.IGNORECASE)
@@ -804,7 +805,8 @@ def directions(text: str, scope: Scope, period: str, other_products: re.Pattern[
     """
     if not _PRODUCTION_SUBJECT.search(text):
         return
-    months = months_in(text, scope.report_month)
+    bases = [(m.start(), m.end()) for m in _MARKER_RE.finditer(text) if m.group("base")]
+    months = [m for m in months_in(text, scope.report_month) if not _inside(m.start + 1, bases)]
     months = [m for m in months if not re.match(r"\s*-\s*(?:" + MONTHS + r")\b", text[m.end:], re.IGNORECASE)
               and not re.search(r"(?:" + MONTHS + r")\s*-\s*$", text[:m.start], re.IGNORECASE)]
     blanked = scope.names.sub(lambda m: " " * len(m.group(0)), text)
@@ -837,7 +839,7 @@ def _chunk_directions(text: str, blanked: str, start: int, end: int, scope: Scop
             if subject is None:
                 continue
             between = text[max(min(subject.end(), m.start()), start if subject.end() < start else 0):m.start()]
-            if _NOT_PRODUCTION_BETWEEN.search(between) or (subject.end() >= start and len(between) > 90):
+            if _NOT_PRODUCTION_BETWEEN.search(between) or (subject.end() >= start and len(between) > 120):
                 continue
             head_start = max(start, min(subject.start(), m.start()) - 60)
             local = blanked[head_start:m.start()]
