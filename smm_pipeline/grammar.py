@@ -42,6 +42,9 @@ _MARKER_RE = re.compile(
 _METRIC_RE = re.compile(
     "|".join(f"(?P<m{i}>{v.alternation((pattern,))})" for i, pattern in enumerate(v.METRIC_NOUNS)),
     re.IGNORECASE)
+_METRIC_AFTER = re.compile(
+    r"^\s*(?:(?:MoM|YoY)\s+)?(?:increase|rise|growth|gain|jump|decline|decrease|drop|fall|dip|reduction)\s+in\s+"
+    r"(?:the\s+)?(?:" + _METRIC_RE.pattern + r")", re.IGNORECASE)
 _METRIC_BY_GROUP = {f"m{i}": metric for i, metric in enumerate(v.METRIC_NOUNS.values())}
 _BLOCKER_RE = v.compile_words(v.BLOCKER_NOUNS)
 _FORECAST_RE = v.compile_words(v.FORECAST_CUES)
@@ -143,7 +146,7 @@ DIRECTION_WORDS: tuple[tuple[str, int], ...] = (
      r"rebound(?:s|ed|ing)?|recover(?:s|ed|ing|y)?|expan(?:d|ds|ded|ding|sion)|pick(?:s|ed|ing)? up|"
      r"ramp(?:s|ed|ing)? up|edg(?:e|es|ed|ing) up)", 1),
     (r"(?:an? )?(?:decreas(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|drop(?:s|ped|ping)?(?: back)?|fall(?:s|ing|en)?|"
-     r"fell|contract(?:ed|ing|ion)|shr(?:ink|inks|ank|inking)|dip(?:s|ped|ping)?|pull(?:s|ed|ing)? back|"
+     r"fell|(?<!term )(?<!futures )(?<!a )(?<!the )contract(?:ed|ing|ion)?\b(?!s)|shr(?:ink|inks|ank|inking)|dip(?:s|ped|ping)?|pull(?:s|ed|ing)? back|"
      r"slid(?:e|es|ing)?)", -1),
     (r"(?:enterprises|producers|smelters|plants|mills|factories) (?:\w+ ){0,2}expect (?:further )?production cuts", -1),
 )
@@ -475,6 +478,10 @@ def _resolve_metric(s: _Sentence, slots: list[_Slot], index: int) -> None:
     blocker = _nearest_before(s.blockers, q.start, clause_start)
     name = metric and next(k for k, val in metric.groupdict().items() if val)
     chosen = _METRIC_BY_GROUP[name] if name else "production"
+    following = _METRIC_AFTER.match(s.text[q.end:])
+    if following:  # "a 1.81% drop in operating rates"
+        group = next(k for k, val in following.groupdict().items() if val and k.startswith("m"))
+        chosen, metric = _METRIC_BY_GROUP[group], following
     segment_metric = next((cue[3] for cue in s.segment_cues if cue[3] and cue[1] <= q.start
                            and s.text[cue[1]:q.start].count(",") <= 1 and not _inside(cue[0], s.brackets)
                            and (metric is None or cue[0] >= metric.start() - 40)), None)
