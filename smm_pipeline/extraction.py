@@ -75,7 +75,9 @@ def extract(report: Report) -> Extraction:
 def _extract_section(report: Report, section: Section) -> tuple[list[Fact], list[Unparsed]]:
     product = catalogue.get(section.product or "")
     scope = Scope(report_month=report.report_month, forecast_month=report.forecast_month,
-                  product=product.product, group=product.group, names=product_names(product))
+                  product=product.product, group=product.group, names=product_names(product),
+                  heading=re.compile(r"\b" + re.escape(product.heading).replace(r"\ ", r"\s+") + r"\b",
+                                     re.IGNORECASE))
     others = _other_names(product)
     numeric: list[tuple[Reading, int, int, str]] = []
     directional: list[tuple[Reading, int, int, str]] = []

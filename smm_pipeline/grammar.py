@@ -42,6 +42,7 @@ _MARKER_RE = re.compile(
 _METRIC_RE = re.compile(
     "|".join(f"(?P<m{i}>{v.alternation((pattern,))})" for i, pattern in enumerate(v.METRIC_NOUNS)),
     re.IGNORECASE)
+_SUCH_AS = re.compile(r"\bsuch as\s+(?:[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?(?:,\s*|\s+and\s+|,\s*and\s+)?)+")
 _METRIC_AFTER = re.compile(
     r"^\s*(?:(?:MoM|YoY)\s+)?(?:increase|rise|growth|gain|jump|decline|decrease|drop|fall|dip|reduction)\s+in\s+"
     r"(?:the\s+)?(?:" + _METRIC_RE.pattern + r")", re.IGNORECASE)
@@ -169,6 +170,7 @@ class Scope:
     product: str
     group: str
     names: re.Pattern[str]
+    heading: re.Pattern[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +263,8 @@ class _Sentence:
             r"decreased|rose|fell)\b", text)
         self.segment_cues = self._segment_cues()
         self.names = [m.start() for m in scope.names.finditer(text)]
+        self.headings = [m.start() for m in scope.heading.finditer(text)]
+        self.such_as = [(m.start(), m.end()) for m in _SUCH_AS.finditer(text)]
 
     def _segment_cues(self) -> list[tuple[int, int, str, str | None]]:
         cues: list[tuple[int, int, str, str | None]] = []
@@ -565,19 +569,23 @@ def _plant_context(s: _Sentence, position: int) -> bool:
 
 
 def _foreign_name(chunk: str) -> bool:
-    words = re.findall(r"(?<![.\w])[A-Z][a-z][\w-]*", chunk)
-    return any(not _KNOWN_CAPS.match(w) and not re.match(r"(?:" + "|".join(v.REGIONS) + r")", w)
-               for w in words[1:] if w not in chunk.split()[0:1])
+    """Whether a chunk names something capitalised that is not a place, a product or a known term:
+    in these reports that is a company, a plant or a brand ("Jinchuan nickel", "Rio Tinto's ...")."""
+    plain = _REGION_RE.sub(" ", chunk)
+    words = re.findall(r"(?<![.\w'’-])[A-Z][a-z][\w-]*", plain)
+    first = chunk.split()[0] if chunk.split() else ""
+    return any(not _KNOWN_CAPS.match(w) for w in words if w != first)
+
+
+_AFTER_CUE_GAP = re.compile(r"\s*(?:(?:MoM|YoY)\s*)?(?:mt\s*)?(?:in|on|of|for)?\s*(?:the\s+)?(?:a\s+)?")
 
 
 def _resolve_segment(s: _Sentence, slots: list[_Slot], index: int) -> None:
+    """The breakdown a figure belongs to; "" is the product's national total."""
     slot = slots[index]
     q = slot.q
-    if slot.expectation == "vs":
-        slot.segment = "basis:vs_expected"
-        return
-    if slot.expectation == "level":
-        slot.segment = "basis:expected"
+    if slot.expectation:
+        slot.segment = "basis:vs_expected" if slot.expectation == "vs" else "basis:expected"
         return
     if slot.metric == "producer_count" or (q.unit == "%" and _COUNTED_AFTER.match(
             re.sub(r"^\s*of\s+(?:the\s+)?", " ", s.text[q.end:]))):
@@ -585,64 +593,89 @@ def _resolve_segment(s: _Sentence, slots: list[_Slot], index: int) -> None:
         if q.unit == "%":
             slot.metric = "share"
         return
-    clause_start, clause_end = s.clause_of(q.start)
+    slot.segment = _cue_segment(s, slots, index)
+
+
+def _cue_segment(s: _Sentence, slots: list[_Slot], index: int) -> str:
+    q = slots[index].q
+    clause_start, _ = s.clause_of(q.start)
     _, _, _, post_end = _window(s, slots, index)
-    after = [c for c in s.segment_cues if q.end <= c[0] < post_end
+    cues = [c for c in s.segment_cues if not _inside(c[0], s.such_as)]
+    after = [c for c in cues if q.end <= c[0] < post_end
              and (not _inside(c[0], s.brackets) or any(a < q.start < c[0] < b for a, b in s.brackets))
-             and re.fullmatch(r"[\s,]*(?:(?:MoM|YoY)\s*)?(?:mt\s*)?(?:in|on|of|for)?\s*(?:the\s+)?(?:a\s+)?",
-                              s.text[q.end:c[0]])]
+             and _AFTER_CUE_GAP.fullmatch(s.text[q.end:c[0]])]
     if after and not after[0][2].startswith(("basis:", "sample:")):
-        slot.segment = after[0][2]
-        return
-    if _inside(q.start, s.brackets):
-        inner = [c for c in s.segment_cues if c[1] <= q.start and _inside(c[0], s.brackets)
-                 and any(a < c[0] < q.start < b for a, b in s.brackets)]
-        if inner:
-            slot.segment = inner[-1][2]
-            return
-    before = [c for c in s.segment_cues if clause_start <= c[0] and c[1] <= q.start
-              and not _inside(c[0], [b for b in s.brackets if b[1] <= q.start])
+        return after[0][2]
+    respectively = _respectively(s, slots, index, cues)
+    if respectively:
+        return respectively
+    closed_brackets = [b for b in s.brackets if b[1] <= q.start or not (b[0] < q.start < b[1])]
+    before = [c for c in cues if clause_start <= c[0] and c[1] <= q.start and not _inside(c[0], closed_brackets)
               and not c[2].startswith("basis:")]
-    before += [c for c in s.segment_cues if c[0] < clause_start and c[2].startswith("sample:")]
+    before += [c for c in cues if c[0] < clause_start and c[2].startswith("sample:")]
+    items = [c for c in before if c[2].startswith("item:") and c[3] == slots[index].metric]
+    if items:
+        return items[-1][2]
     if before:
         cue = max(before, key=lambda c: c[1])
-        if not (cue[2].startswith("sample:surveyed") and slot.metric == "production"):
-            slot.segment = cue[2]
-            return
+        if not (cue[2] == "sample:surveyed" and slots[index].metric == "production"):
+            return cue[2]
     if re.search(r"involving (?:a )?capacity of\s*$", s.text[clause_start:q.start], re.IGNORECASE):
-        slot.segment = "item:capacity_under_maintenance"
-        return
-    if s.inherited and not any(n < q.start for n in s.names):
-        slot.segment = s.inherited
-    del clause_end
+        return "item:capacity_under_maintenance"
+    if s.inherited and not any(n < q.start for n in s.headings):
+        return s.inherited
+    return ""
+
+
+def _respectively(s: _Sentence, slots: list[_Slot], index: int, cues: list[tuple[int, int, str, str | None]]) -> str:
+    """"the 8-series and 9-series held 29.06% and 17.37%, respectively": the n-th figure of a list
+    belongs to the n-th cue of the list before it."""
+    q = slots[index].q
+    clause_start, clause_end = s.clause_of(q.start)
+    if not re.search(r"\brespectively\b", s.text[q.end:clause_end]):
+        return ""
+    group = [index]
+    while group[0] > 0 and re.fullmatch(r"\s*(?:%|mt)?\s*(?:,\s*)?(?:and\s+)?", s.text[slots[group[0] - 1].q.end:
+                                                                                   slots[group[0]].q.start]):
+        group.insert(0, group[0] - 1)
+    while group[-1] + 1 < len(slots) and re.fullmatch(r"\s*(?:%|mt)?\s*(?:,\s*)?(?:and\s+)?", s.text[
+            slots[group[-1]].q.end:slots[group[-1] + 1].q.start]):
+        group.append(group[-1] + 1)
+    first = slots[group[0]].q
+    listed = [c for c in cues if clause_start <= c[0] and c[1] <= first.start]
+    if len(group) < 2 or len(listed) < len(group):
+        return ""
+    listed = listed[-len(group):]
+    if len({c[2].split(":")[0] for c in listed}) != 1:
+        return ""
+    return listed[group.index(index)][2]
+
+
+_NONE_OF = re.compile(r"\s+of\s+the\s+\d+\s+" + COUNTED_NOUNS + r"(?:\s+by\s+\w+)?", re.IGNORECASE)
 
 
 def _count_segment(s: _Sentence, slots: list[_Slot], index: int) -> str:
     """Producer counts are broken down by what the producers did ("17 producers halted production")."""
     q = slots[index].q
     rest = s.text[q.end:]
-    if _SURVEYED_AFTER.match(rest) or re.match(r"^\s*(?:[\w-]+\s+){0,3}(?:survey respondents|surveyed)",
-                                                rest, re.IGNORECASE):
+    none_of = _NONE_OF.match(rest) if q.word else None
+    if none_of:  # "none of the 24 surveyed producers saw a significant increase"
+        rest = rest[none_of.end():]
+    elif _SURVEYED_AFTER.match(rest) or re.match(r"^\s*(?:[\w-]+\s+){0,3}(?:survey respondents|surveyed)",
+                                                 rest, re.IGNORECASE):
         return "sample:surveyed"
     if slots[index].change and index and slots[index - 1].metric == "producer_count":
         return slots[index - 1].segment
     number_of = _NUMBER_OF.search(s.text, s.clause_of(q.start)[0], q.start)
     if number_of is not None:
         return "item:" + _snake(number_of.group("what"))
-    tail_end = len(s.text)
-    for stop in (",", ";", " while ", " but "):
-        found = rest.find(stop)
-        if found >= 0:
-            tail_end = min(tail_end, q.end + found)
-    tail = s.text[q.end:tail_end]
-    head_start = max(s.text.rfind(",", 0, q.start), 0)
-    for regex, status in _STATUS_RES:
-        if regex.search(tail):
-            return status
-    for regex, status in _STATUS_RES:
-        if regex.search(s.text[head_start:q.start]):
-            return status
-    if re.search(r"\b(?:surveyed|survey)\b", s.text[:q.start], re.IGNORECASE) and slots[index].q.unit == "count":
+    tail = re.split(r",|;|\bwhile\b|\bbut\b", rest, maxsplit=1)[0]
+    head = s.text[max(s.text.rfind(",", 0, q.start), 0):q.start]
+    for text in (tail, head):
+        for regex, status in _STATUS_RES:
+            if regex.search(text):
+                return status
+    if re.search(r"\b(?:surveyed|survey)\b", s.text[:q.start], re.IGNORECASE) and q.unit == "count":
         return "sample:surveyed"
     return ""
 
