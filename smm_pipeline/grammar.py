@@ -42,7 +42,7 @@ _MARKER_RE = re.compile(
 _METRIC_RE = re.compile(
     "|".join(f"(?P<m{i}>{v.alternation((pattern,))})" for i, pattern in enumerate(v.METRIC_NOUNS)),
     re.IGNORECASE)
-_SUCH_AS = re.compile(r"\bsuch as\s+(?:[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?(?:,\s*|\s+and\s+|,\s*and\s+)?)+")
+_SUCH_AS = re.compile(r"\bsuch as\s+(?:[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?(?:,\s*and\s+|\s+and\s+|,\s*)?)+")
 _METRIC_AFTER = re.compile(
     r"^\s*(?:(?:MoM|YoY)\s+)?(?:increase|rise|growth|gain|jump|decline|decrease|drop|fall|dip|reduction)\s+in\s+"
     r"(?:the\s+)?(?:" + _METRIC_RE.pattern + r")", re.IGNORECASE)
@@ -232,8 +232,14 @@ def _snake(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
+_REGION_NAMES = {r.lower() for r in v.REGIONS}
+
+
 def _region_segment(name: str) -> str:
-    name = re.sub(r"(?:'s|’s|\s+regions?|\s+provinces?)$", "", name.strip(), flags=re.IGNORECASE)
+    name = re.sub(r"(?:'s|’s)$", "", name.strip())
+    stripped = re.sub(r"\s+(?:regions?|provinces?)$", "", name, flags=re.IGNORECASE)
+    if stripped.lower() in _REGION_NAMES or " and " in stripped.lower():
+        name = stripped
     parts = [p for p in re.split(r"\s+and\s+", name, flags=re.IGNORECASE) if p]
     return "region:" + "_".join(_snake(p) for p in parts)
 
@@ -257,8 +263,10 @@ class _Sentence:
         self.months = [m for m in months_in(text, scope.report_month)
                        if not any(a <= m.start < b for a, b in base_spans + range_spans + self.brackets)
                        and not re.match(r"\s*-\s*(?:" + MONTHS + r")\b", text[m.end:], re.IGNORECASE)
-                       and not re.search(r"(?:" + MONTHS + r")\s*-\s*$", text[:m.start], re.IGNORECASE)]
-        self.forecast = bool(_FORECAST_RE.search(text)) and not re.match(
+                       and not re.search(r"(?:" + MONTHS + r")\s*-\s*$", text[:m.start], re.IGNORECASE)
+                       and not re.search(r"\b(?:since|starting (?:from|in))\s+$", text[:m.start], re.IGNORECASE)]
+        self.forecast_cues = [m.start() for m in _FORECAST_RE.finditer(text)]
+        self.forecast = bool(self.forecast_cues) and not re.match(
             r"^\s*(?:According to|In (?:" + MONTHS + r")\b)[^,]*,\s*(?:\w+\s+){0,8}?(?:was|were|increased|"
             r"decreased|rose|fell)\b", text)
         self.segment_cues = self._segment_cues()
@@ -302,6 +310,16 @@ class _Sentence:
             elif any(not re.search(r"[,;]", self.text[min(m.end, p):max(m.start, p)]) for p in positions):
                 chosen.append(m)
         return chosen
+
+    def forecast_at(self, position: int) -> bool:
+        """Whether the figure at `position` is in the future tense: a forecast cue before it, or in its
+        comma-chunk ("which will be unfavorable ..." after it does not make it a forecast)."""
+        if not self.forecast:
+            return False
+        chunk_start = max(self.text.rfind(",", 0, position), 0)
+        chunk_end = self.text.find(",", position)
+        chunk_end = len(self.text) if chunk_end < 0 else chunk_end
+        return any(c < position or chunk_start <= c < chunk_end for c in self.forecast_cues)
 
     def clause_of(self, position: int) -> tuple[int, int]:
         """The clause containing `position`."""
@@ -506,7 +524,12 @@ def _resolve_metric(s: _Sentence, slots: list[_Slot], index: int) -> None:
         slot.reason = "context: a single plant or company"
         return
     if q.unit == "%" and not slot.change and chosen == "production":
-        _percent_is_a_change(s, slots, index)
+        share_after = re.match(r"^(?:\s*(?:and|,)?\s*[\d.]+%)*\s+(?:market\s+)?(?:shares?|proportions?)\b",
+                               s.text[q.end:s.clause_of(q.start)[1]], re.IGNORECASE)
+        if share_after:
+            chosen = "share"
+        else:
+            _percent_is_a_change(s, slots, index)
     chosen = _fit_metric_to_unit(chosen, q.unit, slot.change, s.text[:q.start])
     if chosen is None:
         slot.reason = f"no metric fits a {q.unit or 'bare'} figure here"
@@ -697,12 +720,13 @@ def _resolve_period(s: _Sentence, slots: list[_Slot], index: int, sentence_perio
     after = [m for m in months if m.start >= q.end]
     if after:
         keys = [m.key for m in after]
-        slot.period = s.scope.forecast_month if (s.forecast and s.scope.forecast_month in keys) else keys[0]
+        slot.period = s.scope.forecast_month if (s.forecast_at(q.start) and s.scope.forecast_month in keys) \
+            else keys[0]
         return
     if slot.base and slot.marker is None:
         slot.period = shift_month(slot.base, 1)
         return
-    slot.period = s.scope.forecast_month if s.forecast else s.carry
+    slot.period = s.scope.forecast_month if s.forecast_at(q.start) else s.carry
     del sentence_period
 
 
