@@ -72,7 +72,8 @@ _POST_CHANGE = re.compile(
     r"higher|lower|more|less|above|below|up|down)\b", re.IGNORECASE)
 _MARKER_GAP = re.compile(
     r"^\s*(?:mt|%)?\s*\)?\s*(?:(?:in|on a) (?:physical|metal) (?:content|basis)\s*,?\s*)?(?:(?:increase|rise|growth|gain|jump|"
-    r"surge|rebound|decline|decrease|drop|fall|dip|reduction|contraction)\s+(?:in\s+(?:[\w-]+\s+){0,3}?)?)?$",
+    r"surge|rebound|decline|decrease|drop|fall|dip|reduction|contraction|higher|lower|above|below|more|less)\s+"
+    r"(?:in\s+(?:[\w-]+\s+){0,3}?)?)?$",
     re.IGNORECASE)
 _COORDINATION = re.compile(
     r"^\s*(?:MoM|YoY|QoQ|month[- ]on[- ]month|year[- ]on[- ]year|on the month)?\s*(?:,\s*)?(?:and|as well as|"
@@ -145,10 +146,10 @@ DIRECTION_WORDS: tuple[tuple[str, int], ...] = (
     (r"(?:positive|negative) growth", 9), (r"accelerate production", 1),
     (r"(?:an? )?(?:increas(?:e|es|ed|ing)|ris(?:e|es|en|ing)|rose|grow(?:s|n|ing|th)?|grew|climb(?:s|ed|ing)?|"
      r"rebound(?:s|ed|ing)?|recover(?:s|ed|ing|y)?|expan(?:d|ds|ded|ding|sion)|pick(?:s|ed|ing)? up|"
-     r"ramp(?:s|ed|ing)? up|edg(?:e|es|ed|ing) up)", 1),
+     r"ramp(?:s|ed|ing)? up|edg(?:e|es|ed|ing) up|higher)", 1),
     (r"(?:an? )?(?:decreas(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|drop(?:s|ped|ping)?(?: back)?|fall(?:s|ing|en)?|"
      r"fell|(?<!term )(?<!futures )(?<!a )(?<!the )contract(?:ed|ing|ion)?\b(?!s)|shr(?:ink|inks|ank|inking)|dip(?:s|ped|ping)?|pull(?:s|ed|ing)? back|"
-     r"slid(?:e|es|ing)?)", -1),
+     r"slid(?:e|es|ing)?|eas(?:e|es|ed|ing) back|lower|slip(?:s|ped|ping)?)", -1),
     (r"(?:enterprises|producers|smelters|plants|mills|factories) (?:\w+ ){0,2}expect (?:further )?production cuts", -1),
 )
 _DIRECTION_RES = [(re.compile(r"\b(?:" + p + r")\b", re.IGNORECASE), value) for p, value in DIRECTION_WORDS]
@@ -270,6 +271,7 @@ class _Sentence:
             r"^\s*(?:According to|In (?:" + MONTHS + r")\b)[^,]*,\s*(?:\w+\s+){0,8}?(?:was|were|increased|"
             r"decreased|rose|fell)\b", text)
         self.segment_cues = self._segment_cues()
+        self.slots: list[_Slot] = []
         self.names = [m.start() for m in scope.names.finditer(text)]
         self.headings = [m.start() for m in scope.heading.finditer(text)]
         self.such_as = [(m.start(), m.end()) for m in _SUCH_AS.finditer(text)]
@@ -334,6 +336,7 @@ def read_sentence(text: str, scope: Scope, period: str, inherited_segment: str =
     s = _Sentence(text, scope, period, inherited_segment)
     result = SentenceResult(period=_sentence_period(s))
     slots = [_Slot(q=q, qualifier=q.qualifier) for q in s.quantities]
+    s.slots = slots
     for index, slot in enumerate(slots):
         _classify(s, slots, index)
     for index, slot in enumerate(slots):
@@ -407,7 +410,7 @@ def _classify(s: _Sentence, slots: list[_Slot], index: int) -> None:
                 _EXPECTATION.search(post):
             slot.expectation = "vs"
     elif same_clause and previous is not None and previous.change and not previous.reason and (
-            _RESTATEMENT.match(pre) or _COORDINATION.match(pre)):
+            _RESTATEMENT.match(pre) or (_COORDINATION.match(pre) and previous.q.unit == slot.q.unit)):
         slot.change, slot.sign = True, previous.sign
         slot.restates = bool(_RESTATEMENT.match(pre)) and not _COORDINATION.match(pre)
         slot.coordinated = not slot.restates
@@ -792,10 +795,10 @@ def _to_reading(s: _Sentence, slot: _Slot) -> Reading | None:
     if marker is None and slot.ytd:
         marker = "yoy"
     if marker is None:
-        if _other_markers(s) or slot.metric != "production":
+        marker = _implied_marker(s, slot, kind_of(unit))
+        if marker is None:
             slot.reason = "a change with no MoM/YoY label"
             return None
-        marker = "mom"
     if marker == "qoq":
         slot.reason = "a quarter-on-quarter change (not a panel measure)"
         return None
@@ -819,8 +822,27 @@ def _to_reading(s: _Sentence, slot: _Slot) -> Reading | None:
                    q.start, q.end, q.text, priority=1 if qualifier in {"exact", "approx"} else 0)
 
 
-def _other_markers(s: _Sentence) -> bool:
-    return any(m.group("yoy") or m.group("mom") for m in s.markers)
+def kind_of(unit: str) -> str:
+    """How a change in this unit is measured: in %, in percentage points, or in the level's unit."""
+    return {"%": "pct", "pp": "pp"}.get(unit, "abs")
+
+
+def _implied_marker(s: _Sentence, slot: _Slot, kind: str) -> str | None:
+    """The comparison an unlabelled change must mean, if the sentence leaves only one: the kind of
+    marker the sentence uses elsewhere when that measure is still free for this breakdown ("fall by
+    6.29% MoM in physical content, while metal content will drop by 7.13%"), MoM when it uses none.
+    "up 3.2% YoY but down 30.6%" stays unlabelled: YoY is taken and nothing says MoM."""
+    kinds = {"mom" if m.group("mom") or m.group("base") else "yoy" for m in s.markers
+             if m.group("mom") or m.group("yoy") or m.group("base")}
+    if not kinds:
+        return "mom"
+    if len(kinds) > 1:
+        return None
+    (only,) = kinds
+    taken = any(other is not slot and other.marker == only and other.segment == slot.segment
+                and other.metric == slot.metric and other.change and kind_of(other.q.unit) == kind
+                for other in s.slots)
+    return None if taken else only
 
 
 def paragraph_opening_period(paragraph: str, scope: Scope) -> str:

@@ -41,6 +41,8 @@ MOM = (
 )
 YOY = (
     r"YoY", r"Y/Y", r"y-o-y", r"year[- ]on[- ]year", r"from a year earlier", r"than a year earlier",
+    r"(?:the (?:level|figure|output|production) )?(?:of|in) a year (?:earlier|ago|before)",
+    r"(?:from|than|on) (?:the )?(?:same month )?(?:a )?year (?:earlier|ago|before)", r"from last year",
     r"from a year ago", r"than a year ago", r"(?:compared|relative) (?:to|with) a year (?:earlier|ago)",
     r"from the same (?:period|month) (?:a year (?:before|earlier|ago)|last year|of (?:last|the previous) year)",
     r"(?:compared|relative) (?:to|with) the same (?:period|month) (?:a year (?:before|earlier|ago)|last year|"
@@ -55,6 +57,7 @@ BASE_MONTH = r"(?:from|compared (?:to|with)|than(?: in)?|over|versus|vs\.?|relat
 # --- metric nouns ---------------------------------------------------------------------------------
 METRIC_NOUNS: dict[str, str] = {
     r"operating rates?": "operating_rate", r"capacity utili[sz]ation(?: rates?)?": "operating_rate",
+    r"utili[sz]ation(?: rates?)? of (?:[\w-]+ ){0,4}capacity": "operating_rate", r"utili[sz]ation": "operating_rate",
     r"utili[sz]ation rates?": "operating_rate", r"run rates?": "operating_rate",
     r"operating capacity": "operating_capacity", r"capacity in operation": "operating_capacity",
     r"running capacity": "operating_capacity", r"operating (?:\w+ ){1,2}capacity": "operating_capacity",
@@ -93,6 +96,7 @@ class SegmentCue:
 SEGMENT_CUES: tuple[SegmentCue, ...] = (
     SegmentCue(r"(?:large|large-sized|major) (?:smelters|refineries|enterprises|plants|producers|mills)",
                "size:large"),
+    SegmentCue(r"large(?:-sized)?(?=\s*(?:,|and)\s+(?:medium|small))", "size:large"),
     SegmentCue(r"medium[- ]sized(?: \w+)?|medium (?:smelters|enterprises|plants|producers)", "size:medium"),
     SegmentCue(r"small(?:-sized)? (?:smelters|enterprises|plants|producers|mills)", "size:small"),
     SegmentCue(r"not using (?:copper )?concentrates?|using copper scrap|scrap-fed|non-concentrate",
@@ -108,7 +112,8 @@ SEGMENT_CUES: tuple[SegmentCue, ...] = (
     SegmentCue(r"(?P<a>\d+)%\s*-\s*(?P<b>\d+)%", "grade:{a}_{b}pct", ("minor_metals",)),
     SegmentCue(r"(?:derived )?from spodumene|spodumene[- ]derived", "source:spodumene", ("lithium",)),
     SegmentCue(r"(?:derived )?from lepidolite|lepidolite[- ]derived", "source:lepidolite", ("lithium",)),
-    SegmentCue(r"(?:derived )?from salt lakes?|salt[- ]lake[- ]derived", "source:salt_lake", ("lithium",)),
+    SegmentCue(r"(?:derived )?from salt lakes?|salt[- ]lake(?:[- ]derived)?(?= output| production)|"
+               r"salt[- ]lake[- ]derived", "source:salt_lake", ("lithium",)),
     SegmentCue(r"(?:derived )?from recycling|recycling[- ]derived|from recycled materials",
                "source:recycling", ("lithium",)),
     SegmentCue(r"smelting sector", "stage:smelting", ("lithium",)),
