@@ -1,0 +1,108 @@
+"""The asset graph: raw report -> sections -> metric facts -> monthly panel -> derived indicators.
+
+Each asset calls one core function and adds readable metadata; the DuckDB IO manager stores it. The
+per-report assets are partitioned by report month; the panel and indicators read every month.
+"""
+
+
+import dagster as dg
+import pandas as pd
+
+from smm_pipeline import catalogue, indicators, panel, schemas, tables
+from smm_pipeline.defs.metadata import counts_markdown, table_metadata
+from smm_pipeline.defs.partitions import WAREHOUSE_POOL, report_months
+from smm_pipeline.defs.resources import PipelineSettings
+
+PER_REPORT = "reports"
+PANEL = "panel"
+
+
+@dg.asset(partitions_def=report_months, pool=WAREHOUSE_POOL, group_name=PER_REPORT, kinds={"python", "duckdb"})
+def raw_reports(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.Output[pd.DataFrame]:
+    """Every archived vintage of the month's report: file, sha256, size, received_at and text."""
+    month = context.partition_key
+    frame = tables.raw_report_rows(settings.archive(), month)
+    if frame.empty:
+        raise dg.Failure(f"no report for {month} in the archive {settings.paths.archive}: drop one first")
+    latest = frame.sort_values("received_at").iloc[-1]
+    return dg.Output(frame, metadata={
+        **table_metadata(frame, ["file_name", "sha256", "size_bytes", "received_at"]),
+        "vintages": dg.MetadataValue.int(len(frame)),
+        "latest_file": dg.MetadataValue.text(str(latest["file_name"])),
+        "latest_sha256": dg.MetadataValue.text(str(latest["sha256"])),
+    })
+
+
+@dg.asset(partitions_def=report_months, pool=WAREHOUSE_POOL, group_name=PER_REPORT, kinds={"python", "duckdb"})
+def report_sections(context: dg.AssetExecutionContext, raw_reports: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+    """One row per product section; a heading not in the catalogue keeps its row with no product."""
+    frame = tables.section_rows(raw_reports)
+    unknown = frame[frame["product"].isna()]
+    for _, row in unknown.iterrows():
+        context.log.warning(f"{row['report_month']} line {row['heading_line']}: heading {row['heading']!r} "
+                            "is not in the product catalogue")
+    return dg.Output(frame, metadata={
+        **table_metadata(frame, ["ordinal", "product", "heading", "heading_line"], limit=60),
+        "unknown_headings": dg.MetadataValue.int(len(unknown)),
+    })
+
+
+@dg.asset(partitions_def=report_months, pool=WAREHOUSE_POOL, group_name=PER_REPORT, kinds={"python", "duckdb"})
+def metric_facts(context: dg.AssetExecutionContext, raw_reports: pd.DataFrame,
+                 report_sections: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+    """One row per stated number (FACTS.md columns first), with section, line, span and evidence."""
+    frame = tables.fact_rows(raw_reports)
+    extracted_sections = frame.groupby("sha256")["section"].max()
+    stored_sections = report_sections.groupby("sha256")["ordinal"].max()
+    drift = extracted_sections.sub(stored_sections, fill_value=0).abs().gt(0)
+    if drift.any():
+        raise dg.Failure("facts cite sections that report_sections does not have; rematerialise report_sections")
+    per_product = frame.groupby("product").size().sort_values(ascending=False)
+    return dg.Output(frame, metadata={
+        **table_metadata(frame, ["product", "segment", "metric", "period", "measure", "value", "unit", "line"]),
+        "headline_facts": dg.MetadataValue.int(int((frame["tier"] == 1).sum())),
+        "facts_per_product": counts_markdown(per_product, "product", "facts"),
+    })
+
+
+@dg.asset(pool=WAREHOUSE_POOL, group_name=PANEL, kinds={"python", "duckdb"})
+def product_catalogue() -> dg.Output[pd.DataFrame]:
+    """The product catalogue (ids, headings, group, unit) as a table for SQL consumers."""
+    frame = pd.DataFrame([{"product": p.product, "heading": p.heading, "group": p.group, "unit": p.unit,
+                           "aliases": "|".join(p.aliases)} for p in catalogue.products()])
+    return dg.Output(frame.astype("string"), metadata=table_metadata(frame, ["product", "heading", "group"]))
+
+
+@dg.asset(pool=WAREHOUSE_POOL, group_name=PANEL, kinds={"python", "duckdb"})
+def monthly_panel(context: dg.AssetExecutionContext, metric_facts: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+    """One row per product x segment x month: actual, forecast made for the month, restatement.
+
+    Facts that fail the MetricFacts schema are left out (and counted), so a bad month stored by an
+    earlier run cannot reach the panel or the marts even though its blocking check failed there."""
+    valid, failures = schemas.validate(schemas.MetricFacts, metric_facts)
+    rejected = failures["index"].dropna().unique() if not failures.empty else []
+    if len(rejected):
+        context.log.warning(f"{len(rejected)} metric facts fail the schema and are left out of the panel")
+        valid = metric_facts.drop(index=[i for i in rejected if i in metric_facts.index])
+    frame = panel.build_panel(valid)
+    months = sorted(frame["month"].dropna().unique())
+    return dg.Output(frame, metadata={
+        **table_metadata(frame, ["product", "segment", "month", "level", "mom_pct", "yoy_pct", "forecast_mom_pct"]),
+        "months": dg.MetadataValue.text(", ".join(months)),
+        "products": dg.MetadataValue.int(int(frame["product"].nunique())),
+        "facts_left_out": dg.MetadataValue.int(len(rejected)),
+    })
+
+
+@dg.asset(pool=WAREHOUSE_POOL, group_name=PANEL, kinds={"python", "duckdb"})
+def derived_indicators(monthly_panel: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+    """Implied levels, forecast errors, chain-linked production index, diffusion index by group."""
+    frame = indicators.build_indicators(monthly_panel)
+    per_indicator = frame.groupby("indicator").size()
+    return dg.Output(frame, metadata={
+        **table_metadata(frame, ["indicator", "product_group", "product", "month", "value", "unit"]),
+        "rows_per_indicator": counts_markdown(per_indicator, "indicator"),
+    })
+
+
+core_assets = [raw_reports, report_sections, metric_facts, product_catalogue, monthly_panel, derived_indicators]

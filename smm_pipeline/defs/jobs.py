@@ -1,0 +1,31 @@
+"""Jobs: one report month end to end, and the month-end rebuild of everything built from all months."""
+
+import dagster as dg
+
+from smm_pipeline.defs import assets
+from smm_pipeline.defs.dbt import smm_dbt_models
+from smm_pipeline.defs.partitions import report_months
+
+PER_REPORT_ASSETS = [assets.raw_reports, assets.report_sections, assets.metric_facts]
+ALL_MONTHS_ASSETS = dg.AssetSelection.assets(assets.product_catalogue, assets.monthly_panel,
+                                             assets.derived_indicators, smm_dbt_models)
+
+report_job = dg.define_asset_job(
+    "report_job",
+    selection=dg.AssetSelection.assets(*PER_REPORT_ASSETS) | ALL_MONTHS_ASSETS,
+    partitions_def=report_months,
+    description="One report month (all its vintages) -> facts, then the panel, indicators and dbt marts.",
+)
+
+extract_job = dg.define_asset_job(
+    "extract_job",
+    selection=dg.AssetSelection.assets(*PER_REPORT_ASSETS),
+    partitions_def=report_months,
+    description="One report month -> raw report, sections, metric facts (no panel rebuild).",
+)
+
+rebuild_job = dg.define_asset_job(
+    "rebuild_job",
+    selection=ALL_MONTHS_ASSETS,
+    description="Rebuild the panel, indicators and dbt marts from every report month in the warehouse.",
+)

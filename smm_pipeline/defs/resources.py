@@ -1,0 +1,61 @@
+"""Resources: where the pipeline's files are, and the DuckDB IO manager every table goes through."""
+
+
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from smm_pipeline import warehouse
+from smm_pipeline.archive import Archive
+from smm_pipeline.settings import Paths, paths
+
+
+class PipelineSettings(dg.ConfigurableResource):
+    """The data folder and the warehouse file (defaults: SMM_DATA_DIR / SMM_WAREHOUSE or data/)."""
+
+    data_dir: str
+    warehouse: str
+    settle_seconds: float = 10.0
+    """How long a dropped file must stay unchanged before it is taken."""
+
+    @property
+    def paths(self) -> Paths:
+        """Every folder, derived from the data folder."""
+        return Paths(data_dir=Path(self.data_dir), warehouse=Path(self.warehouse))
+
+    def archive(self) -> Archive:
+        """The report archive."""
+        return Archive(self.paths.archive)
+
+
+class WarehouseIOManager(dg.ConfigurableIOManager):
+    """Each asset is a DuckDB table named after it; a partitioned asset replaces only its report months.
+
+    Writes are one transaction (see warehouse.write_table), so a failed run leaves the months loaded
+    before untouched. An unpartitioned asset reading a partitioned one reads every month.
+    """
+
+    warehouse: str
+
+    def handle_output(self, context: dg.OutputContext, obj: pd.DataFrame) -> None:
+        table = context.asset_key.path[-1]
+        partitions = context.asset_partition_keys if context.has_asset_partitions else None
+        warehouse.write_table(self.warehouse, table, obj, partitions)
+
+    def load_input(self, context: dg.InputContext) -> pd.DataFrame:
+        table = context.asset_key.path[-1]
+        partitions = context.asset_partition_keys if context.has_asset_partitions else None
+        frame = warehouse.read_table(self.warehouse, table, partitions)
+        if frame is None:
+            raise dg.Failure(f"table {table!r} is not in the warehouse {self.warehouse}: materialise it first")
+        return frame
+
+
+def default_resources() -> dict[str, object]:
+    """Resources for this process's paths (environment or defaults)."""
+    where = paths()
+    return {
+        "settings": PipelineSettings(data_dir=str(where.data_dir), warehouse=str(where.warehouse)),
+        "io_manager": WarehouseIOManager(warehouse=str(where.warehouse)),
+    }

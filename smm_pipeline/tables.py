@@ -1,0 +1,84 @@
+"""Rows of the per-report warehouse tables, built from the domain objects.
+
+The Dagster assets are thin: each calls one function here. Keeping the row-building in plain pandas
+means the whole chain raw report -> sections -> facts can be tested without Dagster or DuckDB.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from smm_pipeline.archive import Archive, ArchiveEntry
+from smm_pipeline.extraction import Extraction, extract
+from smm_pipeline.facts import facts_frame
+from smm_pipeline.reports import Report, parse_report
+
+RAW_COLUMNS = ["report_month", "sha256", "file_name", "size_bytes", "received_at", "title_line",
+               "converted_from_html", "text"]
+SECTION_COLUMNS = ["report_month", "sha256", "ordinal", "product", "heading", "heading_line", "first_line",
+                   "last_line", "char_start", "char_end", "body"]
+VINTAGE_COLUMNS = ["sha256", "file_name", "received_at"]
+
+
+def raw_report_rows(archive: Archive, report_month: str) -> pd.DataFrame:
+    """One row per archived vintage of a report month."""
+    rows = []
+    for entry in archive.entries(report_month):
+        report = archive.read(entry)
+        rows.append(_raw_row(report, entry))
+    frame = pd.DataFrame(rows, columns=RAW_COLUMNS)
+    return frame.astype({"report_month": "string", "sha256": "string", "file_name": "string",
+                         "size_bytes": "int64", "received_at": "datetime64[us, UTC]", "title_line": "int64",
+                         "converted_from_html": "bool", "text": "string"})
+
+
+def _raw_row(report: Report, entry: ArchiveEntry) -> dict:
+    return {"report_month": report.report_month, "sha256": report.sha256, "file_name": entry.file_name,
+            "size_bytes": report.size, "received_at": pd.Timestamp(entry.received_at),
+            "title_line": report.title_line, "converted_from_html": report.converted_from_html,
+            "text": report.text}
+
+
+def report_of(row: pd.Series) -> Report:
+    """The Report of a raw_reports row (re-parsed from its stored text)."""
+    return parse_report(str(row["text"]).encode("utf-8"), str(row["file_name"]))
+
+
+def extractions(raw: pd.DataFrame) -> list[tuple[pd.Series, Extraction]]:
+    """Each raw_reports row with its extraction."""
+    return [(row, extract(report_of(row))) for _, row in raw.iterrows()]
+
+
+def section_rows(raw: pd.DataFrame) -> pd.DataFrame:
+    """One row per section of every vintage in `raw`."""
+    rows = []
+    for row, extraction in extractions(raw):
+        for section in extraction.sections:
+            rows.append({
+                "report_month": row["report_month"], "sha256": row["sha256"], "ordinal": section.ordinal,
+                "product": section.product, "heading": section.heading, "heading_line": section.heading_line,
+                "first_line": section.lines[0].number if section.lines else None,
+                "last_line": section.lines[-1].number if section.lines else None,
+                "char_start": section.char_start, "char_end": section.char_end, "body": section.body,
+            })
+    frame = pd.DataFrame(rows, columns=SECTION_COLUMNS)
+    return frame.astype({"report_month": "string", "sha256": "string", "ordinal": "int64", "product": "string",
+                         "heading": "string", "heading_line": "int64", "first_line": "Int64",
+                         "last_line": "Int64", "char_start": "int64", "char_end": "int64", "body": "string"})
+
+
+def fact_rows(raw: pd.DataFrame) -> pd.DataFrame:
+    """Metric facts of every vintage in `raw`, with the vintage (sha256, file, received_at) appended."""
+    frames = []
+    for row, extraction in extractions(raw):
+        facts = facts_frame(extraction.facts)
+        for column in VINTAGE_COLUMNS:
+            facts[column] = row[column]
+        frames.append(facts)
+    if not frames:
+        empty = facts_frame([])
+        for column in VINTAGE_COLUMNS:
+            empty[column] = pd.Series(dtype="string")
+        frames.append(empty)
+    frame = pd.concat(frames, ignore_index=True)
+    return frame.astype({"sha256": "string", "file_name": "string", "received_at": "datetime64[us, UTC]"})

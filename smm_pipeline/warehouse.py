@@ -1,0 +1,101 @@
+"""The DuckDB warehouse: write a table or one report month of it in a single transaction, read it back.
+
+DuckDB allows one writer per file, and a reader blocks writers, so every call opens the file, does its
+work in one transaction and closes it: a failed write rolls back and the months loaded before stay as
+they were. SQL consumers never read this file; they read the published copy (see serving.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+PARTITION_COLUMN = "report_month"
+
+
+@contextlib.contextmanager
+def connect(path: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection that is closed on exit; the parent folder is created for a new warehouse."""
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether the main schema has this table."""
+    return bool(con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'main' and table_name = ?",
+        [table]).fetchone()[0])
+
+
+def _add_missing_columns(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    existing = {row[0] for row in con.execute(f'describe "{table}"').fetchall()}
+    for column in frame.columns:
+        if column not in existing:
+            con.register("_shape", frame[[column]].head(0))
+            sql_type = con.execute("select data_type from (describe _shape)").fetchone()[0]
+            con.unregister("_shape")
+            con.execute(f'alter table "{table}" add column "{column}" {sql_type}')
+
+
+def write_table(path: str | Path, table: str, frame: pd.DataFrame,
+                partitions: Sequence[str] | None = None) -> int:
+    """Replace the whole table, or only the rows of `partitions` (report months), atomically.
+
+    The table is created from the frame's dtypes even when the frame is empty, so downstream readers
+    and dbt always find it.
+    """
+    with connect(path) as con:
+        con.register("_incoming", frame)
+        try:
+            con.execute("begin transaction")
+            if partitions is None:
+                con.execute(f'create or replace table "{table}" as select * from _incoming')
+            else:
+                if not table_exists(con, table):
+                    con.execute(f'create table "{table}" as select * from _incoming limit 0')
+                _add_missing_columns(con, table, frame)
+                placeholders = ", ".join("?" for _ in partitions)
+                con.execute(f'delete from "{table}" where "{PARTITION_COLUMN}" in ({placeholders})',
+                            list(partitions))
+                con.execute(f'insert into "{table}" by name select * from _incoming')
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        finally:
+            con.unregister("_incoming")
+    return len(frame)
+
+
+def read_table(path: str | Path, table: str, partitions: Sequence[str] | None = None) -> pd.DataFrame | None:
+    """The table (or some report months of it); None when the warehouse or table does not exist."""
+    if not Path(path).exists():
+        return None
+    with connect(path, read_only=True) as con:
+        if not table_exists(con, table):
+            return None
+        if partitions is None:
+            return con.execute(f'select * from "{table}"').df()
+        placeholders = ", ".join("?" for _ in partitions)
+        return con.execute(f'select * from "{table}" where "{PARTITION_COLUMN}" in ({placeholders})',
+                           list(partitions)).df()
+
+
+def table_counts(path: str | Path) -> dict[str, int]:
+    """Row count of every table and view in the warehouse, for summaries."""
+    if not Path(path).exists():
+        return {}
+    with connect(path, read_only=True) as con:
+        names = [row[0] for row in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'main' order by 1").fetchall()]
+        return {name: con.execute(f'select count(*) from "{name}"').fetchone()[0] for name in names}
