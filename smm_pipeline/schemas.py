@@ -68,7 +68,7 @@ class ReportSections(pa.DataFrameModel):
     class Config:
         strict = True
         coerce = True
-        unique = ["sha256", "ordinal"]
+        unique = ("sha256", "ordinal")
 
     @pa.dataframe_check
     def spans_are_ordered(cls, df: pd.DataFrame) -> Series[bool]:
@@ -103,7 +103,7 @@ class MetricFacts(pa.DataFrameModel):
     class Config:
         strict = True
         coerce = True
-        unique = ["sha256", "product", "segment", "metric", "period", "measure"]
+        unique = ("sha256", "product", "segment", "metric", "period", "measure")
 
     @pa.dataframe_check
     def rates_within_0_100(cls, df: pd.DataFrame) -> Series[bool]:
@@ -183,7 +183,7 @@ class MonthlyPanel(pa.DataFrameModel):
     class Config:
         strict = True
         coerce = True
-        unique = ["product", "segment", "month"]
+        unique = ("product", "segment", "month")
 
 
 class DerivedIndicators(pa.DataFrameModel):
@@ -205,7 +205,7 @@ class DerivedIndicators(pa.DataFrameModel):
     class Config:
         strict = True
         coerce = True
-        unique = ["indicator", "product", "product_group", "segment", "month"]
+        unique = ("indicator", "product", "product_group", "segment", "month")
 
     @pa.dataframe_check
     def diffusion_is_a_percentage(cls, df: pd.DataFrame) -> Series[bool]:

@@ -37,13 +37,12 @@ def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
         [table]).fetchone()[0])
 
 
-def _add_missing_columns(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+def _add_missing_columns(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Columns the incoming frame has and the stored table lacks (a newer code version) are added."""
     existing = {row[0] for row in con.execute(f'describe "{table}"').fetchall()}
-    for column in frame.columns:
+    for column, sql_type, *_ in con.execute("describe select * from _incoming").fetchall():
         if column not in existing:
-            con.register("_shape", frame[[column]].head(0))
-            sql_type = con.execute("select data_type from (describe _shape)").fetchone()[0]
-            con.unregister("_shape")
+            sql_type = "VARCHAR" if sql_type == '"NULL"' else sql_type
             con.execute(f'alter table "{table}" add column "{column}" {sql_type}')
 
 
@@ -63,7 +62,7 @@ def write_table(path: str | Path, table: str, frame: pd.DataFrame,
             else:
                 if not table_exists(con, table):
                     con.execute(f'create table "{table}" as select * from _incoming limit 0')
-                _add_missing_columns(con, table, frame)
+                _add_missing_columns(con, table)
                 placeholders = ", ".join("?" for _ in partitions)
                 con.execute(f'delete from "{table}" where "{PARTITION_COLUMN}" in ({placeholders})',
                             list(partitions))

@@ -17,7 +17,6 @@ from smm_pipeline.defs.partitions import report_months
 from smm_pipeline.reports import ReportError
 from smm_pipeline.settings import paths
 
-
 REPORT_SUFFIXES = {".txt", ".htm", ".html"}
 """Files `run --reports` tries as reports; a folder's README or notes are not reports."""
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}

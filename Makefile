@@ -1,0 +1,38 @@
+# Two commands from nothing (python3 and pip): `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+export UV_PYTHON_DOWNLOADS := never
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+VENV := .venv
+DAGSTER_HOME ?= $(CURDIR)/dagster_home
+
+.PHONY: setup run test dev bench lint clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install --quiet --disable-pip-version-check uv
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	$(VENV)/bin/dbt parse --quiet --project-dir dbt_project --profiles-dir dbt_project
+	touch $@
+
+setup: $(VENV)/.synced
+
+run: setup  ## archive data/samples, materialise every asset into data/warehouse.duckdb, print a summary
+	$(VENV)/bin/smm-pipeline run
+
+test: setup  ## the whole test suite (unit, graph, dbt, sensor, browser)
+	$(VENV)/bin/pytest -q
+
+dev: setup  ## the Dagster UI on http://127.0.0.1:3000 with a persistent instance in dagster_home/
+	DAGSTER_HOME=$(DAGSTER_HOME) $(VENV)/bin/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+bench: setup  ## throughput, materialisation time, scaling and soak figures (not a test)
+	$(VENV)/bin/python -m bench
+
+lint: setup
+	$(VENV)/bin/ruff check smm_pipeline smm_pipeline_tests bench
+
+clean:
+	rm -rf $(VENV) .tools data/warehouse.duckdb* data/serving data/archive data/quarantine data/briefs

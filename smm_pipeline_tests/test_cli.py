@@ -1,0 +1,81 @@
+"""The console script: extract one report, run the pipeline, clear errors for bad input."""
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from smm_pipeline.cli import main
+from smm_pipeline.facts import CONTRACT_COLUMNS
+from smm_pipeline.settings import PROJECT_ROOT
+
+SAMPLE = PROJECT_ROOT / "data" / "samples" / "smm_2025-01_production_overview.txt"
+SHARED = PROJECT_ROOT.parent / "shared"
+
+
+def test_extract_writes_the_contract_columns_first(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "facts.csv"
+    assert main(["extract", str(SAMPLE), "--csv", str(out)]) == 0
+    with out.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0])[: len(CONTRACT_COLUMNS)] == list(CONTRACT_COLUMNS)
+    assert {r["report_month"] for r in rows} == {"2025-01"}
+    assert any(r["product"] == "copper_cathode" and r["measure"] == "level" and float(r["value"]) == 1_117_400
+               for r in rows)
+    assert "2025-01:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", "empty file"), (b"\x00\x01\x02binary", "binary file"),
+    ("Overview of China Metal Production in July 2025\nCopper Cathode\nUp 3%.\n".encode("utf-16-le"),
+     "binary file"),
+    ("Caf\xe9 notes".encode("latin-1"), "not UTF-8"),
+    (b"Copper Cathode\nOutput rose 3% MoM.\n", "no title line")])
+def test_bad_input_is_one_clear_line_naming_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                     content: bytes, message: str) -> None:
+    bad = tmp_path / "bad report.txt"
+    bad.write_bytes(content)
+    assert main(["extract", str(bad), "--csv", str(tmp_path / "out.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: bad report.txt") and message in err
+    assert "Traceback" not in err
+
+
+def test_unparsed_lists_sentences_with_numbers_and_why(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["extract", str(SAMPLE), "--unparsed"]) == 0
+    lines = [line.split("\t") for line in capsys.readouterr().out.splitlines() if line]
+    assert all(len(parts) == 5 and parts[0].isdigit() and parts[3] for parts in lines)
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="../shared (seed and scorer) is not next to this checkout")
+def test_seed_extract_scores_above_the_bar(tmp_path: Path) -> None:
+    """The issue's own acceptance: extract the seed, score it with ../shared/eval/score_facts.py."""
+    out = tmp_path / "seed.csv"
+    assert main(["extract", str(SHARED / "seeds" / "smm_2025-07_production_overview.txt"), "--csv", str(out)]) == 0
+    scored = subprocess.run([sys.executable, str(SHARED / "eval" / "score_facts.py"),
+                             str(SHARED / "eval" / "seed_gold.csv"), "--pred", str(out), "--json"],
+                            capture_output=True, text=True, check=True)
+    import json
+
+    scores = json.loads(scored.stdout)
+    assert scores["headline"]["f1"] >= 0.98
+    assert scores["all"]["f1"] >= 0.92
+
+
+def test_run_builds_the_warehouse_from_a_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / SAMPLE.name).write_bytes(SAMPLE.read_bytes())
+    (reports / "broken.txt").write_bytes(b"not a report")
+    monkeypatch.setenv("SMM_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("SMM_WAREHOUSE", raising=False)
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    assert main(["run", "--reports", str(reports)]) == 0
+    out = capsys.readouterr().out
+    assert "smm_2025-01_production_overview.txt" in out and "new vintage" in out
+    assert "broken.txt" in out and "rejected" in out
+    assert "fct_monthly_panel" in out
+    assert (tmp_path / "data" / "warehouse.duckdb").exists()

@@ -1,0 +1,111 @@
+"""The whole asset graph, materialised in-process on the bundled samples, then the dbt marts."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pandas as pd
+import pytest
+
+from smm_pipeline.archive import Archive
+from smm_pipeline.defs.assets import core_assets, metric_facts, raw_reports, report_sections
+from smm_pipeline.defs.checks import schema_checks
+from smm_pipeline.defs.dbt import dbt_resource, smm_dbt_models
+from smm_pipeline.defs.partitions import report_months
+from smm_pipeline.defs.resources import PipelineSettings, WarehouseIOManager
+from smm_pipeline.extraction import extract
+from smm_pipeline.reports import read_report
+from smm_pipeline.settings import PROJECT_ROOT
+
+SAMPLES = sorted((PROJECT_ROOT / "data" / "samples").glob("smm_*.txt"))
+MONTHS = ["2025-01", "2025-02", "2025-03"]
+ALL_ASSETS = [*core_assets, smm_dbt_models, *schema_checks]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, list[dg.ExecuteInProcessResult]]]:
+    """A warehouse built from the three sample reports by dagster.materialize, and the run results."""
+    data = tmp_path_factory.mktemp("data")
+    db = data / "warehouse.duckdb"
+    archive = Archive(data / "archive")
+    for sample in SAMPLES:
+        archive.add_file(sample)
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions(report_months.name, archive.months())
+    resources = {"settings": PipelineSettings(data_dir=str(data), warehouse=str(db)),
+                 "io_manager": WarehouseIOManager(warehouse=str(db)), "dbt": dbt_resource()}
+    results = [dg.materialize(ALL_ASSETS, selection=[raw_reports, report_sections, metric_facts],
+                              partition_key=month, instance=instance, resources=resources)
+               for month in archive.months()]
+    unpartitioned = dg.AssetSelection.all() - dg.AssetSelection.assets(raw_reports, report_sections, metric_facts)
+    results.append(dg.materialize(ALL_ASSETS, selection=unpartitioned, instance=instance, resources=resources))
+    yield db, results
+
+
+def query(db: Path, sql: str) -> pd.DataFrame:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql).df()
+
+
+def test_every_run_succeeds_and_every_schema_check_passes(built: tuple[Path, list]) -> None:
+    _, results = built
+    assert all(result.success for result in results)
+    evaluations = [e for result in results for e in result.get_asset_check_evaluations()]
+    schema = [e for e in evaluations if e.check_name == "matches_schema"]
+    assert len(schema) == 3 * 3 + 2  # raw, sections, facts per month; panel and indicators once
+    assert [e.asset_key.to_user_string() for e in schema if not e.passed] == []
+    dbt_tests = [e for e in evaluations if e.check_name != "matches_schema"]
+    assert dbt_tests and all(e.passed for e in dbt_tests)
+
+
+def test_row_counts_follow_the_reports(built: tuple[Path, list]) -> None:
+    db, _ = built
+    extractions = [extract(read_report(p)) for p in SAMPLES]
+    assert query(db, "select count(*) n from raw_reports")["n"][0] == 3
+    assert query(db, "select count(*) n from report_sections")["n"][0] == sum(len(e.sections) for e in extractions)
+    assert query(db, "select count(*) n from metric_facts")["n"][0] == sum(len(e.facts) for e in extractions)
+    by_month = query(db, "select report_month, count(*) n from report_sections group by 1 order by 1")
+    assert by_month["report_month"].tolist() == MONTHS and by_month["n"].tolist() == [17, 16, 18]
+
+
+def test_exact_values_travel_from_sentence_to_panel_to_marts(built: tuple[Path, list]) -> None:
+    db, _ = built
+    facts = query(db, "select * from metric_facts where product = 'copper_cathode' and report_month = '2025-01'"
+                      " and segment = '' and metric = 'production' and period = '2025-01'")
+    stated = dict(zip(facts["measure"], facts["value"], strict=True))
+    assert stated["level"] == 1_117_400 and stated["mom_abs"] == -22_300 and stated["mom_pct"] == -1.96
+    assert "1,117,400 mt" in facts.loc[facts["measure"] == "level", "evidence"].iloc[0]
+    february = query(db, "select * from fct_monthly_panel where product_id = 'copper_cathode' and segment = ''"
+                         " and month = '2025-02'").iloc[0]
+    assert february["level"] == 1_096_800  # the February report's actual
+    assert february["forecast_level"] == 1_089_600  # January's forecast for February
+    assert february["forecast_report_month"] == "2025-01" and february["actual_report_month"] == "2025-02"
+    assert february["product_group"] == "copper"
+    error = query(db, "select value from fct_indicators where indicator = 'forecast_error_pct'"
+                      " and product_id = 'copper_cathode' and segment = '' and month = '2025-02'")["value"][0]
+    assert error == pytest.approx((1_096_800 / 1_089_600 - 1) * 100)
+    tin = query(db, "select level, restated_level from monthly_panel where product = 'refined_tin'"
+                    " and segment = '' and month = '2025-01'").iloc[0]
+    assert (tin["level"], tin["restated_level"]) == (14_800, 15_300)
+
+
+def test_marts_mirror_the_python_tables(built: tuple[Path, list]) -> None:
+    db, _ = built
+    assert query(db, "select count(*) n from fct_monthly_panel")["n"][0] == \
+        query(db, "select count(*) n from monthly_panel")["n"][0]
+    assert query(db, "select count(*) n from fct_indicators")["n"][0] == \
+        query(db, "select count(*) n from derived_indicators")["n"][0]
+    assert query(db, "select count(*) n from dim_product")["n"][0] == 54
+    covered = query(db, "select months_reported from dim_product where product_id = 'copper_cathode'")
+    assert covered["months_reported"][0] == 3
+
+
+def test_lineage_runs_from_raw_report_to_the_marts() -> None:
+    graph = dg.Definitions(assets=[*core_assets, smm_dbt_models]).resolve_asset_graph()
+    upstream = graph.get(dg.AssetKey("fct_monthly_panel")).parent_keys
+    chain = {dg.AssetKey("stg_smm__monthly_panel")}
+    assert chain <= upstream
+    assert dg.AssetKey("monthly_panel") in graph.get(dg.AssetKey("stg_smm__monthly_panel")).parent_keys
+    assert dg.AssetKey("metric_facts") in graph.get(dg.AssetKey("monthly_panel")).parent_keys
+    assert dg.AssetKey("raw_reports") in graph.get(dg.AssetKey("report_sections")).parent_keys
