@@ -34,7 +34,8 @@ def sentences(paragraph: str) -> list[Sentence]:
     start = 0
     for boundary in _BOUNDARY.finditer(paragraph):
         head = paragraph[start:boundary.start()]
-        if _ABBREVIATIONS.search(head) and not head.endswith(("etc.", "mt.")):
+        if _ABBREVIATIONS.search(paragraph, max(start, boundary.start() - 8), boundary.start()) and \
+                not head.endswith(("etc.", "mt.")):
             continue
         if head.strip():
             out.append(_trimmed(paragraph, start, boundary.start()))
@@ -56,7 +57,10 @@ def clause_bounds(sentence: str) -> list[tuple[int, int]]:
 
 def parenthesised(sentence: str) -> list[tuple[int, int]]:
     """Spans inside (round) brackets; cues there describe an aside, not the sentence's figures."""
-    spans, depth, open_at = [], 0, 0
+    spans: list[tuple[int, int]] = []
+    if "(" not in sentence:
+        return spans
+    depth, open_at = 0, 0
     for i, ch in enumerate(sentence):
         if ch == "(":
             if depth == 0:

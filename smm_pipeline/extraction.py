@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from smm_pipeline import catalogue
 from smm_pipeline.clauses import sentences
 from smm_pipeline.facts import Fact, is_headline
-from smm_pipeline.grammar import (Reading, Scope, directions, paragraph_opening_period, read_sentence,
-                                  subheading_segment)
+from smm_pipeline.grammar import Reading, Scope, paragraph_opening_period, read_sentence, subheading_segment
 from smm_pipeline.reports import Report
 from smm_pipeline.sections import Section, SectionFinding, split_sections
+from smm_pipeline.vocabulary import compile_lowered
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,19 +44,29 @@ class Extraction:
     findings: list[SectionFinding]
 
 
-def product_names(product: catalogue.Product) -> re.Pattern[str]:
+def _name_patterns(product: catalogue.Product) -> list[str]:
     """How the text names a product: heading, aliases and their plural/hyphen variants."""
     names = {product.heading, *product.aliases}
-    parts = []
-    for name in sorted(names, key=len, reverse=True):
-        escaped = re.escape(name).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]?")
-        parts.append(escaped + r"s?")
-    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
+    return [re.escape(name).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]?") + r"s?"
+            for name in sorted(names, key=len, reverse=True)]
 
 
+def _any_name(patterns: list[str]) -> str:
+    # One leading word-start check for the whole alternation: the scan then skips mid-word positions.
+    return r"\b(?<!-)(?:" + "|".join(patterns) + r")(?![\w-])"
+
+
+@cache
+def product_names(product: catalogue.Product) -> re.Pattern[str]:
+    """A case-insensitive regex for the product's names."""
+    return re.compile(_any_name(_name_patterns(product)), re.IGNORECASE)
+
+
+@cache
 def _other_names(product: catalogue.Product) -> re.Pattern[str]:
-    others = [p for p in catalogue.products() if p.product != product.product]
-    return re.compile("|".join(f"(?:{product_names(p).pattern})" for p in others), re.IGNORECASE)
+    """The names of every other catalogue product, to run on lowered text."""
+    return compile_lowered(_any_name([pattern for other in catalogue.products() if other != product
+                                      for pattern in _name_patterns(other)]))
 
 
 def extract(report: Report) -> Extraction:
@@ -77,8 +88,8 @@ def _extract_section(report: Report, section: Section) -> tuple[list[Fact], list
     scope = Scope(report_month=report.report_month, forecast_month=report.forecast_month,
                   product=product.product, group=product.group, names=product_names(product),
                   heading=re.compile(r"\b" + re.escape(product.heading).replace(r"\ ", r"\s+") + r"\b",
-                                     re.IGNORECASE))
-    others = _other_names(product)
+                                     re.IGNORECASE),
+                  others=_other_names(product))
     numeric: list[tuple[Reading, int, int, str]] = []
     directional: list[tuple[Reading, int, int, str]] = []
     unparsed: list[Unparsed] = []
@@ -98,8 +109,7 @@ def _extract_section(report: Report, section: Section) -> tuple[list[Fact], list
                     unparsed.append(Unparsed(product.product, line.number, quantity.text, reason, sentence.text))
             if not result.readings and not result.unread and re.search(r"\d", sentence.text) is None:
                 pass
-            directional.extend((r, line.number, offset, sentence.text)
-                               for r in directions(sentence.text, scope, result.period, others))
+            directional.extend((r, line.number, offset, sentence.text) for r in result.directions)
             period = result.period
     facts = _resolve(report, section, numeric, directional)
     return facts, unparsed

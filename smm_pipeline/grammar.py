@@ -25,38 +25,43 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache, cached_property
 
 from smm_pipeline import vocabulary as v
 from smm_pipeline.clauses import clause_bounds, parenthesised
 from smm_pipeline.numbers import COUNTED_NOUNS, Quantity, lex
-from smm_pipeline.periods import MONTHS, MonthMention, months_in, nearest, month_number, shift_month, ytd_ranges
+from smm_pipeline.periods import (MONTHS, MonthMention, YtdRange, month_number, months_in, nearest, shift_month,
+                                  ytd_ranges)
 
 # --- compiled word classes ------------------------------------------------------------------------
-_CHANGE_RE = re.compile(
-    r"(?P<inc>" + v.alternation(v.INCREASE) + r")|(?P<dec>" + v.alternation(v.DECREASE) + r")", re.IGNORECASE)
-_MARKER_RE = re.compile(
-    r"(?P<mom>" + v.alternation(v.MOM) + r")|(?P<yoy>" + v.alternation(v.YOY) + r")|(?P<qoq>"
-    + v.alternation(v.QOQ) + r")|(?P<base>\b" + v.BASE_MONTH + r"(?P<month>" + MONTHS
-    + r")\b\.?(?:\s+\d{1,2}\b)?(?:,?\s*(?P<year>(?:19|20)\d\d))?(?!\s*(?:-|–|to|through)\s*(?:" + MONTHS + r")))",
-    re.IGNORECASE)
-_METRIC_RE = re.compile(
-    "|".join(f"(?P<m{i}>{v.alternation((pattern,))})" for i, pattern in enumerate(v.METRIC_NOUNS)),
-    re.IGNORECASE)
+# Scanned over every sentence, so compiled for lowered text (see vocabulary.lowered).
+_CHANGE_RE = v.compile_lowered(
+    r"\b(?:(?P<inc>" + v.longest_first(v.INCREASE) + r")\b|(?P<dec>" + v.longest_first(v.DECREASE) + r")\b)")
+_MARKER_RE = v.compile_lowered(
+    r"\b(?:(?P<mom>" + v.longest_first(v.MOM) + r")\b|(?P<yoy>" + v.longest_first(v.YOY) + r")\b|(?P<qoq>"
+    + v.longest_first(v.QOQ) + r")\b|(?P<base>" + v.BASE_MONTH + r"(?P<month>" + MONTHS
+    + r")\b\.?(?:\s+\d{1,2}\b)?(?:,?\s*(?P<year>(?:19|20)\d\d))?(?!\s*(?:-|–|to|through)\s*(?:" + MONTHS + r"))))")
+_METRICS = v.WordClass(v.METRIC_NOUNS)
 _SUCH_AS = re.compile(r"\bsuch as\s+(?:[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?(?:,\s*and\s+|\s+and\s+|,\s*)?)+")
-_METRIC_AFTER = re.compile(
-    r"^\s*(?:(?:MoM|YoY)\s+)?(?:increase|rise|growth|gain|jump|decline|decrease|drop|fall|dip|reduction)\s+in\s+"
-    r"(?:the\s+)?(?:" + _METRIC_RE.pattern + r")", re.IGNORECASE)
-_METRIC_BY_GROUP = {f"m{i}": metric for i, metric in enumerate(v.METRIC_NOUNS.values())}
+_METRIC_AFTER = v.compile_lowered(
+    r"\s*(?:(?:MoM|YoY)\s+)?(?:increase|rise|growth|gain|jump|decline|decrease|drop|fall|dip|reduction)\s+in\s+"
+    r"(?:the\s+)?(?P<metric>" + _METRICS.regex.pattern + r")")
 _BLOCKER_RE = v.compile_words(v.BLOCKER_NOUNS)
 _FORECAST_RE = v.compile_words(v.FORECAST_CUES)
 _YTD_RE = v.compile_words(v.YTD_CUES)
-_REGION_RE = re.compile(
+_REGION_PATTERN = (
     r"(?<!such as )(?<![\w-])(?P<region>(?:" + "|".join(sorted(v.REGIONS, key=len, reverse=True)) + r")"
     r"(?:\s+and\s+(?:" + "|".join(sorted(v.REGIONS, key=len, reverse=True)) + r"))?)(?:'s|\s+regions?|"
-    r"\s+provinces?)?\b",
-    re.IGNORECASE)
-_SEGMENT_RES = [(re.compile(r"(?<![\w-])(?:" + cue.pattern + r")(?![\w-])", re.IGNORECASE), cue)
-                for cue in v.SEGMENT_CUES]
+    r"\s+provinces?)?\b")
+_REGION_RE = re.compile(_REGION_PATTERN, re.IGNORECASE)
+_REGION_LOW = v.compile_lowered(_REGION_PATTERN)
+
+
+@cache
+def _segment_cues_of(group: str) -> tuple[v.PatternSet, tuple[v.SegmentCue, ...]]:
+    """The segment cues that apply to a product group, scanned together."""
+    cues = tuple(cue for cue in v.SEGMENT_CUES if not cue.groups or group in cue.groups)
+    return v.PatternSet([cue.pattern + r"(?![\w-])" for cue in cues], lead=r"(?<![\w-])"), cues
 
 _FILLER = (r"(?:\s+|,|by|of|slightly|significantly|sharply|substantially|markedly|marginally|modestly|"
            r"further|again|only|just|a|an|the|some|approximately|around|about|nearly|roughly|over|"
@@ -91,9 +96,12 @@ _LEVEL_CUE = re.compile(
     re.IGNORECASE)
 _EXPECTATION = re.compile(r"\bexpect(?:ed|ations?)\b", re.IGNORECASE)
 _PLANT = re.compile(
-    r"(?:\b(?:a|an|the|its|this|one)\s+(?:[\w-]+\s+){0,4}?|[A-Z][\w-]*(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?)"
+    r"(?:\b(?:a|an|the|its|this|one)\s+(?:[\w-]+\s+){0,4}?|\b[A-Z][\w-]*(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?)"
     r"(?:smelter|refinery|plant|mine|project|production line|company|factory|mill)\b"
     r"|\b(?:Group|Corp|Co\.|Ltd|Inc|Company)\b|\bPhase\s+[IVX]+\b", re.IGNORECASE)
+_PLANT_NOUN = re.compile(r"smelter|refinery|plant|mine|project|production line|company|factory|mill|group|corp|"
+                         r"co\.|ltd|inc|phase")
+"""A word every _PLANT match contains: where none occurs (most sentences), _PLANT is not run."""
 _CONTEXT_WORDS = re.compile(r"\b(?:futures|contract|tender|SHFE|LME|most-traded|bid|deals?|QoQ)\b",
                             re.IGNORECASE)
 _NUMBER_OF = re.compile(r"\bthe number of (?P<what>(?:[\w-]+\s+){0,5}?[\w-]+?)\s+(?:increas|decreas|rose|fell|"
@@ -152,12 +160,11 @@ DIRECTION_WORDS: tuple[tuple[str, int], ...] = (
      r"slid(?:e|es|ing)?|eas(?:e|es|ed|ing) back|lower|slip(?:s|ped|ping)?)", -1),
     (r"(?:enterprises|producers|smelters|plants|mills|factories) (?:\w+ ){0,2}expect (?:further )?production cuts", -1),
 )
-_DIRECTION_RES = [(re.compile(r"\b(?:" + p + r")\b", re.IGNORECASE), value) for p, value in DIRECTION_WORDS]
-_NEGATED = re.compile(r"\bpossibility of\b.*\b(?:is|was) (?:relatively |very )?(?:small|low|slim)\b|"
+_DIRECTION_WORDS = v.PatternSet([pattern + r"\b" for pattern, _ in DIRECTION_WORDS])
+_NEGATED = v.compile_lowered(r"\bpossibility of\b.*\b(?:is|was) (?:relatively |very )?(?:small|low|slim)\b|"
                       r"\bno (?:\w+ ){0,2}(?:intention|plans?|news)\b|"
-                      r"\bunlikely\b|\bnot (?:expected|likely)\b|\bno (?:sign|significant)\b", re.IGNORECASE)
-_PRODUCTION_SUBJECT = re.compile(r"\b(?:production(?: schedules?)?|output|supply|produc(?:e|ing|ed))\b",
-                                 re.IGNORECASE)
+                      r"\bunlikely\b|\bnot (?:expected|likely)\b|\bno (?:sign|significant)\b")
+_PRODUCTION_SUBJECT = v.compile_lowered(r"\b(?:production(?: schedules?)?|output|supply|produc(?:e|ing|ed))\b")
 _AGGREGATE = re.compile(r"\b(?:overall|total|nationwide|national|domestic|China's|industry|whole)\b",
                         re.IGNORECASE)
 
@@ -172,6 +179,7 @@ class Scope:
     group: str
     names: re.Pattern[str]
     heading: re.Pattern[str]
+    others: re.Pattern[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +207,7 @@ class SentenceResult:
     readings: list[Reading] = field(default_factory=list)
     unread: list[tuple[Quantity, str]] = field(default_factory=list)
     period: str = ""
+    directions: list[Reading] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -245,46 +254,128 @@ def _region_segment(name: str) -> str:
     return "region:" + "_".join(_snake(p) for p in parts)
 
 
+_SINCE = re.compile(r"\b(?:since|starting (?:from|in))\s+$", re.IGNORECASE)
+_MONTH_RANGE_AFTER = re.compile(r"\s*-\s*(?:" + MONTHS + r")\b", re.IGNORECASE)
+_MONTH_RANGE_BEFORE = re.compile(r"(?:" + MONTHS + r")\s*-\s*$", re.IGNORECASE)
+_STATED_PAST = re.compile(r"\s*(?:According to|In (?:" + MONTHS + r")\b)[^,]*,\s*(?:\w+\s+){0,8}?(?:was|were|"
+                          r"increased|decreased|rose|fell)\b")
+
+
 class _Sentence:
-    """One sentence's word classes, found once and queried by position."""
+    """One sentence's word classes, each found on first use and then queried by position.
+
+    Most sentences of a report state no number; for them only the months, the forecast cues and the
+    direction words are ever looked at, so the other scans are never run.
+    """
 
     def __init__(self, text: str, scope: Scope, period: str, inherited_segment: str) -> None:
         self.text, self.scope, self.carry, self.inherited = text, scope, period, inherited_segment
-        self.quantities = [q for q in lex(text) if q.unit not in {"day", "km", "duration", "usd", "yuan"}]
-        self.changes = _spans(_CHANGE_RE, text)
-        self.markers = _spans(_MARKER_RE, text)
-        self.metrics = _spans(_METRIC_RE, text)
-        self.blockers = _spans(_BLOCKER_RE, text)
-        self.brackets = parenthesised(text)
-        self.clauses = clause_bounds(text)
-        self.ytd_cues = _spans(_YTD_RE, text)
-        self.ytd_ranges = ytd_ranges(text, scope.report_month)
-        base_spans = [(m.start(), m.end()) for m in self.markers if m.group("base")]
-        range_spans = [(r.start, r.end) for r in self.ytd_ranges if r.implies_ytd]
-        self.months = [m for m in months_in(text, scope.report_month)
-                       if not any(a <= m.start < b for a, b in base_spans + range_spans + self.brackets)
-                       and not re.match(r"\s*-\s*(?:" + MONTHS + r")\b", text[m.end:], re.IGNORECASE)
-                       and not re.search(r"(?:" + MONTHS + r")\s*-\s*$", text[:m.start], re.IGNORECASE)
-                       and not re.search(r"\b(?:since|starting (?:from|in))\s+$", text[:m.start], re.IGNORECASE)]
-        self.forecast_cues = [m.start() for m in _FORECAST_RE.finditer(text)]
-        self.forecast = bool(self.forecast_cues) and not re.match(
-            r"^\s*(?:According to|In (?:" + MONTHS + r")\b)[^,]*,\s*(?:\w+\s+){0,8}?(?:was|were|increased|"
-            r"decreased|rose|fell)\b", text)
-        self.segment_cues = self._segment_cues()
+        self.low = v.lowered(text)
         self.slots: list[_Slot] = []
-        self.names = [m.start() for m in scope.names.finditer(text)]
-        self.headings = [m.start() for m in scope.heading.finditer(text)]
-        self.such_as = [(m.start(), m.end()) for m in _SUCH_AS.finditer(text)]
+
+    @cached_property
+    def quantities(self) -> list[Quantity]:
+        return [q for q in lex(self.text) if q.unit not in {"day", "km", "duration", "usd", "yuan"}]
+
+    @cached_property
+    def changes(self) -> list[re.Match[str]]:
+        return _spans(_CHANGE_RE, self.low)
+
+    @cached_property
+    def markers(self) -> list[re.Match[str]]:
+        return _spans(_MARKER_RE, self.low)
+
+    @cached_property
+    def metrics(self) -> list[re.Match[str]]:
+        return list(_METRICS.regex.finditer(self.low))
+
+    @cached_property
+    def blockers(self) -> list[re.Match[str]]:
+        return _spans(_BLOCKER_RE, self.low)
+
+    @cached_property
+    def brackets(self) -> list[tuple[int, int]]:
+        return parenthesised(self.text)
+
+    @cached_property
+    def clauses(self) -> list[tuple[int, int]]:
+        return clause_bounds(self.text)
+
+    @cached_property
+    def ytd_cues(self) -> list[re.Match[str]]:
+        return _spans(_YTD_RE, self.low)
+
+    @cached_property
+    def ytd_ranges(self) -> list[YtdRange]:
+        return ytd_ranges(self.text, self.scope.report_month)
+
+    @cached_property
+    def all_months(self) -> list[MonthMention]:
+        return months_in(self.text, self.scope.report_month)
+
+    @cached_property
+    def months(self) -> list[MonthMention]:
+        """Months that can date a figure: not a comparison base, not inside a range, a bracket or a
+        "since" phrase."""
+        text = self.text
+        if not self.all_months:
+            return []
+        skip = [(m.start(), m.end()) for m in self.markers if m.group("base")]
+        skip += [(r.start, r.end) for r in self.ytd_ranges if r.implies_ytd] + self.brackets
+        return [m for m in self.all_months
+                if not any(a <= m.start < b for a, b in skip)
+                and not _MONTH_RANGE_AFTER.match(text, m.end)
+                and not _MONTH_RANGE_BEFORE.search(text, max(0, m.start - 16), m.start)
+                and not _SINCE.search(text, max(0, m.start - 20), m.start)]
+
+    @cached_property
+    def forecast_cues(self) -> list[int]:
+        return [m.start() for m in _FORECAST_RE.finditer(self.low)]
+
+    @cached_property
+    def forecast(self) -> bool:
+        """Whether the sentence speaks of the future (and is not a past statement that mentions one)."""
+        return bool(self.forecast_cues) and not _STATED_PAST.match(self.text)
+
+    @cached_property
+    def segment_cues(self) -> list[tuple[int, int, str, str | None]]:
+        return self._segment_cues()
+
+    @cached_property
+    def names(self) -> list[int]:
+        return [m.start() for m in self.scope.names.finditer(self.text)]
+
+    @cached_property
+    def headings(self) -> list[int]:
+        return [m.start() for m in self.scope.heading.finditer(self.text)]
+
+    @cached_property
+    def such_as(self) -> list[tuple[int, int]]:
+        return [(m.start(), m.end()) for m in _SUCH_AS.finditer(self.text)]
+
+    @cached_property
+    def _plant_ends(self) -> list[int]:
+        if not _PLANT_NOUN.search(self.low):
+            return []
+        return [m.end() for m in _PLANT.finditer(self.text)]
+
+    def plant_before(self, position: int) -> bool:
+        """Whether a single plant or company is named before `position`."""
+        return any(end <= position for end in self._plant_ends)
+
+    @cached_property
+    def direction_words(self) -> list[list[re.Match[str]]]:
+        """Matches of each DIRECTION_WORDS entry, in table order."""
+        return _DIRECTION_WORDS.matches(self.low)
 
     def _segment_cues(self) -> list[tuple[int, int, str, str | None]]:
         cues: list[tuple[int, int, str, str | None]] = []
-        for regex, cue in _SEGMENT_RES:
-            if cue.groups and self.scope.group not in cue.groups:
-                continue
-            for m in regex.finditer(self.text):
+        patterns, group_cues = _segment_cues_of(self.scope.group)
+        for cue, found in zip(group_cues, patterns.matches(self.low), strict=True):
+            for m in found:
                 segment = cue.segment.format(**m.groupdict()) if "{" in cue.segment else cue.segment
                 cues.append((m.start(), m.end(), segment, cue.metric))
-        for m in _REGION_RE.finditer(self.text):
+        for m in _REGION_LOW.finditer(self.low):
             if self.scope.names.fullmatch(m.group("region")):
                 continue
             cues.append((m.start(), m.end(), _region_segment(m.group(0)), None))
@@ -358,6 +449,7 @@ def read_sentence(text: str, scope: Scope, period: str, inherited_segment: str =
             result.readings.append(reading)
     if slots and not any(sl.reason for sl in slots):
         result.period = slots[-1].period or result.period
+    result.directions = _directions(s, result.period)
     return result
 
 
@@ -499,20 +591,19 @@ def _resolve_metric(s: _Sentence, slots: list[_Slot], index: int) -> None:
     slot = slots[index]
     q = slot.q
     clause_start, _ = s.clause_of(q.start)
-    metric = _nearest_before(s.metrics, q.start, clause_start) or _nearest_before(s.metrics, q.start, 0)
+    found = _nearest_before(s.metrics, q.start, clause_start) or _nearest_before(s.metrics, q.start, 0)
+    metric: re.Match[str] | None = found
+    chosen = _METRICS.meaning(found.group(0)) if found else "production"
     blocker = _nearest_before(s.blockers, q.start, clause_start)
-    name = metric and next(k for k, val in metric.groupdict().items() if val)
-    chosen = _METRIC_BY_GROUP[name] if name else "production"
-    following = _METRIC_AFTER.match(s.text[q.end:])
+    following = _METRIC_AFTER.match(s.low, q.end)
     if following:  # "a 1.81% drop in operating rates"
-        group = next(k for k, val in following.groupdict().items() if val and k.startswith("m"))
-        chosen, metric = _METRIC_BY_GROUP[group], following
+        chosen, metric = _METRICS.meaning(following.group("metric")), following
     segment_metric = next((cue[3] for cue in s.segment_cues if cue[3] and cue[1] <= q.start
                            and s.text[cue[1]:q.start].count(",") <= 1 and not _inside(cue[0], s.brackets)
                            and (metric is None or cue[0] >= metric.start() - 40)), None)
     if blocker is not None and (metric is None or blocker.start() > metric.start()) and not (
             s.names and max(s.names) > blocker.start()):
-        slot.reason = f"context: the subject is {blocker.group(0)!r}, not a panel metric"
+        slot.reason = f"context: the subject is {s.text[blocker.start():blocker.end()]!r}, not a panel metric"
         return
     if q.unit == "count":
         slot.metric = _count_metric(s, slot)
@@ -588,7 +679,7 @@ def _plant_context(s: _Sentence, position: int) -> bool:
     chunk = s.text[chunk_start:position]
     if _PLANT.search(chunk) or _foreign_name(chunk):
         return not _AGGREGATE.search(chunk) or bool(_PLANT.search(chunk) and re.search(r"\b(?:a|an|the|its)\s+[\w\s-]*(?:smelter|refinery|plant|mine|project)\b", chunk))
-    if _PLANT.search(s.text[:position]) and not (_AGGREGATE.search(chunk) or s.scope.names.search(chunk)) \
+    if s.plant_before(position) and not (_AGGREGATE.search(chunk) or s.scope.names.search(chunk)) \
             and not re.search(r"\b(?:smelters|producers|enterprises|plants)\b", chunk):
         return bool(re.search(r"[A-Z][\w-]*(?:'s|’s)\s", s.text[:position]))
     return False
@@ -876,12 +967,14 @@ _NOT_PRODUCTION_BETWEEN = re.compile(
 _MARKER_AFTER = re.compile(r"^\s*(?:rates?\s+)?(?:[a-z]+ly\s+)?(?:both\s+)?(?P<m>MoM|YoY|month[- ]on[- ]month|year[- ]on[- ]year)\b",
                            re.IGNORECASE)
 _MARKER_BEFORE = re.compile(r"\b(?P<m>MoM|YoY|month[- ]on[- ]month|year[- ]on[- ]year)\s+(?:[a-z]+\s+)?$", re.IGNORECASE)
-_SEGMENT_ONLY = [re.compile(r"(?<![\w-])(?:" + cue.pattern + r")(?![\w-])", re.IGNORECASE)
-                 for cue in v.SEGMENT_CUES if not cue.segment.startswith(("content:", "basis:", "sample:"))] + [
-    re.compile(r"\b(?:[\w-]+-derived|[\w-]+ sector|[\w-]+-grade|series)\b", re.IGNORECASE), _REGION_RE]
+_SEGMENT_ONLY = v.compile_lowered(
+    r"(?<![\w-])(?:" + "|".join([re.sub(r"\(\?P<\w+>", "(?:", cue.pattern) for cue in v.SEGMENT_CUES
+                                 if not cue.segment.startswith(("content:", "basis:", "sample:"))]) + r")(?![\w-])|"
+    r"\b(?:[\w-]+-derived|[\w-]+ sector|[\w-]+-grade|series)\b|" + _REGION_PATTERN)
+"""Words that put a direction into a breakdown; a breakdown's direction is not a headline fact."""
 
 
-def directions(text: str, scope: Scope, period: str, other_products: re.Pattern[str]) -> Iterator[Reading]:
+def _directions(s: _Sentence, period: str) -> list[Reading]:
     """Direction-only statements of a sentence about the product's total production.
 
     At most one reading per measure: the direction word closest to its production subject, preferring
@@ -889,39 +982,41 @@ def directions(text: str, scope: Scope, period: str, other_products: re.Pattern[
     that governs a number ("increase by 5%") is left to the numeric grammar; one about a breakdown, another
     product, a single plant or a non-production noun ("a rebound in the operating rate") is not a fact.
     """
-    if not _PRODUCTION_SUBJECT.search(text):
-        return
-    bases = [(m.start(), m.end()) for m in _MARKER_RE.finditer(text) if m.group("base")]
-    months = [m for m in months_in(text, scope.report_month) if not _inside(m.start + 1, bases)]
+    text, scope = s.text, s.scope
+    if not _PRODUCTION_SUBJECT.search(s.low):
+        return []
+    bases = [(m.start(), m.end()) for m in s.markers if m.group("base")]
+    months = [m for m in s.all_months if not _inside(m.start + 1, bases)]
     months = [m for m in months if not re.match(r"\s*-\s*(?:" + MONTHS + r")\b", text[m.end:], re.IGNORECASE)
               and not re.search(r"(?:" + MONTHS + r")\s*-\s*$", text[:m.start], re.IGNORECASE)]
-    blanked = scope.names.sub(lambda m: " " * len(m.group(0)), text)
+    blanked = scope.names.sub(lambda m: " " * len(m.group(0)), s.low)  # lowered, names blanked
     best: dict[str, Reading] = {}
     start = 0
     for boundary in [*_CHUNK_SPLIT.finditer(text), None]:
         end = boundary.start() if boundary else len(text)
         chunk_start, start = start, (boundary.end() if boundary else len(text))
-        if _NEGATED.search(text, chunk_start, end):
+        if _NEGATED.search(s.low, chunk_start, end):
             continue
-        for reading in _chunk_directions(text, blanked, chunk_start, end, scope, period, months, other_products):
+        for reading in _chunk_directions(s, blanked, chunk_start, end, period, months):
             current = best.get(reading.measure)
             if current is None or reading.priority > current.priority:
                 best[reading.measure] = reading
-    yield from best.values()
+    return list(best.values())
 
 
-def _chunk_directions(text: str, blanked: str, start: int, end: int, scope: Scope, period: str,
-                      months: list[MonthMention], other_products: re.Pattern[str]) -> Iterator[Reading]:
+def _chunk_directions(s: _Sentence, blanked: str, start: int, end: int, period: str,
+                      months: list[MonthMention]) -> Iterator[Reading]:
+    text, scope = s.text, s.scope
     taken: list[tuple[int, int]] = []
-    for regex, value in _DIRECTION_RES:
-        for m in regex.finditer(text, start, end):
+    for (_, value), found in zip(DIRECTION_WORDS, s.direction_words, strict=True):
+        for m in (m for m in found if start <= m.start() and m.end() <= end):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))
             after = text[m.end():m.end() + 60]
             if _GOVERNS_NUMBER.match(after) or _ABOUT_SOMETHING_ELSE.match(after):
                 continue
-            subject = _direction_subject(text, start, m)
+            subject = _direction_subject(s.low, start, m)
             if subject is None:
                 continue
             between = text[max(min(subject.end(), m.start()), start if subject.end() < start else 0):m.start()]
@@ -929,17 +1024,18 @@ def _chunk_directions(text: str, blanked: str, start: int, end: int, scope: Scop
                 continue
             head_start = max(start, min(subject.start(), m.start()) - 60)
             local = blanked[head_start:m.start()]
-            if other_products.search(local[-50:]) and not scope.names.search(text[head_start:m.start()]):
+            if scope.others.search(local[-50:]) and not scope.names.search(text[head_start:m.start()]):
                 continue
-            if any(cue.search(local[-60:]) for cue in _SEGMENT_ONLY) or _PLANT.search(text[:m.start()]) and \
+            if _SEGMENT_ONLY.search(local[-60:]) or s.plant_before(m.start()) and \
                     not (_AGGREGATE.search(local) or scope.names.search(text[head_start:m.start()])):
                 continue
             yield from _direction_readings(text, scope, period, months, m, value, subject, text[head_start:m.end()])
 
 
-def _direction_subject(text: str, start: int, m: re.Match[str]) -> re.Match[str] | None:
+def _direction_subject(low: str, start: int, m: re.Match[str]) -> re.Match[str] | None:
     """The production noun a direction word is about: inside it, before it in its chunk, just after it,
-    or (for "it", "its") before it in the sentence."""
+    or (for "it", "its") before it in the sentence. `low` is the lowered sentence."""
+    text = low
     inside = _PRODUCTION_SUBJECT.search(text, m.start(), m.end())
     if inside:
         return inside
@@ -947,7 +1043,7 @@ def _direction_subject(text: str, start: int, m: re.Match[str]) -> re.Match[str]
     if found:
         return found[-1]
     after = _PRODUCTION_SUBJECT.search(text, m.end(), min(len(text), m.end() + 30))
-    if after and re.match(r"^\s*(?:(?:MoM|YoY)\s+)?(?:in|of)\s", text[m.end():after.start()] + " "):
+    if after and re.match(r"^\s*(?:(?:mom|yoy)\s+)?(?:in|of)\s", text[m.end():after.start()] + " "):
         return after
     earlier = list(_PRODUCTION_SUBJECT.finditer(text, 0, start))
     return earlier[-1] if earlier else None
@@ -960,8 +1056,8 @@ def _direction_readings(text: str, scope: Scope, period: str, months: list[Month
     marker = (after or before)
     kind = "yoy" if marker and marker.group("m").lower().startswith(("yoy", "year")) else "mom"
     if value == 9:
-        value = -1 if re.match(r"(?:decrease|decline|drop|fall|negative)", m.group(0), re.IGNORECASE) else 1
-        measures = ["mom_dir", "yoy_dir"] if "both" in m.group(0).lower() else ["mom_dir"]
+        value = -1 if re.match(r"(?:decrease|decline|drop|fall|negative)", m.group(0)) else 1
+        measures = ["mom_dir", "yoy_dir"] if "both" in m.group(0) else ["mom_dir"]
         explicit = True
     else:
         measures = [f"{kind}_dir"]
@@ -972,4 +1068,4 @@ def _direction_readings(text: str, scope: Scope, period: str, months: list[Month
     when = earlier[-1].key if earlier else (later[0].key if later else period)
     for measure in measures:
         yield Reading("", "production", when, measure, float(value), "dir", "exact", None, m.start(), m.end(),
-                      m.group(0), priority=2 * explicit + named)
+                      text[m.start():m.end()], priority=2 * explicit + named)

@@ -68,8 +68,9 @@ _UNITS: list[tuple[str, str, Decimal]] = [
     (r"(?:kilometers|kilometres|km)\b", "km", Decimal(1)),
     (r"(?:years?|months?|weeks?)\b", "duration", Decimal(1)),
 ]
-_UNIT_RES = [(re.compile(r"\s*(?:" + pattern + r")", re.IGNORECASE), unit, scale)
-             for pattern, unit, scale in _UNITS]
+_UNIT_RE = re.compile(r"\s*(?:" + "|".join(f"(?P<u{i}>{pattern})" for i, (pattern, _, _) in enumerate(_UNITS))
+                      + ")", re.IGNORECASE)
+"""All unit spellings in one alternation; the first that matches wins, as in the table's order."""
 
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _NUM_RE = re.compile(
@@ -83,6 +84,8 @@ _WORD_RE = re.compile(
     + COUNTED_NOUNS + r"\b)", re.IGNORECASE)
 _HALF_RE = re.compile(r"\b(?P<word>half)\b(?=\s+(?:of\s+)?(?:the\s+)?" + COUNTED_NOUNS + ")",
                       re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+_WORD_HINT = re.compile(r"\b(?:" + "|".join(WORD_NUMBERS) + r"|half)\b")
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
            "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
 _DATE_BEFORE = re.compile(r"\b(?:" + _MONTHS + r")\.?\s*$", re.IGNORECASE)
@@ -150,10 +153,10 @@ def _read_unit(text: str, pos: int, dollar: bool) -> tuple[str, Decimal, int]:
             unit = "usd/dmt" if per.group("per").lower() == "dmt" else "usd/mt"
             return unit, Decimal(1), per.end()
         return "usd", Decimal(1), pos
-    for regex, unit, scale in _UNIT_RES:
-        match = regex.match(text, pos)
-        if match:
-            return unit, scale, match.end()
+    match = _UNIT_RE.match(text, pos)
+    if match and match.lastgroup:
+        _, unit, scale = _UNITS[int(match.lastgroup[1:])]
+        return unit, scale, match.end()
     return "", Decimal(1), pos
 
 
@@ -195,16 +198,16 @@ def lex(text: str) -> list[Quantity]:
     """Every quantity in `text`, in order, with spans relative to `text`."""
     found: list[Quantity] = []
     pos = 0
-    while True:
-        m = _NUM_RE.search(text, pos)
+    while digit := _DIGIT.search(text, pos):
+        m = _NUM_RE.search(text, max(pos, digit.start() - 4))  # a sign or "US$" can precede the digit
         if not m:
             break
-        pos = m.end()
         quantity, pos = _read_quantity(text, m)
         if quantity is not None:
             found.append(quantity)
-    found.extend(_word_quantities(text))
-    found.sort(key=lambda q: q.start)
+    if _WORD_HINT.search(text.lower()):
+        found.extend(_word_quantities(text))
+        found.sort(key=lambda q: q.start)
     return found
 
 

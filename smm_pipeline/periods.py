@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from smm_pipeline.vocabulary import compile_lowered, lowered
+
 _NAMES = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
     "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
@@ -18,21 +20,28 @@ MONTHS = "|".join(sorted(_NAMES, key=len, reverse=True))
 """Regex alternation of month names and abbreviations, longest first."""
 
 _ORDINALS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-             "ten": 10, "eleven": 11, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9,
-             "10": 10, "11": 11}
+             "ten": 10, "eleven": 11, "twelve": 12, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8,
+             "9": 9, "10": 10, "11": 11, "12": 12}
 
-_MONTH_RE = re.compile(r"\b(?P<month>" + MONTHS + r")\b\.?(?:\s*(?P<year>(?:19|20)\d\d))?", re.IGNORECASE)
-_RANGE_RE = re.compile(
+# All matched on lowered text (vocabulary.lowered): these run over every sentence of a report.
+_MONTH_RE = compile_lowered(r"\b(?P<month>" + MONTHS + r")\b\.?(?:\s*(?P<year>(?:19|20)\d\d))?")
+_RANGE_RE = compile_lowered(
     r"\b(?:from\s+)?(?P<first>" + MONTHS + r")\.?\s*(?:-|–|to|through)\s*(?P<last>" + MONTHS
-    + r")\b\.?(?:,?\s*(?P<year>(?:19|20)\d\d))?", re.IGNORECASE)
-_FIRST_N_RE = re.compile(
-    r"\b(?:in\s+)?the\s+first\s+(?P<n>" + "|".join(_ORDINALS) + r")\s+months(?:\s+of\s+(?P<year>(?:19|20)\d\d))?",
-    re.IGNORECASE)
-_HALF_RE = re.compile(r"\b(?:H(?P<h>[12])|(?P<which>first|second)\s+half)(?:\s+(?:of\s+)?(?P<year>(?:19|20)\d\d))?",
-                      re.IGNORECASE)
-_QUARTER_RE = re.compile(r"\bQ(?P<q>[1-4])(?:\s*(?P<year>(?:19|20)\d\d))?\b")
-_THROUGH_RE = re.compile(r"\b(?:through|up\s+to|as\s+of\s+the\s+end\s+of)\s+(?P<last>" + MONTHS + r")\b",
-                         re.IGNORECASE)
+    + r")\b\.?(?:,?\s*(?P<year>(?:19|20)\d\d))?")
+_FIRST_N_RE = compile_lowered(
+    r"\b(?:in\s+)?the\s+first\s+(?P<n>" + "|".join(_ORDINALS) + r")\s+(?P<unit>months|quarters)"
+    r"(?:\s+of\s+(?P<year>(?:19|20)\d\d))?")
+_HALF_RE = compile_lowered(
+    r"\b(?:H(?P<h>[12])|(?P<which>first|second)\s+half)(?:\s+(?:of\s+)?(?P<year>(?:19|20)\d\d))?")
+_QUARTER_RE = compile_lowered(
+    r"\b(?:Q1\s*(?:-|–|to|through)\s*)?Q(?P<q>[1-4])(?:\s*(?P<year>(?:19|20)\d\d))?\b")
+_THROUGH_RE = compile_lowered(r"\b(?:through|up\s+to|as\s+of\s+the\s+end\s+of)\s+(?P<last>" + MONTHS + r")\b")
+_RANGE_HINT = re.compile(r"\b(?:first|h1|q[1-4]|" + MONTHS + r")\b")
+"""A word every range contains; most sentences have none and skip the range patterns."""
+_SHORT_NAMES = frozenset({"mar", "sep", "dec", "jan", "feb", "apr", "jun", "jul", "aug", "oct", "nov"})
+_MAY_VERB = re.compile(r"\s+(?:[a-z]+ly\s+)?(?:be|have|still|also|not|further|remain|continue|see|decline|"
+                       r"increase|rise|fall|drop|show|reach|grow|maintain|face|pull|rebound|edge|"
+                       r"slip|record|hit|come|stay|keep|exceed)\b")
 
 
 def month_number(name: str) -> int:
@@ -88,49 +97,52 @@ class YtdRange:
 
 def _is_may_verb(text: str, start: int) -> bool:
     """'may' as a verb ("production may decline") rather than the month."""
-    following = text[start + 3:start + 20]
-    return bool(re.match(r"\s+(?:[a-z]+ly\s+)?(?:be|have|still|also|not|further|remain|continue|see|decline|"
-                         r"increase|rise|fall|drop|show|reach|grow|maintain|face|pull|rebound|edge|"
-                         r"slip|record|hit|come|stay|keep|exceed)\b", following)
-                or text[start:start + 3] == "may")
+    return bool(_MAY_VERB.match(text, start + 3, start + 20)) or text[start:start + 3] == "may"
 
 
 def months_in(text: str, around: str) -> list[MonthMention]:
-    """Every month named in `text`, resolved to a key near the report month `around`."""
+    """Every month named in `text`, resolved to a key near the report month `around`.
+
+    Only capitalised names count ("may" the verb, "march" the verb are not months), and an
+    abbreviation must end its word ("Mar" but not "Marked")."""
     found = []
-    for m in _MONTH_RE.finditer(text):
+    for m in _MONTH_RE.finditer(lowered(text)):
         name = m.group("month")
-        if name.lower() == "may" and _is_may_verb(text, m.start()):
+        if not text[m.start()].isupper() or (name == "may" and _is_may_verb(text, m.start())):
             continue
-        if not name[0].isupper():
-            continue
-        if name.lower() in {"mar", "sep", "dec", "jan", "feb", "apr", "jun", "jul", "aug", "oct", "nov"} and \
-                re.match(r"\w", text[m.end():m.end() + 1] or " "):
+        if name in _SHORT_NAMES and m.end() < len(text) and (text[m.end()].isalnum() or text[m.end()] == "_"):
             continue
         year = int(m.group("year")) if m.group("year") else None
         found.append(MonthMention(nearest(month_number(name), around, year), m.start(), m.end()))
     return found
 
 
+def _year(m: re.Match[str]) -> int | None:
+    return int(m.group("year")) if m.group("year") else None
+
+
 def ytd_ranges(text: str, around: str) -> list[YtdRange]:
-    """Year-to-date ranges in `text`, each with the last month it covers."""
+    """Year-to-date ranges in `text`, each with the last month it covers: "January-July", "Jan-Aug",
+    "the first nine months", "the first three quarters", "H1", "Q1", "Q1-Q3" (a range must start in
+    January to be year-to-date)."""
+    low = lowered(text)
     found: list[YtdRange] = []
-    for m in _RANGE_RE.finditer(text):
+    if not _RANGE_HINT.search(low):
+        return found
+    for m in _RANGE_RE.finditer(low):
         if month_number(m.group("first")) == 1:
-            year = int(m.group("year")) if m.group("year") else None
-            found.append(YtdRange(nearest(month_number(m.group("last")), around, year), m.start(), m.end()))
-    for m in _FIRST_N_RE.finditer(text):
-        year = int(m.group("year")) if m.group("year") else None
-        found.append(YtdRange(nearest(_ORDINALS[m.group("n").lower()], around, year), m.start(), m.end()))
-    for m in _HALF_RE.finditer(text):
-        if m.group("h") == "1" or (m.group("which") or "").lower() == "first":
-            year = int(m.group("year")) if m.group("year") else None
-            found.append(YtdRange(nearest(6, around, year), m.start(), m.end()))
-    for m in _QUARTER_RE.finditer(text):
-        if m.group("q") == "1":
-            year = int(m.group("year")) if m.group("year") else None
-            found.append(YtdRange(nearest(3, around, year), m.start(), m.end()))
-    for m in _THROUGH_RE.finditer(text):
+            found.append(YtdRange(nearest(month_number(m.group("last")), around, _year(m)), m.start(), m.end()))
+    for m in _FIRST_N_RE.finditer(low):
+        months = _ORDINALS[m.group("n")] * (3 if m.group("unit") == "quarters" else 1)
+        if months <= 12:
+            found.append(YtdRange(nearest(months, around, _year(m)), m.start(), m.end()))
+    for m in _HALF_RE.finditer(low):
+        if m.group("h") == "1" or m.group("which") == "first":
+            found.append(YtdRange(nearest(6, around, _year(m)), m.start(), m.end()))
+    for m in _QUARTER_RE.finditer(low):
+        if m.group("q") == "1" or m.group(0).startswith("q1"):
+            found.append(YtdRange(nearest(3 * int(m.group("q")), around, _year(m)), m.start(), m.end()))
+    for m in _THROUGH_RE.finditer(low):
         found.append(YtdRange(nearest(month_number(m.group("last")), around), m.start(), m.end(),
                               implies_ytd=False))
     return sorted(found, key=lambda r: r.start)
