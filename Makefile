@@ -29,10 +29,10 @@ dev: setup  ## the Dagster UI on http://127.0.0.1:3000 with a persistent instanc
 	DAGSTER_HOME=$(DAGSTER_HOME) $(VENV)/bin/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 bench: setup  ## throughput, materialisation time, scaling and soak figures (not a test)
-	$(VENV)/bin/python -m bench
+	$(VENV)/bin/python -m smm_pipeline_tests.benchmarks
 
 lint: setup
-	$(VENV)/bin/ruff check smm_pipeline smm_pipeline_tests bench
+	$(VENV)/bin/ruff check smm_pipeline smm_pipeline_tests
 
 clean:
 	rm -rf $(VENV) .tools data/warehouse.duckdb* data/serving data/archive data/quarantine data/briefs
