@@ -3,6 +3,8 @@
     smm-pipeline run [--reports DIR]          archive DIR's reports, materialise everything, print a summary
     smm-pipeline extract REPORT --csv OUT     one report's metric facts, FACTS.md columns first
     smm-pipeline extract REPORT --unparsed    number-bearing sentences that produced no fact
+    smm-pipeline check REPORT [--csv OUT] [--previous REPORT]
+                                              where the report contradicts itself (and the previous one)
 
 Bad input never ends in a traceback: a report that cannot be read prints `error: FILE[:LINE]: why`
 and the command exits with status 2; reports loaded before stay in the warehouse.
@@ -41,6 +43,33 @@ def _extract(args: argparse.Namespace) -> int:
     return 0
 
 
+CHECK_COLUMNS = ["report_month", "product", "rule", "severity", "message", "line", "lines"]
+
+
+def _check(args: argparse.Namespace) -> int:
+    from smm_pipeline.consistency import check_report, findings_frame
+    from smm_pipeline.extraction import extract
+    from smm_pipeline.facts import facts_frame
+
+    previous = None
+    if args.previous:
+        earlier = extract(read_report(args.previous))
+        previous = facts_frame(earlier.facts).assign(sha256=earlier.report.sha256)
+    extraction = extract(read_report(args.report))
+    findings = findings_frame(check_report(extraction, extraction.report.sha256, previous).findings)
+    findings = findings.sort_values(["line", "product", "rule"], kind="stable")
+    if args.csv:
+        Path(args.csv).parent.mkdir(parents=True, exist_ok=True)
+        findings[CHECK_COLUMNS].to_csv(args.csv, index=False)
+    for row in findings.itertuples(index=False):
+        if row.severity != "info" or args.all:
+            print(f"{row.severity:<7} {row.line:>4} {row.product or '-':<24} {row.rule:<18} {row.message}")
+    counts = findings["severity"].value_counts()
+    print(f"{extraction.report.report_month}: {counts.get('error', 0)} errors, {counts.get('warning', 0)} warnings, "
+          f"{counts.get('info', 0)} info", file=sys.stderr)
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
     from smm_pipeline.defs.runner import run_pipeline
 
@@ -64,6 +93,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     extract.add_argument("--csv", help="write the facts to this CSV")
     extract.add_argument("--unparsed", action="store_true", help="list number-bearing sentences left unread")
     extract.set_defaults(handler=_extract)
+    check = commands.add_parser("check", help="one report's data-quality findings")
+    check.add_argument("report")
+    check.add_argument("--csv", help="write the findings to this CSV")
+    check.add_argument("--previous", help="the previous month's report, for the rules across months")
+    check.add_argument("--all", action="store_true", help="print info findings too")
+    check.set_defaults(handler=_check)
     args = parser.parse_args(argv)
     if getattr(args, "warehouse", None):
         os.environ["SMM_WAREHOUSE"] = str(Path(args.warehouse).resolve())

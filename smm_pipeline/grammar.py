@@ -22,6 +22,7 @@ Direction-only statements ("a slight MoM increase", "remain stable") are read by
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,8 +31,8 @@ from functools import cache, cached_property
 from smm_pipeline import vocabulary as v
 from smm_pipeline.clauses import clause_bounds, parenthesised
 from smm_pipeline.numbers import COUNTED_NOUNS, Quantity, lex
-from smm_pipeline.periods import (MONTHS, MonthMention, YtdRange, month_number, months_in, nearest, shift_month,
-                                  ytd_ranges)
+from smm_pipeline.periods import (MONTHS, MonthMention, YtdRange, latest_before, month_number, months_in, nearest,
+                                  shift_month, ytd_ranges)
 
 # --- compiled word classes ------------------------------------------------------------------------
 # Scanned over every sentence, so compiled for lowered text (see vocabulary.lowered).
@@ -94,7 +95,11 @@ _LEVEL_CUE = re.compile(
     r"estimated at|seen at)\b(?:\s+(?:approximately|around|about|nearly|roughly|over|more than|below|"
     r"less than|the|a|an|only|just|still|some|an estimated|under))*\s*$",
     re.IGNORECASE)
-_EXPECTATION = re.compile(r"\bexpect(?:ed|ations?)\b", re.IGNORECASE)
+_EXPECTATION_WORD = re.compile(r"expect|forecast|estimate|projected|anticipated", re.IGNORECASE)
+_THAN_EXPECTED = re.compile(r"\s*(?:" + v.THAN_EXPECTED + r")\b", re.IGNORECASE)
+_EXPECTED_BEFORE = re.compile(r"(?:" + v.EXPECTED_LEVEL_BEFORE + r")(?:approximately\s+|about\s+|around\s+)?$",
+                              re.IGNORECASE)
+_EXPECTED_AFTER = re.compile(r"\s*" + v.EXPECTED_LEVEL_AFTER, re.IGNORECASE)
 _PLANT = re.compile(
     r"(?:\b(?:a|an|the|its|this|one)\s+(?:[\w-]+\s+){0,4}?|\b[A-Z][\w-]*(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?)"
     r"(?:smelter|refinery|plant|mine|project|production line|company|factory|mill)\b"
@@ -111,14 +116,8 @@ _TIME_NOUNS = (r"(?:production(?: schedules?)?|output|supply|operating rates?|op
 _ADJACENT_AFTER = re.compile(r"^(?:'s|’s)?\s+(?:[\w-]+\s+){0,2}?" + _TIME_NOUNS + r"\b", re.IGNORECASE)
 _ADJACENT_BEFORE = re.compile(r"\b" + _TIME_NOUNS + r"(?:\s+[\w()-]+){0,7}?\s+(?:in|for|during|of)\s+$",
                               re.IGNORECASE)
-_KNOWN_CAPS = re.compile(
-    r"^(?:SMM|China|China's|Chinese|MoM|YoY|QoQ|YTD|NPI|PV|EVA|DMC|TCs?|GW|LFP|LCO|LMO|LMFP|NEV|ESS|MHP|"
-    r"APT|EMD|EMM|SiMn|NdFeB|Pr-Nd|HJT|DRC|Indonesia|Indonesian|Philippines|India|Australia|Brazil|"
-    r"Africa|Asia|Europe|US|Myanmar|Among|In|The|Overall|According|Looking|Entering|Based|However|"
-    r"Meanwhile|Additionally|Moreover|Specifically|Currently|Specially|Total|Domestic|Q[1-4]|H[12]|"
-    r"Jan|January|Feb|February|Mar|March|Apr|April|May|Jun|June|Jul|July|Aug|August|Sep|Sept|September|"
-    r"Oct|October|Nov|November|Dec|December|Co3O4|Mn3O4|MnO2|I|II|III|IV|3C|SS|CIF|Secondary|Primary|"
-    r"Lithium|Before|After|Please|Note|Survey)$")
+_KNOWN_CAPS = re.compile(r"(?<![\w'’-])(?:" + "|".join(v.KNOWN_CAPITALISED) + r"|(?i:(?:" + MONTHS + r")(?:-(?:"
+                         + MONTHS + r"))?))(?![\w-])")
 
 _STATUS = (
     (r"halted production|in shutdown status|were shut down|(?:have|had) halted|halted", "status:halted"),
@@ -254,6 +253,7 @@ def _region_segment(name: str) -> str:
     return "region:" + "_".join(_snake(p) for p in parts)
 
 
+_PHRASE_COMMA = re.compile(r"(?<!\d),|,(?!\d)|;")
 _SINCE = re.compile(r"\b(?:since|starting (?:from|in))\s+$", re.IGNORECASE)
 _MONTH_RANGE_AFTER = re.compile(r"\s*-\s*(?:" + MONTHS + r")\b", re.IGNORECASE)
 _MONTH_RANGE_BEFORE = re.compile(r"(?:" + MONTHS + r")\s*-\s*$", re.IGNORECASE)
@@ -392,15 +392,14 @@ class _Sentence:
         August,"), next to a metric noun ("production in August", "July production"), or in the same
         comma-chunk as one of the figures at `positions`. A month in a side remark ("as orders were
         fulfilled in July") does not move the period."""
-        first_comma = self.text.find(",")
+        first_comma = self.commas[0] if self.commas else -1
         opening = first_comma if 0 <= first_comma <= 60 else 0
         chosen = []
         for m in self.months:
             if m.end <= opening or _ADJACENT_AFTER.match(self.text[m.end:]) or \
                     _ADJACENT_BEFORE.search(self.text[:m.start]) or \
-                    re.search(r"\b(?:as of|end of)\s+$", self.text[:m.start], re.IGNORECASE):
-                chosen.append(m)
-            elif any(not re.search(r"[,;]", self.text[min(m.end, p):max(m.start, p)]) for p in positions):
+                    re.search(r"\b(?:as of|end of)\s+$", self.text[:m.start], re.IGNORECASE) or \
+                    any(self.chunk_of(p) == self.chunk_of(m.start) for p in positions):
                 chosen.append(m)
         return chosen
 
@@ -409,10 +408,21 @@ class _Sentence:
         comma-chunk ("which will be unfavorable ..." after it does not make it a forecast)."""
         if not self.forecast:
             return False
-        chunk_start = max(self.text.rfind(",", 0, position), 0)
-        chunk_end = self.text.find(",", position)
-        chunk_end = len(self.text) if chunk_end < 0 else chunk_end
+        chunk_start, chunk_end = self.chunk_of(position)
         return any(c < position or chunk_start <= c < chunk_end for c in self.forecast_cues)
+
+    @cached_property
+    def commas(self) -> list[int]:
+        """Positions of the commas and semicolons that separate phrases (not "1,096,800")."""
+        return [m.start() for m in _PHRASE_COMMA.finditer(self.text)]
+
+    def chunk_of(self, position: int) -> tuple[int, int]:
+        """The comma-chunk containing `position`: from just after the comma before it (or the sentence start)
+        to the comma after it (or the end)."""
+        index = bisect.bisect_right(self.commas, position - 1)
+        start = self.commas[index - 1] + 1 if index else 0
+        end = self.commas[index] if index < len(self.commas) else len(self.text)
+        return start, end
 
     def clause_of(self, position: int) -> tuple[int, int]:
         """The clause containing `position`."""
@@ -490,16 +500,12 @@ def _classify(s: _Sentence, slots: list[_Slot], index: int) -> None:
         slot.change = True
     if last_change is not None and _CHANGE_THEN_FILLER.fullmatch(s.text[last_change.end():q_start]):
         slot.change, slot.sign = True, (1 if last_change.group("inc") else -1)
-        if re.fullmatch(r"above|beat|exceed(?:ed|ing)? expectations", last_change.group(0), re.IGNORECASE) or \
-                re.search(r"expectations?\s+by\s*$", pre, re.IGNORECASE):
+        if _EXPECTATION_WORD.search(last_change.group(0)):
             slot.expectation = "vs"
     elif post_change:
-        slot.change = True
-        slot.sign = -1 if post_change.group("w").lower() in {
-            "decline", "decrease", "drop", "fall", "dip", "reduction", "contraction", "slide", "shortfall",
-            "lower", "less", "below", "down"} else 1
+        slot.change, slot.sign = True, _post_change_sign(post_change)
         if post_change.group("w").lower() in {"above", "below", "higher", "lower", "more", "less"} and \
-                _EXPECTATION.search(post):
+                _THAN_EXPECTED.match(post, post_change.end()):
             slot.expectation = "vs"
     elif same_clause and previous is not None and previous.change and not previous.reason and (
             _RESTATEMENT.match(pre) or (_COORDINATION.match(pre) and previous.q.unit == slot.q.unit)):
@@ -508,20 +514,40 @@ def _classify(s: _Sentence, slots: list[_Slot], index: int) -> None:
         slot.coordinated = not slot.restates
         if slot.coordinated and slot.qualifier == "exact" and previous.qualifier == "approx":
             slot.qualifier = "approx"
+    elif (sign := _restated_after(s, slots, index)) is not None:
+        slot.change, slot.sign = True, sign
     elif _LEVEL_CUE.search(pre) or not pre.strip():
         slot.change = False
-    if slot.change and last_change is not None and slot.q.unit != "pp" and not post_change and \
-            slot.sign == 1 and last_change.group("dec") and not (slot.restates or slot.coordinated):
-        slot.sign = -1
     if slot.q.unit == "pp" and not slot.change:
         slot.change = True
     if slot.change and slot.sign == 1 and slot.q.unit == "pp" and last_change is not None and last_change.group("dec"):
         slot.sign = -1
-    if not slot.change and re.search(r"\bthe expected\s*$", pre, re.IGNORECASE):
+    if not slot.change and (_EXPECTED_BEFORE.search(pre) or _EXPECTED_AFTER.match(post)):
         slot.expectation = "level"
     if slot.change and same_clause and previous is not None and previous.change and _RESTATEMENT.match(pre) \
             and (previous.q.unit == "%") != (slot.q.unit == "%"):
         slot.restates = True
+
+
+_OR_BETWEEN = re.compile(r"\s*(?:mt\s*)?(?:\(|,?\s*or|,?\s*i\.e\.,?)\s*")
+
+
+def _restated_after(s: _Sentence, slots: list[_Slot], index: int) -> int | None:
+    """The sign of a change that the next figure restates and that a word after it names:
+    "138,500 mt or 14.46% higher from a year earlier", "(1.2% or 3,000 mt lower)"."""
+    if index + 1 >= len(slots):
+        return None
+    after = slots[index + 1].q
+    if not _OR_BETWEEN.fullmatch(s.text, slots[index].q.end, after.start):
+        return None
+    word = _POST_CHANGE.match(s.text[after.end:s.clause_of(after.start)[1]])
+    return None if word is None else _post_change_sign(word)
+
+
+def _post_change_sign(word: re.Match[str]) -> int:
+    return -1 if word.group("w").lower() in {
+        "decline", "decrease", "drop", "fall", "dip", "reduction", "contraction", "slide", "shortfall",
+        "lower", "less", "below", "down"} else 1
 
 
 def _assign_markers(s: _Sentence, slots: list[_Slot]) -> None:
@@ -579,7 +605,9 @@ def _set_marker(s: _Sentence, slot: _Slot, m: re.Match[str]) -> None:
         slot.marker = "qoq"
     else:
         year = int(m.group("year")) if m.group("year") else None
-        slot.base = nearest(month_number(m.group("month")), s.scope.report_month, year)
+        month = month_number(m.group("month"))
+        slot.base = latest_before(month, s.scope.report_month) if m.group("last") and year is None else \
+            nearest(month, s.scope.report_month, year)
 
 
 def _nearest_before(matches: list[re.Match[str]], start: int, limit: int) -> re.Match[str] | None:
@@ -675,8 +703,7 @@ def _count_metric(s: _Sentence, slot: _Slot) -> str | None:
 
 def _plant_context(s: _Sentence, position: int) -> bool:
     """Whether the figure at `position` is about one named plant or company rather than the market."""
-    chunk_start = max(s.text.rfind(",", 0, position), s.text.rfind(";", 0, position), 0)
-    chunk = s.text[chunk_start:position]
+    chunk = s.text[s.chunk_of(position)[0]:position]
     if _PLANT.search(chunk) or _foreign_name(chunk):
         return not _AGGREGATE.search(chunk) or bool(_PLANT.search(chunk) and re.search(r"\b(?:a|an|the|its)\s+[\w\s-]*(?:smelter|refinery|plant|mine|project)\b", chunk))
     if s.plant_before(position) and not (_AGGREGATE.search(chunk) or s.scope.names.search(chunk)) \
@@ -688,10 +715,10 @@ def _plant_context(s: _Sentence, position: int) -> bool:
 def _foreign_name(chunk: str) -> bool:
     """Whether a chunk names something capitalised that is not a place, a product or a known term:
     in these reports that is a company, a plant or a brand ("Jinchuan nickel", "Rio Tinto's ...")."""
-    plain = _REGION_RE.sub(" ", chunk)
+    plain = _KNOWN_CAPS.sub(" ", _REGION_RE.sub(" ", chunk))
     words = re.findall(r"(?<![.\w'’-])[A-Z][a-z][\w-]*", plain)
     first = chunk.split()[0] if chunk.split() else ""
-    return any(not _KNOWN_CAPS.match(w) for w in words if w != first)
+    return any(w != first for w in words)
 
 
 _AFTER_CUE_GAP = re.compile(r"\s*(?:(?:MoM|YoY)\s*)?(?:mt\s*)?(?:in|on|of|for)?\s*(?:the\s+)?(?:a\s+)?")
@@ -721,14 +748,14 @@ def _cue_segment(s: _Sentence, slots: list[_Slot], index: int) -> str:
     after = [c for c in cues if q.end <= c[0] < post_end
              and (not _inside(c[0], s.brackets) or any(a < q.start < c[0] < b for a, b in s.brackets))
              and _AFTER_CUE_GAP.fullmatch(s.text[q.end:c[0]])]
-    if after and not after[0][2].startswith(("basis:", "sample:")):
+    if after and not after[0][2].startswith("sample:"):
         return after[0][2]
     respectively = _respectively(s, slots, index, cues)
     if respectively:
         return respectively
     closed_brackets = [b for b in s.brackets if b[1] <= q.start or not (b[0] < q.start < b[1])]
     before = [c for c in cues if clause_start <= c[0] and c[1] <= q.start and not _inside(c[0], closed_brackets)
-              and not c[2].startswith("basis:")]
+              and not _detached(s, c, q.start)]
     before += [c for c in cues if c[0] < clause_start and c[2].startswith("sample:")]
     items = [c for c in before if c[2].startswith("item:") and c[3] == slots[index].metric]
     if items:
@@ -742,6 +769,40 @@ def _cue_segment(s: _Sentence, slots: list[_Slot], index: int) -> str:
     if s.inherited and not any(n < q.start for n in s.headings):
         return s.inherited
     return ""
+
+
+_BREAKDOWN_AXES = ("region:", "size:", "feed:", "source:", "form:", "grade:", "series:", "stage:")
+_ATTACHED_GAP = re.compile(r"(?:'s|’s|')?\s*[,:]?\s*(?:[\w-]+\s+){0,2}")
+_NOT_A_MODIFIER = re.compile(r"\b(?:and|but|while|so|as|mean|means|meant|will|would|is|are|was|were|to|plans?|due)\b",
+                             re.IGNORECASE)
+_PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|from|across|to|into)\s+(?:the\s+)?$", re.IGNORECASE)
+_OPENING_PHRASE = re.compile(
+    r"\s*(?:(?:and|but|while|whereas|meanwhile)\s+)?(?:(?:in|for|among|as for|regarding|within|at)\b[^,;]*)?$",
+    re.IGNORECASE)
+
+
+def _detached(s: _Sentence, cue: tuple[int, int, str, str | None], position: int) -> bool:
+    """Whether a breakdown cue before the figure at `position` belongs to another phrase: the figure's
+    subject noun comes between them and the cue neither modifies it ("Xinjiang's output", "the 5-series
+    precursor accounting for") nor opens the clause ("In the causticisation sector, ..., output"). A cue
+    inside another noun's phrase ("restarts in Yunnan mean output is expected to climb to ...", "new lines
+    in Guangxi lifted capacity to ...") leaves the figure national."""
+    if not cue[2].startswith(_BREAKDOWN_AXES):
+        return False
+    noun = _nearest_before(s.metrics, position, cue[1])
+    if noun is None:
+        return False
+    clause_start, _ = s.clause_of(cue[0])
+    chunk_start, chunk_end = s.chunk_of(cue[0])
+    if chunk_start <= clause_start + 1 and _OPENING_PHRASE.match(s.text, clause_start, cue[0]) \
+            and re.match(r"[^,;:]*[,:]", s.text[cue[1]:chunk_end + 1]):
+        return False
+    gap = s.scope.names.sub(" ", s.text[cue[1]:noun.start()])
+    for a, b in s.such_as:  # "southern regions such as Sichuan, Guizhou, and Guangxi, the production"
+        if cue[1] <= a < noun.start():
+            gap = gap[:a - cue[1]] + " " * (b - a) + gap[b - cue[1]:]
+    in_other_phrase = bool(_PREPOSITION_BEFORE.search(s.text, max(0, cue[0] - 12), cue[0]))  # "lines in Guangxi"
+    return in_other_phrase or not _ATTACHED_GAP.fullmatch(gap) or bool(_NOT_A_MODIFIER.search(gap))
 
 
 def _respectively(s: _Sentence, slots: list[_Slot], index: int, cues: list[tuple[int, int, str, str | None]]) -> str:
@@ -786,8 +847,8 @@ def _count_segment(s: _Sentence, slots: list[_Slot], index: int) -> str:
     number_of = _NUMBER_OF.search(s.text, s.clause_of(q.start)[0], q.start)
     if number_of is not None:
         return "item:" + _snake(number_of.group("what"))
-    tail = re.split(r",|;|\bwhile\b|\bbut\b", rest, maxsplit=1)[0]
-    head = s.text[max(s.text.rfind(",", 0, q.start), 0):q.start]
+    tail = re.split(r"(?<!\d),|,(?!\d)|;|\bwhile\b|\bbut\b", rest, maxsplit=1)[0]
+    head = s.text[s.chunk_of(q.start)[0]:q.start]
     for text in (tail, head):
         for regex, status in _STATUS_RES:
             if regex.search(text):
@@ -830,8 +891,7 @@ def _resolve_ytd(s: _Sentence, slots: list[_Slot], index: int) -> None:
     cue_before = any(m.end() <= q.start for m in s.ytd_cues)
     ranges = [r for r in s.ytd_ranges if r.implies_ytd or cue_before]
     range_before = [r for r in ranges if r.end <= q.start]
-    chunk_end = s.text.find(",", q.end)
-    chunk_end = len(s.text) if chunk_end < 0 else chunk_end
+    chunk_end = s.chunk_of(q.end)[1]
     range_after = [r for r in ranges if q.end <= r.start <= chunk_end]
     if cue_before or range_before or (range_after and cue_before):
         later_month = [m for m in s.months if (range_before and m.start > range_before[-1].end) and m.end <= q.start]
@@ -955,12 +1015,13 @@ def subheading_segment(line: str, scope: Scope) -> str | None:
     return ""
 
 
-_GOVERNS_NUMBER = re.compile(r"^\s*(?:[a-z]+ly\s+)?(?:by\s+)?(?:approximately|around|about|nearly|over|roughly|"
+_GOVERNS_NUMBER = re.compile(r"^\s*(?:[a-z]+ly\s+)?(?:by\s+|of\s+)?(?:approximately|around|about|nearly|over|roughly|"
                              r"an estimated)?\s*[-−$\d]", re.IGNORECASE)
 _CHUNK_SPLIT = re.compile(r";|,\s*(?:while|but|whereas|although|and|with)\b|\bwhile the\b")
 _ABOUT_SOMETHING_ELSE = re.compile(
     r"^\s*(?:(?:in|of)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}?(?:operating rates?|prices?|demand|capacity|proportion|"
-    r"share|inventor(?:y|ies)|orders|consumption|sales|imports?|exports?)\b|expectations?\b)", re.IGNORECASE)
+    r"share|inventor(?:y|ies)|orders|consumption|sales|imports?|exports?)\b|(?:short\s+of\s+)?(?:" + v.THAN_EXPECTED
+    + r")\b)", re.IGNORECASE)
 _NOT_PRODUCTION_BETWEEN = re.compile(
     r"\b(?:demand|prices?|orders|consumption|sales|costs?|profits?|enthusiasm|sentiment|operating rates?|"
     r"capacity|proportion|share|inventor(?:y|ies)|the number of)\b", re.IGNORECASE)
@@ -969,7 +1030,7 @@ _MARKER_AFTER = re.compile(r"^\s*(?:rates?\s+)?(?:[a-z]+ly\s+)?(?:both\s+)?(?P<m
 _MARKER_BEFORE = re.compile(r"\b(?P<m>MoM|YoY|month[- ]on[- ]month|year[- ]on[- ]year)\s+(?:[a-z]+\s+)?$", re.IGNORECASE)
 _SEGMENT_ONLY = v.compile_lowered(
     r"(?<![\w-])(?:" + "|".join([re.sub(r"\(\?P<\w+>", "(?:", cue.pattern) for cue in v.SEGMENT_CUES
-                                 if not cue.segment.startswith(("content:", "basis:", "sample:"))]) + r")(?![\w-])|"
+                                 if not cue.segment.startswith(("content:", "sample:"))]) + r")(?![\w-])|"
     r"\b(?:[\w-]+-derived|[\w-]+ sector|[\w-]+-grade|series)\b|" + _REGION_PATTERN)
 """Words that put a direction into a breakdown; a breakdown's direction is not a headline fact."""
 

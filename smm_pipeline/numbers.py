@@ -64,9 +64,9 @@ _UNITS: list[tuple[str, str, Decimal]] = [
     (r"MW\b", "GW", Decimal("0.001")),
     (r"(?:million\s+)?(?:sqm|square\s+met(?:er|re)s?|m2|m²)", "sqm", Decimal(1)),
     (r"%", "%", Decimal(1)),
-    (r"days?\b", "day", Decimal(1)),
+    (r"-?days?\b", "day", Decimal(1)),
     (r"(?:kilometers|kilometres|km)\b", "km", Decimal(1)),
-    (r"(?:years?|months?|weeks?)\b", "duration", Decimal(1)),
+    (r"-?(?:years?|months?|weeks?)\b", "duration", Decimal(1)),
 ]
 _UNIT_RE = re.compile(r"\s*(?:" + "|".join(f"(?P<u{i}>{pattern})" for i, (pattern, _, _) in enumerate(_UNITS))
                       + ")", re.IGNORECASE)

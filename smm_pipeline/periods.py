@@ -75,6 +75,13 @@ def nearest(month: int, around: str, year: int | None = None) -> str:
     return min(candidates, key=lambda k: abs(months_between(around, k)))
 
 
+def latest_before(month: int, before: str) -> str:
+    """The key of the latest calendar month `month` strictly before `before` ("last February")."""
+    year = int(before[:4])
+    key = f"{year:04d}-{month:02d}"
+    return key if key < before else f"{year - 1:04d}-{month:02d}"
+
+
 @dataclass(frozen=True, slots=True)
 class MonthMention:
     """A month named in the text: the month it means and where it is."""

@@ -9,8 +9,10 @@ from __future__ import annotations
 import pandas as pd
 
 from smm_pipeline.archive import Archive, ArchiveEntry
+from smm_pipeline.consistency import check_facts, findings_frame, text_findings
 from smm_pipeline.extraction import Extraction, extract
 from smm_pipeline.facts import facts_frame
+from smm_pipeline.panel import latest_vintages
 from smm_pipeline.reports import Report, parse_report
 
 RAW_COLUMNS = ["report_month", "sha256", "file_name", "size_bytes", "received_at", "title_line",
@@ -65,6 +67,23 @@ def section_rows(raw: pd.DataFrame) -> pd.DataFrame:
     return frame.astype({"report_month": "string", "sha256": "string", "ordinal": "int64", "product": "string",
                          "heading": "string", "heading_line": "int64", "first_line": "Int64",
                          "last_line": "Int64", "char_start": "int64", "char_end": "int64", "body": "string"})
+
+
+def finding_rows(raw: pd.DataFrame, facts: pd.DataFrame, previous_facts: pd.DataFrame | None) -> pd.DataFrame:
+    """Consistency findings of a month's latest vintage, against its older vintages and the previous month.
+
+    Facts come from metric_facts (what consumers see); the words (unparsed sentences, headings) from
+    re-reading the latest vintage's text.
+    """
+    if raw.empty:
+        return findings_frame([])
+    ordered = raw.sort_values(["received_at", "sha256"])
+    latest = ordered.iloc[-1]
+    older = [facts[facts["sha256"] == sha] for sha in ordered["sha256"].iloc[:-1]]
+    previous = latest_vintages(previous_facts) if previous_facts is not None and not previous_facts.empty else None
+    result = check_facts(facts[facts["sha256"] == latest["sha256"]], previous, older)
+    result.findings.extend(text_findings(extract(report_of(latest)), str(latest["sha256"])))
+    return findings_frame(result.findings)
 
 
 def fact_rows(raw: pd.DataFrame) -> pd.DataFrame:

@@ -22,7 +22,7 @@ INCREASE = (
     r"climb(?:ed|s|ing)?", r"surg(?:e|ed|es|ing)", r"jump(?:ed|s|ing)?", r"rebound(?:ed|s|ing)?",
     r"gain(?:ed|s)?", r"add(?:ed|s|ing)", r"expand(?:ed|s|ing)", r"higher", r"advanc(?:e|ed|es|ing)",
     r"edg(?:e|ed|es|ing) up", r"pick(?:ed|s)? up", r"recover(?:ed|s|y)?", r"bounced? back",
-    r"increment", r"upturn", r"beat", r"exceed(?:ed|ing)? expectations",
+    r"increment", r"upturn",
     r"ramp(?:ed)? up", r"soar(?:ed|s|ing)?", r"spik(?:e|ed)", r"boost(?:ed)?",
 )
 DECREASE = (
@@ -31,9 +31,29 @@ DECREASE = (
     r"contract(?:ed|s|ing|ion)?", r"shr[iau]nk(?:s|ing)?", r"pull(?:ed|s|ing)? back", r"eas(?:e|ed|ing)",
     r"reduc(?:e|ed|es|ing|tion)", r"cut(?:s)?", r"plung(?:e|ed|es|ing)", r"plummet(?:ed|s)?",
     r"tumbl(?:e|ed|es)", r"retreat(?:ed|s)?", r"los(?:e|t|s|ing)", r"shortfall",
-    r"negative growth", r"dual decline", r"decrement", r"downturn", r"fell short(?: of expectations)?",
-    r"short of expectations", r"sank", r"sink(?:s|ing)?", r"weaken(?:ed|s)?", r"slump(?:ed|s)?",
+    r"negative growth", r"dual decline", r"decrement", r"downturn", r"sank", r"shed(?:s|ding)?", r"sink(?:s|ing)?", r"weaken(?:ed|s)?", r"slump(?:ed|s)?",
 )
+
+# Comparisons with what the previous report expected for this month (FACTS.md basis:vs_expected).
+EXPECTATIONS = r"(?:(?:the|market|our|SMM's|SMM’s|previous|earlier|its|initial)\s+){0,2}(?:expectations?|forecasts?|estimates?)"
+INCREASE += tuple(word + r" " + EXPECTATIONS for word in (
+    r"beat(?:s|ing)?", r"exceed(?:ed|s|ing)?", r"surpass(?:ed|es|ing)?", r"topp?(?:ed|s)?", r"outperform(?:ed|s)?",
+    r"(?:came|come|was|were|is) (?:in )?above"))
+DECREASE += tuple(word + r" " + EXPECTATIONS for word in (
+    r"miss(?:ed|es)?", r"(?:fell|falls|fall|came|come|was|were) short of", r"short of", r"undershot",
+    r"(?:came|come|was|were|is) (?:in )?below", r"lagg?(?:ed|s)? behind"))
+THAN_EXPECTED = r"(?:than\s+)?(?:(?:the|SMM's|SMM’s|our)\s+)?(?:expected|forecast|projected|anticipated)|" + EXPECTATIONS
+"""After "above", "below", "higher", "more" ...: the comparison is with the expectation ("7,300 mt above the
+expected 1.0261 million mt", "3,000 mt lower than expected")."""
+EXPECTED_LEVEL_BEFORE = (
+    r"\b(?:the|its|SMM's|SMM’s|our|an?)\s+(?:previously\s+|earlier\s+|originally\s+|initially\s+)?"
+    r"(?:expected|forecast|projected|anticipated)\s+(?:level\s+of\s+|figure\s+of\s+|output\s+of\s+)?"
+    r"|\bexpectations?\s+of\s+")
+EXPECTED_LEVEL_AFTER = (
+    r"(?:that\s+|which\s+)?(?:SMM|we|the market|analysts|it)\s+(?:had\s+)?(?:previously\s+|earlier\s+|initially\s+)?"
+    r"(?:expected|forecast|projected|anticipated)\b")
+"""Words around a level that make it the expectation itself: "the expected 1.0261 million mt", "the
+290,000-300,000 mt SMM expected a month earlier"."""
 
 # --- comparison markers ---------------------------------------------------------------------------
 MOM = (
@@ -55,8 +75,10 @@ YOY = (
     r"over the same period (?:last year|a year (?:before|earlier))",
 )
 QOQ = (r"QoQ", r"quarter[- ]on[- ]quarter")
-BASE_MONTH = r"(?:from|compared (?:to|with)|than(?: in)?|over|versus|vs\.?|relative to)\s+(?:that (?:of|in)\s+)?"
-"""Words before a month that make it the base of a comparison ("up 5.02% from April")."""
+BASE_MONTH = (r"(?:from|compared (?:to|with)|than(?: in)?|over|versus|vs\.?|relative to|above|below)\s+"
+              r"(?:that (?:of|in)\s+)?(?:the\s+)?(?:(?:revised|previous|prior|adjusted|final)\s+)?(?P<last>last\s+)?")
+"""Words before a month that make it the base of a comparison ("up 5.02% from April", "from the revised
+January level", "2.06% above last February's level"); `last` means the latest such month before this one."""
 
 # --- metric nouns ---------------------------------------------------------------------------------
 METRIC_NOUNS: dict[str, str] = {
@@ -146,8 +168,6 @@ SEGMENT_CUES: tuple[SegmentCue, ...] = (
                ("tin",), "imports"),
     SegmentCue(r"imported ore pb60|pb60", "item:imported_ore_pb60", ("lead",), "treatment_charge"),
     SegmentCue(r"electrodeposited nickel", "item:electrodeposited_nickel_premium", ("nickel",), "price"),
-    SegmentCue(r"(?:the )?expected", "basis:expected"),
-    SegmentCue(r"expectations?", "basis:vs_expected"),
 )
 
 REGIONS = (
@@ -160,6 +180,20 @@ REGIONS = (
     "Tianjin", "Shanghai", "Beijing",
 )
 """Regions a breakdown can name; `region:<snake_case>` follows from the name ("Sichuan and Yunnan")."""
+
+KNOWN_CAPITALISED = (
+    r"SMM", r"China(?:'s|’s)?", r"Chinese", r"MoM", r"YoY", r"QoQ", r"YTD", r"NPI", r"PV", r"EVA", r"DMC", r"TCs?",
+    r"GW", r"LFP", r"LCO", r"LMO", r"LMFP", r"NEV", r"ESS", r"MHP", r"APT", r"EMD", r"EMM", r"SiMn", r"NdFeB",
+    r"Pr-Nd", r"HJT", r"DRC", r"Indonesian?", r"Philippines", r"India", r"Australia", r"Brazil", r"Africa", r"Asia",
+    r"Europe", r"US", r"Myanmar", r"Among", r"In", r"The", r"Overall", r"According", r"Looking", r"Entering",
+    r"Based", r"However", r"Meanwhile", r"Additionally", r"Moreover", r"Specifically", r"Currently", r"Specially",
+    r"Total", r"Domestic", r"Q[1-4]", r"H[12]", r"Co3O4", r"Mn3O4", r"MnO2", r"I", r"II", r"III", r"IV", r"3C",
+    r"SS", r"CIF", r"Secondary", r"Primary", r"Lithium", r"Before", r"After", r"Please", r"Note", r"Survey",
+    r"Spring Festival", r"(?:Chinese|Lunar) New Year", r"National Day", r"Dragon Boat Festival", r"Mid-Autumn",
+    r"Golden Week", r"Pb\d+", r"Zn\d+", r"Sn\d+",
+)
+"""Capitalised words that are not a company or plant: a figure next to any other capitalised name
+("Jinchuan's output") is about that company, not the national panel (grammar._foreign_name)."""
 
 # --- time -----------------------------------------------------------------------------------------
 FORECAST_CUES = (

@@ -8,10 +8,11 @@ per-report assets are partitioned by report month; the panel and indicators read
 import dagster as dg
 import pandas as pd
 
-from smm_pipeline import catalogue, indicators, panel, schemas, tables
+from smm_pipeline import catalogue, indicators, panel, schemas, tables, warehouse
 from smm_pipeline.defs.metadata import counts_markdown, table_metadata
 from smm_pipeline.defs.partitions import WAREHOUSE_POOL, report_months
 from smm_pipeline.defs.resources import PipelineSettings
+from smm_pipeline.periods import shift_month
 
 PER_REPORT = "reports"
 PANEL = "panel"
@@ -65,6 +66,27 @@ def metric_facts(context: dg.AssetExecutionContext, raw_reports: pd.DataFrame,
     })
 
 
+@dg.asset(partitions_def=report_months, pool=WAREHOUSE_POOL, group_name=PER_REPORT, kinds={"python", "duckdb"})
+def data_quality_findings(context: dg.AssetExecutionContext, settings: PipelineSettings, raw_reports: pd.DataFrame,
+                          metric_facts: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+    """Where the month's report contradicts itself, misuses a unit, leaves a change unlabelled or
+    restates a figure (rules in consistency.py). Also reads the previous month's facts from the
+    warehouse, for the chains across months."""
+    previous_month = shift_month(context.partition_key, -1)
+    previous = warehouse.read_table(settings.warehouse, "metric_facts", [previous_month])
+    frame = tables.finding_rows(raw_reports, metric_facts, previous)
+    by_severity = frame.groupby("severity").size()
+    serious = frame[frame["severity"] != "info"]
+    return dg.Output(frame, metadata={
+        **table_metadata(serious if len(serious) else frame, ["product", "rule", "severity", "lines", "message"]),
+        "errors": dg.MetadataValue.int(int(by_severity.get("error", 0))),
+        "warnings": dg.MetadataValue.int(int(by_severity.get("warning", 0))),
+        "infos": dg.MetadataValue.int(int(by_severity.get("info", 0))),
+        "previous_month_loaded": dg.MetadataValue.bool(previous is not None and not previous.empty),
+        "findings_per_rule": counts_markdown(frame.groupby("rule").size(), "rule", "findings"),
+    })
+
+
 @dg.asset(pool=WAREHOUSE_POOL, group_name=PANEL, kinds={"python", "duckdb"})
 def product_catalogue() -> dg.Output[pd.DataFrame]:
     """The product catalogue (ids, headings, group, unit) as a table for SQL consumers."""
@@ -105,4 +127,5 @@ def derived_indicators(monthly_panel: pd.DataFrame) -> dg.Output[pd.DataFrame]:
     })
 
 
-core_assets = [raw_reports, report_sections, metric_facts, product_catalogue, monthly_panel, derived_indicators]
+core_assets = [raw_reports, report_sections, metric_facts, data_quality_findings, product_catalogue, monthly_panel,
+               derived_indicators]

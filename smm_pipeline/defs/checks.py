@@ -1,7 +1,9 @@
-"""Asset checks: every table against its Pandera model, as blocking ERROR checks.
+"""Asset checks: every table against its Pandera model, and one check per consistency rule.
 
-A schema failure stops the run before anything downstream (the panel, the dbt marts) reads the bad
-rows. The failing rows are in the check's metadata as a table, so the UI shows what broke and where.
+A schema failure is a blocking ERROR check: it stops the run before anything downstream (the panel,
+the dbt marts) reads the bad rows. A consistency finding is about the source, not the pipeline, so
+those checks do not block: they fail with WARN or ERROR severity (the worst finding of the rule) and
+carry the offending rows, so the UI shows where the report contradicts itself.
 """
 
 
@@ -19,7 +21,11 @@ SCHEMA_OF = {
     assets.metric_facts: schemas.MetricFacts,
     assets.monthly_panel: schemas.MonthlyPanel,
     assets.derived_indicators: schemas.DerivedIndicators,
+    assets.data_quality_findings: schemas.DataQualityFindings,
 }
+CONSISTENCY_RULES = ("level_estimates", "ytd_chain", "sign_mismatch", "parts_vs_whole", "content_grade",
+                     "unit_misuse", "unlabelled_change", "direction_conflict", "double_statement", "restatement",
+                     "forecast_vs_actual", "unknown_heading")
 
 
 def schema_check(asset: dg.AssetsDefinition, model: type[pa.DataFrameModel]) -> dg.AssetChecksDefinition:
@@ -45,4 +51,32 @@ def schema_check(asset: dg.AssetsDefinition, model: type[pa.DataFrameModel]) -> 
     return check
 
 
+def consistency_check(rule: str) -> dg.AssetChecksDefinition:
+    """A non-blocking check that fails (WARN or ERROR) when the month has warning/error findings of a rule."""
+    asset = assets.data_quality_findings
+
+    @dg.asset_check(asset=asset, name=rule, blocking=False, partitions_def=asset.partitions_def,
+                    description=f"Findings of the consistency rule '{rule}' (see smm_pipeline/consistency.py).")
+    def check(context: dg.AssetCheckExecutionContext, settings: PipelineSettings) -> dg.AssetCheckResult:
+        frame = warehouse.read_table(settings.warehouse, "data_quality_findings", [context.partition_key])
+        mine = frame[frame["rule"] == rule] if frame is not None else frame
+        if mine is None:
+            return dg.AssetCheckResult(passed=False, metadata={"reason": "data_quality_findings is missing"})
+        serious = mine[mine["severity"].isin(["warning", "error"])]
+        severity = dg.AssetCheckSeverity.ERROR if (serious["severity"] == "error").any() else dg.AssetCheckSeverity.WARN
+        metadata: dict[str, object] = {
+            "errors": dg.MetadataValue.int(int((mine["severity"] == "error").sum())),
+            "warnings": dg.MetadataValue.int(int((mine["severity"] == "warning").sum())),
+            "infos": dg.MetadataValue.int(int((mine["severity"] == "info").sum())),
+        }
+        shown = serious if len(serious) else mine
+        if len(shown):
+            metadata["findings"] = dg.MetadataValue.md(markdown_table(
+                shown, ["product", "severity", "lines", "message"], limit=30))
+        return dg.AssetCheckResult(passed=serious.empty, severity=severity, metadata=metadata)
+
+    return check
+
+
 schema_checks = [schema_check(asset, model) for asset, model in SCHEMA_OF.items()]
+consistency_checks = [consistency_check(rule) for rule in CONSISTENCY_RULES]

@@ -6,7 +6,7 @@ from smm_pipeline.defs import assets
 from smm_pipeline.defs.dbt import smm_dbt_models
 from smm_pipeline.defs.partitions import report_months
 
-PER_REPORT_ASSETS = [assets.raw_reports, assets.report_sections, assets.metric_facts]
+PER_REPORT_ASSETS = [assets.raw_reports, assets.report_sections, assets.metric_facts, assets.data_quality_findings]
 ALL_MONTHS_ASSETS = dg.AssetSelection.assets(assets.product_catalogue, assets.monthly_panel,
                                              assets.derived_indicators, smm_dbt_models)
 
