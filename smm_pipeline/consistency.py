@@ -1,0 +1,559 @@
+"""Consistency rules: where a report contradicts itself, misuses a unit, or restates a figure.
+
+Each rule is a named function over one report's facts (and, for the rules across time, the previous
+report's facts and other vintages of the same month). Every comparison is rounding-aware: a stated
+number stands for its rounding interval (intervals.py), two estimates of one quantity conflict only
+when their intervals cannot meet, and a difference that rounding explains is at most `info`.
+
+Rules (the `rule` column of data_quality_findings):
+
+- level_estimates: every way the report pins down one month's level (the stated level; an absolute
+  and a relative change, "up 39,400 mt, a 3.47% increase"; the previous month's level plus the change;
+  next month's forecast minus its change; a YoY pair) must agree. Rates and shares do the same with
+  percentage-point changes. Covers "change vs level" and the forecast chain within a report.
+- ytd_chain: ytd_yoy_abs(t) - ytd_yoy_abs(t-1) = yoy_abs(t); ytd_level(t) - ytd_level(t-1) = level(t).
+- sign_mismatch: the absolute and the relative form of one change point in opposite directions.
+- parts_vs_whole: the total's change or rate lies within the range of its parts' (a weighted average
+  cannot leave it); shares of one breakdown add up to at most 100%; a raw-material mix adds up to ~100%.
+- content_grade: metal content = physical content x grade, so their MoM changes must compose.
+- unit_misuse: percentage points for a change of a tonnage; % for a change of a rate (relative or pp?).
+- unlabelled_change: a change with no MoM/YoY basis.
+- restatement: a report restating an earlier month differently from the report that first stated
+  it; a survey-sample change noted in the text; a new vintage of a month that changes its figures.
+- forecast_vs_actual (info): the previous report's forecast for this month against this month's actual.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from smm_pipeline.extraction import Extraction
+from smm_pipeline.facts import facts_frame
+from smm_pipeline.intervals import Interval, apply, interval_of
+from smm_pipeline.periods import shift_month
+
+SEVERITIES = ("info", "warning", "error")
+RATE_METRICS = {"operating_rate", "share"}
+LEVEL_METRICS = {"production", "capacity", "operating_capacity", "inventory", "imports"}
+PARTITION_AXES = {"size", "feed", "series", "grade", "source", "stage"}
+FINDING_COLUMNS = ["report_month", "sha256", "product", "rule", "severity", "message", "facts", "line", "lines",
+                   "evidence"]
+
+
+@dataclass(frozen=True, slots=True)
+class Stated:
+    """One fact as the rules see it: what it is about, its interval and where it was said."""
+
+    product: str
+    segment: str
+    metric: str
+    period: str
+    measure: str
+    value: float
+    unit: str
+    qualifier: str
+    interval: Interval
+    line: int
+    char_start: int
+    value_text: str
+    evidence: str
+    report_month: str
+    sha256: str
+
+    @property
+    def label(self) -> str:
+        """A short description for messages: 'copper_cathode 2025-07 mom_abs 39,400 mt (line 11)'."""
+        segment = f" [{self.segment}]" if self.segment else ""
+        metric = "" if self.metric == "production" else f" {self.metric}"
+        return f"{self.period}{segment}{metric} {self.measure} {self.value_text} (line {self.line})"
+
+    @property
+    def shown(self) -> str:
+        """The figure as the rules read it, signed ('-8.1%' for "decreased by 8.10%")."""
+        unit = "" if self.unit in {"%", "count", "dir"} else f" {self.unit}"
+        percent = "%" if self.unit == "%" else ""
+        return f"{self.value:+,g}{percent}{unit}" if self.measure != "level" else f"{self.value:,g}{percent}{unit}"
+
+    @property
+    def ref(self) -> str:
+        """The fact's key and value, for the `facts` column."""
+        return f"{self.product}|{self.segment}|{self.metric}|{self.period}|{self.measure}={self.value:g}"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One data-quality finding."""
+
+    report_month: str
+    sha256: str
+    product: str | None
+    rule: str
+    severity: str
+    message: str
+    facts: tuple[Stated, ...] = ()
+    extra_lines: tuple[int, ...] = ()
+
+    @property
+    def lines(self) -> tuple[int, ...]:
+        """Every line of this report the finding rests on."""
+        own = {f.line for f in self.facts if f.report_month == self.report_month and f.sha256 == self.sha256}
+        return tuple(sorted(own | set(self.extra_lines)))
+
+    def row(self) -> dict[str, object]:
+        """The finding as a data_quality_findings row."""
+        lines = self.lines
+        evidence = " | ".join(dict.fromkeys(f.evidence for f in self.facts if f.line in lines))
+        return {"report_month": self.report_month, "sha256": self.sha256, "product": self.product,
+                "rule": self.rule, "severity": self.severity, "message": self.message,
+                "facts": "; ".join(f.ref for f in self.facts), "line": lines[0] if lines else 0,
+                "lines": ";".join(str(n) for n in lines), "evidence": evidence}
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """One way of knowing a month's level, with the facts it rests on."""
+
+    interval: Interval
+    how: str
+    sources: tuple[Stated, ...]
+
+
+@dataclass(slots=True)
+class CheckResult:
+    """Findings, and every comparison made (the mutation harness mutates the facts in them)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    compared: list[tuple[Stated, ...]] = field(default_factory=list)
+
+
+def stated_facts(frame: pd.DataFrame) -> list[Stated]:
+    """metric_facts rows as Stated facts with their rounding intervals."""
+    out = []
+    for row in frame.itertuples(index=False):
+        high = None if pd.isna(row.value_high) else float(row.value_high)
+        out.append(Stated(
+            product=row.product, segment=row.segment, metric=row.metric, period=row.period, measure=row.measure,
+            value=float(row.value), unit=row.unit, qualifier=row.qualifier,
+            interval=interval_of(float(row.value), row.value_text, row.unit, row.qualifier, high),
+            line=int(row.line), char_start=int(row.char_start), value_text=row.value_text, evidence=row.evidence,
+            report_month=row.report_month, sha256=getattr(row, "sha256", "")))
+    return out
+
+
+class _Index:
+    """Facts of one report by what they are about."""
+
+    def __init__(self, facts: Iterable[Stated]) -> None:
+        self.by_key: dict[tuple[str, str, str, str, str], Stated] = {}
+        for fact in facts:
+            self.by_key.setdefault((fact.product, fact.segment, fact.metric, fact.period, fact.measure), fact)
+
+    def get(self, product: str, segment: str, metric: str, period: str, measure: str) -> Stated | None:
+        return self.by_key.get((product, segment, metric, period, measure))
+
+    def series(self) -> set[tuple[str, str, str]]:
+        return {(p, s, m) for p, s, m, _, _ in self.by_key}
+
+    def periods(self, product: str, segment: str, metric: str) -> set[str]:
+        return {t for p, s, m, t, _ in self.by_key if (p, s, m) == (product, segment, metric)}
+
+    def facts(self) -> list[Stated]:
+        return list(self.by_key.values())
+
+
+def _severity_of_gap(a: Interval, b: Interval) -> str:
+    """A conflict beyond the width of either estimate is an error; a narrower one a warning."""
+    width = max((i.high - i.low) for i in (a, b) if math.isfinite(i.high - i.low)) if any(
+        math.isfinite(i.high - i.low) for i in (a, b)) else 0.0
+    return "error" if a.gap(b) > width else "warning"
+
+
+def _fmt(value: float) -> str:
+    if not math.isfinite(value):
+        return "inf" if value > 0 else "-inf"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.4g}"
+
+
+def _span(interval: Interval) -> str:
+    return f"[{_fmt(interval.low)}, {_fmt(interval.high)}]"
+
+
+# --- level estimates ---------------------------------------------------------------------------------
+
+def _direct_estimates(index: _Index, product: str, segment: str, metric: str, period: str) -> list[Estimate]:
+    """Estimates of a level from facts about that month alone."""
+    found: list[Estimate] = []
+    get = index.get
+    level = get(product, segment, metric, period, "level")
+    if level is not None:
+        found.append(Estimate(level.interval, f"stated level {level.value_text}", (level,)))
+    if metric in RATE_METRICS:
+        return found
+    for kind in ("mom", "yoy"):
+        change, pct = get(product, segment, metric, period, f"{kind}_abs"), get(product, segment, metric, period,
+                                                                                   f"{kind}_pct")
+        if change is not None and pct is not None and not pct.interval.crosses_zero():
+            implied = apply(lambda a, r: a * (1 + 100 / r), change.interval, pct.interval)
+            if implied is not None:
+                found.append(Estimate(implied, f"{change.value_text} as {pct.value_text} {kind.upper()}",
+                                      (change, pct)))
+    return found
+
+
+def _linked_estimates(index: _Index, product: str, segment: str, metric: str, period: str) -> list[Estimate]:
+    """Estimates of a month's level through the month before or after it."""
+    get = index.get
+    found: list[Estimate] = []
+    before, after = shift_month(period, -1), shift_month(period, 1)
+    additive = "pp" if metric in RATE_METRICS else "abs"
+    for base in _direct_estimates(index, product, segment, metric, before):
+        step = get(product, segment, metric, period, f"mom_{additive}")
+        if step is not None:
+            implied = apply(lambda b, a: b + a, base.interval, step.interval)
+            if implied is not None:
+                found.append(Estimate(implied, f"{before} ({base.how}) {step.value_text}", (*base.sources, step)))
+        pct = get(product, segment, metric, period, "mom_pct")
+        if pct is not None and metric not in RATE_METRICS:
+            implied = apply(lambda b, r: b * (1 + r / 100), base.interval, pct.interval)
+            if implied is not None:
+                found.append(Estimate(implied, f"{before} ({base.how}) {pct.value_text}", (*base.sources, pct)))
+    for later in _direct_estimates(index, product, segment, metric, after):
+        step = get(product, segment, metric, after, f"mom_{additive}")
+        if step is not None and step not in later.sources:
+            implied = apply(lambda n, a: n - a, later.interval, step.interval)
+            if implied is not None:
+                found.append(Estimate(implied, f"{after} ({later.how}) less {step.value_text}",
+                                      (*later.sources, step)))
+        pct = get(product, segment, metric, after, "mom_pct")
+        if pct is not None and pct not in later.sources and metric not in RATE_METRICS:
+            implied = apply(lambda n, r: n / (1 + r / 100), later.interval, pct.interval)
+            if implied is not None:
+                found.append(Estimate(implied, f"{after} ({later.how}) before {pct.value_text}",
+                                      (*later.sources, pct)))
+    return found
+
+
+def rule_level_estimates(index: _Index, context: _Context) -> Iterator[Finding]:
+    """Every estimate of one month's level must meet every other."""
+    for product, segment, metric in sorted(index.series()):
+        if metric not in LEVEL_METRICS | RATE_METRICS:
+            continue
+        for period in sorted(index.periods(product, segment, metric)):
+            estimates = (_direct_estimates(index, product, segment, metric, period)
+                         + _linked_estimates(index, product, segment, metric, period))
+            yield from _compare_estimates(context, product, segment, metric, period, estimates)
+
+
+def _compare_estimates(context: _Context, product: str, segment: str, metric: str, period: str,
+                       estimates: list[Estimate]) -> Iterator[Finding]:
+    conflicts: list[tuple[Estimate, Estimate]] = []
+    rounding: list[tuple[Estimate, Estimate]] = []
+    for i, first in enumerate(estimates):
+        for second in estimates[i + 1:]:
+            if set(first.sources) == set(second.sources):
+                continue
+            context.result.compared.append(tuple(dict.fromkeys((*first.sources, *second.sources))))
+            if not first.interval.meets(second.interval):
+                conflicts.append((first, second))
+            elif abs(first.interval.mid - second.interval.mid) > 1e-9 * max(1.0, abs(first.interval.mid)) and (
+                    math.isfinite(first.interval.mid) and math.isfinite(second.interval.mid)):
+                rounding.append((first, second))
+    what = f"{product} {segment + ' ' if segment else ''}{metric} {period}"
+    if conflicts:
+        severity = max((_severity_of_gap(a.interval, b.interval) for a, b in conflicts), key=SEVERITIES.index)
+        detail = "; ".join(f"{a.how} gives {_span(a.interval)} but {b.how} gives {_span(b.interval)}"
+                           for a, b in conflicts[:3])
+        sources = tuple(dict.fromkeys(s for pair in conflicts for e in pair for s in e.sources))
+        yield context.finding(product, "level_estimates", severity,
+                              f"{what}: the stated figures cannot all hold, even allowing for rounding: {detail}",
+                              sources)
+    elif rounding:
+        a, b = rounding[0]
+        sources = tuple(dict.fromkeys(s for pair in rounding for e in pair for s in e.sources))
+        yield context.finding(product, "level_estimates", "info",
+                              f"{what}: {a.how} gives {_span(a.interval)} and {b.how} gives {_span(b.interval)}: "
+                              "they differ only by rounding", sources)
+
+
+# --- other numeric rules -------------------------------------------------------------------------------
+
+def rule_ytd_chain(index: _Index, context: _Context) -> Iterator[Finding]:
+    """The year-to-date YoY change grows by this month's YoY change; the YTD level by this month's level."""
+    for product, segment, metric in sorted(index.series()):
+        if metric != "production":
+            continue
+        for period in sorted(index.periods(product, segment, metric)):
+            before = shift_month(period, -1)
+            for ytd, month in (("ytd_yoy_abs", "yoy_abs"), ("ytd_level", "level")):
+                now, earlier = index.get(product, segment, metric, period, ytd), context.lookup(
+                    product, segment, metric, before, ytd)
+                step = index.get(product, segment, metric, period, month)
+                if now is None or earlier is None or step is None or period[5:] == "01":
+                    continue
+                implied = apply(lambda a, b: a - b, now.interval, earlier.interval)
+                context.result.compared.append((now, earlier, step))
+                if implied is not None and not implied.meets(step.interval):
+                    yield context.finding(product, "ytd_chain", _severity_of_gap(implied, step.interval),
+                                          f"{product} {period}: {ytd} {now.value_text} less {before}'s "
+                                          f"{earlier.value_text} is {_span(implied)}, but {month} is "
+                                          f"{step.value_text}", (now, earlier, step))
+
+
+def rule_sign_mismatch(index: _Index, context: _Context) -> Iterator[Finding]:
+    """The tonnage and the percentage of one change must point the same way."""
+    for (product, segment, metric, period, measure), change in index.by_key.items():
+        if not measure.endswith("_abs"):
+            continue
+        pct = index.get(product, segment, metric, period, measure.replace("_abs", "_pct"))
+        if pct is not None and change.value * pct.value < 0:
+            context.result.compared.append((change, pct))
+            yield context.finding(product, "sign_mismatch", "error",
+                                  f"{product} {period}: {change.shown} and {pct.shown} describe one "
+                                  f"{measure[:3].upper()} change but point in opposite directions", (change, pct))
+
+
+def rule_parts_vs_whole(index: _Index, context: _Context) -> Iterator[Finding]:
+    """A total's change or rate lies within its parts' range; shares of a breakdown add up to <= 100%."""
+    groups: dict[tuple[str, str, str, str, str], list[Stated]] = defaultdict(list)
+    for (product, segment, metric, period, measure), fact in index.by_key.items():
+        axis = segment.split(":")[0] if segment else ""
+        if axis in PARTITION_AXES | {"raw"}:
+            groups[(product, axis, metric, period, measure)].append(fact)
+    for (product, axis, metric, period, measure), parts in sorted(groups.items()):
+        if metric == "share" and measure == "level":
+            yield from _shares(context, product, axis, period, parts)
+            continue
+        if axis == "raw" or len(parts) < 2 or not (measure.endswith(("_pct", "_pp")) or metric in RATE_METRICS):
+            continue
+        total = _total_for(index, product, axis, metric, period, measure)
+        if total is None:
+            continue
+        low = min(p.interval.low for p in parts)
+        high = max(p.interval.high for p in parts)
+        context.result.compared.append((total, *parts))
+        if not total.interval.meets(Interval(low, high)):
+            names = ", ".join(f"{p.segment} {p.shown}" for p in parts)
+            yield context.finding(product, "parts_vs_whole", "error",
+                                  f"{product} {period}: the total {measure} {total.shown} lies outside the "
+                                  f"range of its parts ({names}); an average of the parts cannot leave their range",
+                                  (total, *parts))
+
+
+def _total_for(index: _Index, product: str, axis: str, metric: str, period: str, measure: str) -> Stated | None:
+    """The whole a breakdown divides: the national figure, or metal content where there is no national one."""
+    total = index.get(product, "", metric, period, measure)
+    if total is None and axis == "grade":
+        total = index.get(product, "content:metal", metric, period, measure)
+    return total
+
+
+def _shares(context: _Context, product: str, axis: str, period: str, parts: list[Stated]) -> Iterator[Finding]:
+    total = apply(lambda *xs: sum(xs), *(p.interval for p in parts)) if parts else None
+    if total is None:
+        return
+    context.result.compared.append(tuple(parts))
+    names = " + ".join(p.value_text for p in parts)
+    if total.low > 100:
+        yield context.finding(product, "parts_vs_whole", "error",
+                              f"{product} {period}: {axis} shares add up to more than 100% ({names})", tuple(parts))
+    elif axis == "raw" and len(parts) >= 3 and not total.meets(Interval(95, 105)):
+        yield context.finding(product, "parts_vs_whole", "warning",
+                              f"{product} {period}: the raw-material mix adds up to {_span(total)}%, far from 100% "
+                              f"({names})", tuple(parts))
+
+
+def rule_content_grade(index: _Index, context: _Context) -> Iterator[Finding]:
+    """Metal content = physical content x grade: (1 + metal%) = (1 + physical%) x (1 + grade%)."""
+    for (product, segment, _, period, measure), grade in index.by_key.items():
+        if not segment.endswith("grade") or measure != "mom_pct" or not segment.startswith("item:"):
+            continue
+        metal = index.get(product, "content:metal", "production", period, "mom_pct")
+        physical = index.get(product, "content:physical", "production", period, "mom_pct")
+        if metal is None or physical is None:
+            continue
+        implied = apply(lambda m, p: ((1 + m / 100) / (1 + p / 100) - 1) * 100, metal.interval, physical.interval)
+        context.result.compared.append((grade, metal, physical))
+        if implied is not None and not implied.meets(grade.interval):
+            yield context.finding(product, "content_grade", _severity_of_gap(implied, grade.interval),
+                                  f"{product} {period}: metal content {metal.shown} and physical content "
+                                  f"{physical.shown} imply a grade change of {_span(implied)}%, but the report "
+                                  f"says {grade.shown}", (grade, metal, physical))
+
+
+def rule_unit_misuse(index: _Index, context: _Context) -> Iterator[Finding]:
+    """Percentage points belong to rates; a rate's change in % is ambiguous (relative change or pp?)."""
+    for fact in index.facts():
+        if fact.metric not in RATE_METRICS and fact.measure.endswith("_pct") and re.search(
+                r"percentage points?|\bpp\b", fact.value_text, re.IGNORECASE):
+            yield context.finding(fact.product, "unit_misuse", "error",
+                                  f"{fact.product} {fact.period}: a change of {fact.metric} is given in percentage "
+                                  f"points ({fact.value_text}); read as {fact.measure} {fact.value:g}%", (fact,))
+        elif fact.metric in RATE_METRICS and fact.measure.endswith("_pct"):
+            yield context.finding(fact.product, "unit_misuse", "warning",
+                                  f"{fact.product} {fact.period}: the {fact.metric} changes by {fact.shown}, a "
+                                  "percentage rather than percentage points: a relative change or pp?", (fact,))
+
+
+def rule_sample_restatement(index: _Index, context: _Context) -> Iterator[Finding]:
+    """A survey-sample change re-bases a series: not an error, but the old and new figures differ."""
+    by_product: dict[str, list[Stated]] = defaultdict(list)
+    for fact in index.facts():
+        if fact.segment.startswith("sample:") and fact.segment != "sample:surveyed" and fact.measure == "level":
+            by_product[fact.product].append(fact)
+    for product, facts in sorted(by_product.items()):
+        bases = sorted({f.segment for f in facts})
+        if len(bases) < 2:
+            continue
+        shown = "; ".join(f"{f.segment.split(':')[1]} {f.period} {f.value_text}" for f in facts)
+        yield context.finding(product, "restatement", "warning",
+                              f"{product}: the survey sample was re-based and the series restated ({shown}); "
+                              "growth rates across the change mix two bases", tuple(facts))
+
+
+def rule_cross_report(index: _Index, context: _Context) -> Iterator[Finding]:
+    """Against the previous report: restated months, and last month's forecast against this month's actual."""
+    for fact in index.facts():
+        if fact.measure != "level" or fact.period >= fact.report_month or fact.segment.startswith("sample:"):
+            continue
+        earlier = context.previous_fact(fact.product, fact.segment, fact.metric, fact.period, "level")
+        if earlier is None or earlier.period != earlier.report_month:
+            continue
+        context.result.compared.append((fact, earlier))
+        if not fact.interval.meets(earlier.interval):
+            yield context.finding(fact.product, "restatement", "warning",
+                                  f"{fact.product} {fact.period}: this report states {fact.value_text}, the "
+                                  f"{earlier.report_month} report stated {earlier.value_text} (line {earlier.line})",
+                                  (fact, earlier))
+    for fact in index.facts():
+        if fact.period != fact.report_month or fact.measure not in {"level", "mom_pct"} or fact.metric != "production":
+            continue
+        forecast = context.previous_fact(fact.product, fact.segment, fact.metric, fact.period, fact.measure)
+        if forecast is None or forecast.period == forecast.report_month:
+            continue
+        miss = fact.value - forecast.value
+        yield context.finding(fact.product, "forecast_vs_actual", "info",
+                              f"{fact.product} {fact.period}: forecast {forecast.value_text} "
+                              f"({forecast.report_month} report, line {forecast.line}), actual {fact.value_text}; "
+                              f"miss {miss:+,.4g}", (fact, forecast))
+
+
+def rule_vintages(index: _Index, context: _Context) -> Iterator[Finding]:
+    """A new vintage of a month that changes a figure of an older vintage."""
+    for fact in index.facts():
+        older = context.older_vintage_fact(fact)
+        if older is not None and not fact.interval.meets(older.interval):
+            yield context.finding(fact.product, "restatement", "warning",
+                                  f"{fact.product} {fact.period} {fact.measure}: this vintage states "
+                                  f"{fact.value_text}, an earlier vintage ({older.sha256[:8]}) stated "
+                                  f"{older.value_text}",
+                                  (fact, older))
+
+
+# --- running the rules ----------------------------------------------------------------------------------
+
+@dataclass
+class _Context:
+    """What the rules may look at beyond the report's own facts."""
+
+    report_month: str
+    sha256: str
+    current: _Index
+    previous: _Index
+    older_vintages: list[_Index]
+    result: CheckResult
+
+    def finding(self, product: str | None, rule: str, severity: str, message: str,
+                facts: tuple[Stated, ...] = (), extra_lines: tuple[int, ...] = ()) -> Finding:
+        return Finding(self.report_month, self.sha256, product, rule, severity, message, facts, extra_lines)
+
+    def lookup(self, product: str, segment: str, metric: str, period: str, measure: str) -> Stated | None:
+        """A fact from this report, else from the previous report (for chains across months)."""
+        return self.current.get(product, segment, metric, period, measure) or self.previous.get(
+            product, segment, metric, period, measure)
+
+    def previous_fact(self, product: str, segment: str, metric: str, period: str, measure: str) -> Stated | None:
+        return self.previous.get(product, segment, metric, period, measure)
+
+    def older_vintage_fact(self, fact: Stated) -> Stated | None:
+        for vintage in self.older_vintages:
+            found = vintage.get(fact.product, fact.segment, fact.metric, fact.period, fact.measure)
+            if found is not None:
+                return found
+        return None
+
+
+Rule = Callable[[_Index, _Context], Iterator[Finding]]
+RULES: dict[str, Rule] = {
+    "level_estimates": rule_level_estimates,
+    "ytd_chain": rule_ytd_chain,
+    "sign_mismatch": rule_sign_mismatch,
+    "parts_vs_whole": rule_parts_vs_whole,
+    "content_grade": rule_content_grade,
+    "unit_misuse": rule_unit_misuse,
+    "sample_restatement": rule_sample_restatement,
+    "cross_report": rule_cross_report,
+    "vintages": rule_vintages,
+}
+
+
+def check_facts(facts: pd.DataFrame, previous: pd.DataFrame | None = None,
+                older_vintages: Iterable[pd.DataFrame] = ()) -> CheckResult:
+    """Run every rule on one report vintage's facts; `previous` is the previous month's report."""
+    result = CheckResult()
+    if facts.empty:
+        return result
+    current = stated_facts(facts)
+    index = _Index(current)
+    previous_index = _Index(stated_facts(previous)) if previous is not None and not previous.empty else _Index([])
+    context = _Context(report_month=current[0].report_month, sha256=current[0].sha256, current=index,
+                       previous=previous_index,
+                       older_vintages=[_Index(stated_facts(v)) for v in older_vintages], result=result)
+    for rule in RULES.values():
+        result.findings.extend(rule(index, context))
+    return result
+
+
+def text_findings(extraction: Extraction, sha256: str) -> list[Finding]:
+    """Findings about the report's words rather than its numbers: unknown headings, changes with no
+    MoM/YoY label, pages converted from HTML."""
+    report = extraction.report
+    found = [Finding(report.report_month, sha256, None, item.rule, item.severity, item.message,
+                     extra_lines=(item.line,)) for item in extraction.findings]
+    for item in extraction.unparsed:
+        if "label" in item.reason:
+            found.append(Finding(report.report_month, sha256, item.product, "unlabelled_change", "warning",
+                                 f"{item.product}: {item.value_text} is a change with no MoM/YoY basis "
+                                 f"(\"{_excerpt(item.sentence, item.value_text)}\"); it is not in the panel",
+                                 extra_lines=(item.line,)))
+    if report.converted_from_html:
+        found.append(Finding(report.report_month, sha256, None, "converted_from_html", "info",
+                             "the file was HTML; its visible text was extracted (line numbers refer to that text)"))
+    return found
+
+
+def _excerpt(sentence: str, value_text: str, width: int = 60) -> str:
+    at = max(sentence.find(value_text), 0)
+    return sentence[max(0, at - width):at + len(value_text) + width // 3].strip()
+
+
+def check_report(extraction: Extraction, sha256: str, previous: pd.DataFrame | None = None,
+                 older_vintages: Iterable[pd.DataFrame] = ()) -> CheckResult:
+    """Every rule on one report: its facts (from the extraction), its words, and the previous report."""
+    facts = facts_frame(extraction.facts).assign(sha256=sha256)
+    result = check_facts(facts, previous, older_vintages)
+    result.findings.extend(text_findings(extraction, sha256))
+    return result
+
+
+def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:
+    """Findings as data_quality_findings rows (empty-safe, typed)."""
+    frame = pd.DataFrame([f.row() for f in findings], columns=FINDING_COLUMNS)
+    return frame.astype({"report_month": "string", "sha256": "string", "product": "string", "rule": "string",
+                         "severity": "string", "message": "string", "facts": "string", "line": "int64",
+                         "lines": "string", "evidence": "string"})

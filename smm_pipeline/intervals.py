@@ -1,0 +1,102 @@
+"""Rounding intervals: every stated number stands for the range of values its rounding allows.
+
+"29,100 mt" is [29,050, 29,150); "-2.53%" is [-2.535, -2.525]; "approximately 10%" allows a full unit
+either way; "over 20%" is [20, inf). Arithmetic on intervals (evaluated at the corners, which is exact
+for the monotone formulas the rules use) tells a contradiction from rounding: two statements conflict
+only when their intervals cannot meet.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from smm_pipeline.numbers import lex
+
+RELATIVE_UNITS = {"%", "pp"}
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """A closed range of possible values."""
+
+    low: float
+    high: float
+
+    @property
+    def mid(self) -> float:
+        """The middle of the range (the value as stated, for exact figures)."""
+        return (self.low + self.high) / 2
+
+    def meets(self, other: Interval) -> bool:
+        """Whether some value is in both."""
+        return self.low <= other.high and other.low <= self.high
+
+    def gap(self, other: Interval) -> float:
+        """How far apart the two ranges are (0 when they meet)."""
+        return max(0.0, self.low - other.high, other.low - self.high)
+
+    def contains(self, value: float) -> bool:
+        """Whether the value is possible."""
+        return self.low <= value <= self.high
+
+    def crosses_zero(self) -> bool:
+        """Whether 0 is possible (a ratio by this interval is unbounded)."""
+        return self.low <= 0 <= self.high
+
+
+def resolution(value_text: str, unit: str) -> float:
+    """One step of the last written digit, in the fact's unit.
+
+    Percentages are rounded to their decimals ("10%" is 10 +/- 0.5), tonnages also to their trailing
+    zeros ("6,000 mt" could be 5,500-6,499): a report writes 6,000 for a rounded figure far more often
+    than for an exact one.
+    """
+    quantities = lex(value_text)
+    if not quantities:
+        return 0.0
+    quantity = quantities[0]
+    if unit in RELATIVE_UNITS:
+        digits = value_text.split("%")[0].split("percent")[0]
+        decimals = digits.split(".")[1] if "." in digits else ""
+        decimals = "".join(ch for ch in decimals if ch.isdigit())
+        return 10.0 ** -len(decimals)
+    return quantity.resolution
+
+
+def interval_of(value: float, value_text: str, unit: str, qualifier: str, value_high: float | None = None
+                ) -> Interval:
+    """The interval a stated fact allows."""
+    step = resolution(value_text, unit)
+    if qualifier == "range" and value_high is not None:
+        low, high = sorted((value, value_high))
+        return Interval(low - step / 2, high + step / 2)
+    if qualifier == "approx":
+        spread = max(step, abs(value) * 0.02)
+        return Interval(value - spread, value + spread)
+    if qualifier == "over":
+        return Interval(value, math.inf) if value >= 0 else Interval(-math.inf, value)
+    if qualifier == "under":
+        return Interval(-math.inf, value) if value >= 0 else Interval(value, math.inf)
+    return Interval(value - step / 2, value + step / 2)
+
+
+def apply(formula: Callable[..., float], *intervals: Interval) -> Interval | None:
+    """The range of a formula monotone in each argument, from its values at the corners.
+
+    None when the formula cannot be evaluated somewhere in the box (a division by a range that
+    contains zero), because then any value is possible and nothing can be concluded.
+    """
+    values = []
+    for corner in itertools.product(*((i.low, i.high) for i in intervals)):
+        if any(math.isinf(c) for c in corner):
+            return None
+        try:
+            values.append(formula(*corner))
+        except ZeroDivisionError:
+            return None
+    if not values or any(math.isnan(v) for v in values):
+        return None
+    return Interval(min(values), max(values))
