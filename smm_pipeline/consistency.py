@@ -124,12 +124,34 @@ class Estimate:
     sources: tuple[Stated, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Two sides a rule compared, and how: 'equal' (the sides must agree), 'range' (the left side is a
+    total that must stay within the range of the right side's parts) or 'sum' (shares that must not pass
+    100%). The mutation harness uses this to write a mutant that really contradicts: a fact on both
+    sides of an equality cancels out and cannot."""
+
+    kind: str
+    left: tuple[Stated, ...]
+    right: tuple[Stated, ...] = ()
+
+    @property
+    def facts(self) -> tuple[Stated, ...]:
+        """Every fact compared, once."""
+        return tuple(dict.fromkeys((*self.left, *self.right)))
+
+    @property
+    def one_sided(self) -> tuple[Stated, ...]:
+        """Facts on one side only: changing one of them alone changes the comparison."""
+        return tuple(f for f in self.facts if (f in self.left) != (f in self.right))
+
+
 @dataclass(slots=True)
 class CheckResult:
     """Findings, and every comparison made (the mutation harness mutates the facts in them)."""
 
     findings: list[Finding] = field(default_factory=list)
-    compared: list[tuple[Stated, ...]] = field(default_factory=list)
+    compared: list[Comparison] = field(default_factory=list)
 
 
 def stated_facts(frame: pd.DataFrame) -> list[Stated]:
@@ -206,13 +228,17 @@ def _direct_estimates(index: _Index, product: str, segment: str, metric: str, pe
     return found
 
 
-def _linked_estimates(index: _Index, product: str, segment: str, metric: str, period: str) -> list[Estimate]:
-    """Estimates of a month's level through the month before or after it."""
+def _linked_estimates(index: _Index, product: str, segment: str, metric: str, period: str,
+                      previous: _Index | None = None) -> list[Estimate]:
+    """Estimates of a month's level through the month before (from this report, else the previous
+    report's actual) or the month after it."""
     get = index.get
     found: list[Estimate] = []
     before, after = shift_month(period, -1), shift_month(period, 1)
     additive = "pp" if metric in RATE_METRICS else "abs"
-    for base in _direct_estimates(index, product, segment, metric, before):
+    bases = _direct_estimates(index, product, segment, metric, before) or (
+        _direct_estimates(previous, product, segment, metric, before) if previous is not None else [])
+    for base in bases:
         step = get(product, segment, metric, period, f"mom_{additive}")
         if step is not None:
             implied = apply(lambda b, a: b + a, base.interval, step.interval)
@@ -246,7 +272,7 @@ def rule_level_estimates(index: _Index, context: _Context) -> Iterator[Finding]:
             continue
         for period in sorted(index.periods(product, segment, metric)):
             estimates = (_direct_estimates(index, product, segment, metric, period)
-                         + _linked_estimates(index, product, segment, metric, period))
+                         + _linked_estimates(index, product, segment, metric, period, context.previous))
             yield from _compare_estimates(context, product, segment, metric, period, estimates)
 
 
@@ -258,7 +284,7 @@ def _compare_estimates(context: _Context, product: str, segment: str, metric: st
         for second in estimates[i + 1:]:
             if set(first.sources) == set(second.sources):
                 continue
-            context.result.compared.append(tuple(dict.fromkeys((*first.sources, *second.sources))))
+            context.compare("equal", first.sources, second.sources)
             if not first.interval.meets(second.interval):
                 conflicts.append((first, second))
             elif abs(first.interval.mid - second.interval.mid) > 1e-9 * max(1.0, abs(first.interval.mid)) and (
@@ -283,6 +309,21 @@ def _compare_estimates(context: _Context, product: str, segment: str, metric: st
 
 # --- other numeric rules -------------------------------------------------------------------------------
 
+def rule_bounds(index: _Index, context: _Context) -> Iterator[Finding]:
+    """A rate or share is 0-100%; a production, capacity or inventory level is not negative."""
+    for fact in index.facts():
+        if fact.measure != "level" or fact.segment.startswith("basis:"):
+            continue
+        if fact.metric in RATE_METRICS and not fact.interval.meets(Interval(0, 100)):
+            yield context.finding(fact.product, "bounds", "error",
+                                  f"{fact.product} {fact.period}: {fact.metric} of {fact.shown} is outside 0-100%",
+                                  (fact,))
+        elif fact.metric in LEVEL_METRICS and fact.interval.high < 0:
+            yield context.finding(fact.product, "bounds", "error",
+                                  f"{fact.product} {fact.period}: a {fact.metric} level of {fact.shown} is negative",
+                                  (fact,))
+
+
 def rule_ytd_chain(index: _Index, context: _Context) -> Iterator[Finding]:
     """The year-to-date YoY change grows by this month's YoY change; the YTD level by this month's level."""
     for product, segment, metric in sorted(index.series()):
@@ -297,7 +338,7 @@ def rule_ytd_chain(index: _Index, context: _Context) -> Iterator[Finding]:
                 if now is None or earlier is None or step is None or period[5:] == "01":
                     continue
                 implied = apply(lambda a, b: a - b, now.interval, earlier.interval)
-                context.result.compared.append((now, earlier, step))
+                context.compare("equal", (now, earlier), (step,))
                 if implied is not None and not implied.meets(step.interval):
                     yield context.finding(product, "ytd_chain", _severity_of_gap(implied, step.interval),
                                           f"{product} {period}: {ytd} {now.value_text} less {before}'s "
@@ -312,7 +353,7 @@ def rule_sign_mismatch(index: _Index, context: _Context) -> Iterator[Finding]:
             continue
         pct = index.get(product, segment, metric, period, measure.replace("_abs", "_pct"))
         if pct is not None and change.value * pct.value < 0:
-            context.result.compared.append((change, pct))
+            context.compare("equal", (change,), (pct,))
             yield context.finding(product, "sign_mismatch", "error",
                                   f"{product} {period}: {change.shown} and {pct.shown} describe one "
                                   f"{measure[:3].upper()} change but point in opposite directions", (change, pct))
@@ -336,7 +377,7 @@ def rule_parts_vs_whole(index: _Index, context: _Context) -> Iterator[Finding]:
             continue
         low = min(p.interval.low for p in parts)
         high = max(p.interval.high for p in parts)
-        context.result.compared.append((total, *parts))
+        context.compare("range", (total,), tuple(parts))
         if not total.interval.meets(Interval(low, high)):
             names = ", ".join(f"{p.segment} {p.shown}" for p in parts)
             yield context.finding(product, "parts_vs_whole", "error",
@@ -357,7 +398,7 @@ def _shares(context: _Context, product: str, axis: str, period: str, parts: list
     total = apply(lambda *xs: sum(xs), *(p.interval for p in parts)) if parts else None
     if total is None:
         return
-    context.result.compared.append(tuple(parts))
+    context.compare("sum", tuple(parts))
     names = " + ".join(p.value_text for p in parts)
     if total.low > 100:
         yield context.finding(product, "parts_vs_whole", "error",
@@ -378,7 +419,7 @@ def rule_content_grade(index: _Index, context: _Context) -> Iterator[Finding]:
         if metal is None or physical is None:
             continue
         implied = apply(lambda m, p: ((1 + m / 100) / (1 + p / 100) - 1) * 100, metal.interval, physical.interval)
-        context.result.compared.append((grade, metal, physical))
+        context.compare("equal", (grade,), (metal, physical))
         if implied is not None and not implied.meets(grade.interval):
             yield context.finding(product, "content_grade", _severity_of_gap(implied, grade.interval),
                                   f"{product} {period}: metal content {metal.shown} and physical content "
@@ -424,7 +465,7 @@ def rule_cross_report(index: _Index, context: _Context) -> Iterator[Finding]:
         earlier = context.previous_fact(fact.product, fact.segment, fact.metric, fact.period, "level")
         if earlier is None or earlier.period != earlier.report_month:
             continue
-        context.result.compared.append((fact, earlier))
+        context.compare("equal", (fact,), (earlier,))
         if not fact.interval.meets(earlier.interval):
             yield context.finding(fact.product, "restatement", "warning",
                                   f"{fact.product} {fact.period}: this report states {fact.value_text}, the "
@@ -472,6 +513,10 @@ class _Context:
                 facts: tuple[Stated, ...] = (), extra_lines: tuple[int, ...] = ()) -> Finding:
         return Finding(self.report_month, self.sha256, product, rule, severity, message, facts, extra_lines)
 
+    def compare(self, kind: str, left: tuple[Stated, ...], right: tuple[Stated, ...] = ()) -> None:
+        """Record a comparison for the mutation harness."""
+        self.result.compared.append(Comparison(kind, left, right))
+
     def lookup(self, product: str, segment: str, metric: str, period: str, measure: str) -> Stated | None:
         """A fact from this report, else from the previous report (for chains across months)."""
         return self.current.get(product, segment, metric, period, measure) or self.previous.get(
@@ -490,6 +535,7 @@ class _Context:
 
 Rule = Callable[[_Index, _Context], Iterator[Finding]]
 RULES: dict[str, Rule] = {
+    "bounds": rule_bounds,
     "level_estimates": rule_level_estimates,
     "ytd_chain": rule_ytd_chain,
     "sign_mismatch": rule_sign_mismatch,

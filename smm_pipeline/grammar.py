@@ -100,6 +100,8 @@ _THAN_EXPECTED = re.compile(r"\s*(?:" + v.THAN_EXPECTED + r")\b", re.IGNORECASE)
 _EXPECTED_BEFORE = re.compile(r"(?:" + v.EXPECTED_LEVEL_BEFORE + r")(?:approximately\s+|about\s+|around\s+)?$",
                               re.IGNORECASE)
 _EXPECTED_AFTER = re.compile(r"\s*" + v.EXPECTED_LEVEL_AFTER, re.IGNORECASE)
+_BEAT_BEFORE = re.compile(r"\b(?:(?P<beat>" + "|".join(v.BEAT) + r")|(?P<miss>" + "|".join(v.MISS) + r"))\s+$",
+                          re.IGNORECASE)
 _PLANT = re.compile(
     r"(?:\b(?:a|an|the|its|this|one)\s+(?:[\w-]+\s+){0,4}?|\b[A-Z][\w-]*(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?)"
     r"(?:smelter|refinery|plant|mine|project|production line|company|factory|mill)\b"
@@ -135,6 +137,8 @@ _STATUS = (
 _STATUS_RES = [(re.compile(p, re.IGNORECASE), s) for p, s in _STATUS]
 _SURVEYED_AFTER = re.compile(r"^\s*(?:surveyed|survey respondents|sampled|assessed)\b", re.IGNORECASE)
 _COUNTED_AFTER = re.compile(r"^\s*" + COUNTED_NOUNS + r"\b", re.IGNORECASE)
+_SHARE_OF_PRODUCERS = re.compile(r"\s*of\s+(?:the\s+)?" + COUNTED_NOUNS + r"\b", re.IGNORECASE)
+"""After a percentage: it is a share of the producers ("60% of smelters", "half of the producers")."""
 _PARAGRAPH_FORECAST = re.compile(
     r"^\s*(?:looking ahead|outlook|forecast|production forecast|in the coming month|next month|"
     r"entering|as we enter|it is expected|smm expects|smm forecasts)", re.IGNORECASE)
@@ -524,9 +528,20 @@ def _classify(s: _Sentence, slots: list[_Slot], index: int) -> None:
         slot.sign = -1
     if not slot.change and (_EXPECTED_BEFORE.search(pre) or _EXPECTED_AFTER.match(post)):
         slot.expectation = "level"
+    elif previous is not None and previous.expectation == "level" and re.fullmatch(r"\s*by\s*", pre):
+        _beat_by(s, previous, slot)
     if slot.change and same_clause and previous is not None and previous.change and _RESTATEMENT.match(pre) \
             and (previous.q.unit == "%") != (slot.q.unit == "%"):
         slot.restates = True
+
+
+def _beat_by(s: _Sentence, expected: _Slot, slot: _Slot) -> None:
+    """"exceeded the expected 27,100 mt by 400 mt": the second figure is the gap to the expectation."""
+    before = s.text[:expected.q.start]
+    words = _EXPECTED_BEFORE.search(before)
+    verb = _BEAT_BEFORE.search(before, 0, words.start() if words else len(before))
+    if verb is not None:
+        slot.expectation, slot.sign = "vs", (1 if verb.group("beat") else -1)
 
 
 _OR_BETWEEN = re.compile(r"\s*(?:mt\s*)?(?:\(|,?\s*or|,?\s*i\.e\.,?)\s*")
@@ -636,7 +651,7 @@ def _resolve_metric(s: _Sentence, slots: list[_Slot], index: int) -> None:
     if q.unit == "count":
         slot.metric = _count_metric(s, slot)
         return
-    if q.unit == "%" and _COUNTED_AFTER.match(re.sub(r"^\s*of\s+(?:the\s+)?", " ", s.text[q.end:])):
+    if q.unit == "%" and _SHARE_OF_PRODUCERS.match(s.text, q.end):
         slot.metric = "share"
         return
     if segment_metric and (metric is None or q.unit in {"%", "pp", "usd/mt", "usd/dmt", "yuan/mt", "mt"}):
@@ -731,8 +746,7 @@ def _resolve_segment(s: _Sentence, slots: list[_Slot], index: int) -> None:
     if slot.expectation:
         slot.segment = "basis:vs_expected" if slot.expectation == "vs" else "basis:expected"
         return
-    if slot.metric == "producer_count" or (q.unit == "%" and _COUNTED_AFTER.match(
-            re.sub(r"^\s*of\s+(?:the\s+)?", " ", s.text[q.end:]))):
+    if slot.metric == "producer_count" or (q.unit == "%" and _SHARE_OF_PRODUCERS.match(s.text, q.end)):
         slot.segment = _count_segment(s, slots, index)
         if q.unit == "%":
             slot.metric = "share"
@@ -772,9 +786,8 @@ def _cue_segment(s: _Sentence, slots: list[_Slot], index: int) -> str:
 
 
 _BREAKDOWN_AXES = ("region:", "size:", "feed:", "source:", "form:", "grade:", "series:", "stage:")
-_ATTACHED_GAP = re.compile(r"(?:'s|’s|')?\s*[,:]?\s*(?:[\w-]+\s+){0,2}")
-_NOT_A_MODIFIER = re.compile(r"\b(?:and|but|while|so|as|mean|means|meant|will|would|is|are|was|were|to|plans?|due)\b",
-                             re.IGNORECASE)
+_CLAUSE_LINK = re.compile(r"[;,]\s*(?:and|but|while|whereas|so|as|with)?\b|\b(?:and|but|while|whereas|so|as|mean|"
+                          r"means|meant|therefore|thus)\b", re.IGNORECASE)
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|from|across|to|into)\s+(?:the\s+)?$", re.IGNORECASE)
 _OPENING_PHRASE = re.compile(
     r"\s*(?:(?:and|but|while|whereas|meanwhile)\s+)?(?:(?:in|for|among|as for|regarding|within|at)\b[^,;]*)?$",
@@ -783,26 +796,40 @@ _OPENING_PHRASE = re.compile(
 
 def _detached(s: _Sentence, cue: tuple[int, int, str, str | None], position: int) -> bool:
     """Whether a breakdown cue before the figure at `position` belongs to another phrase: the figure's
-    subject noun comes between them and the cue neither modifies it ("Xinjiang's output", "the 5-series
-    precursor accounting for") nor opens the clause ("In the causticisation sector, ..., output"). A cue
-    inside another noun's phrase ("restarts in Yunnan mean output is expected to climb to ...", "new lines
-    in Guangxi lifted capacity to ...") leaves the figure national."""
+    subject noun comes between them, and the cue sits inside another noun's phrase ("new lines in Guangxi
+    lifted capacity to ...") or another clause ("smelters in Hunan finish maintenance, and output is
+    expected to rise by ..."). A cue that opens the clause ("In the causticisation sector, ..., output
+    rose") or leads up to the noun ("Xinjiang's July production", "the 5-series precursor accounting
+    for") is the figure's."""
     if not cue[2].startswith(_BREAKDOWN_AXES):
         return False
     noun = _nearest_before(s.metrics, position, cue[1])
-    if noun is None:
+    if noun is None or _opens_clause(s, cue[0], cue[1]):
         return False
-    clause_start, _ = s.clause_of(cue[0])
-    chunk_start, chunk_end = s.chunk_of(cue[0])
-    if chunk_start <= clause_start + 1 and _OPENING_PHRASE.match(s.text, clause_start, cue[0]) \
-            and re.match(r"[^,;:]*[,:]", s.text[cue[1]:chunk_end + 1]):
-        return False
-    gap = s.scope.names.sub(" ", s.text[cue[1]:noun.start()])
+    return _in_other_phrase(s, cue[0]) or bool(_CLAUSE_LINK.search(_gap(s, cue[1], noun.start())))
+
+
+def _opens_clause(s: _Sentence, cue_start: int, cue_end: int) -> bool:
+    """Whether the cue is in the phrase that opens its clause: "In Xinjiang, ...", "while in southern
+    regions such as Sichuan, ...", "Lithium carbonate derived from spodumene: ..."."""
+    clause_start, _ = s.clause_of(cue_start)
+    chunk_start, chunk_end = s.chunk_of(cue_start)
+    return chunk_start <= clause_start + 1 and bool(_OPENING_PHRASE.match(s.text, clause_start, cue_start)) \
+        and bool(re.match(r"[^,;:]*[,:]", s.text[cue_end:chunk_end + 1]))
+
+
+def _in_other_phrase(s: _Sentence, cue_start: int) -> bool:
+    """Whether the cue is the object of a preposition ("lines in Guangxi", "restarts in Yunnan")."""
+    return bool(_PREPOSITION_BEFORE.search(s.text, max(0, cue_start - 12), cue_start))
+
+
+def _gap(s: _Sentence, start: int, end: int) -> str:
+    """The text between a cue and a noun, without product names and "such as" examples."""
+    gap = s.scope.names.sub(lambda m: " " * len(m.group(0)), s.text[start:end])
     for a, b in s.such_as:  # "southern regions such as Sichuan, Guizhou, and Guangxi, the production"
-        if cue[1] <= a < noun.start():
-            gap = gap[:a - cue[1]] + " " * (b - a) + gap[b - cue[1]:]
-    in_other_phrase = bool(_PREPOSITION_BEFORE.search(s.text, max(0, cue[0] - 12), cue[0]))  # "lines in Guangxi"
-    return in_other_phrase or not _ATTACHED_GAP.fullmatch(gap) or bool(_NOT_A_MODIFIER.search(gap))
+        if start <= a < end:
+            gap = gap[:a - start] + " " * (min(b, end) - a) + gap[min(b, end) - start:]
+    return gap
 
 
 def _respectively(s: _Sentence, slots: list[_Slot], index: int, cues: list[tuple[int, int, str, str | None]]) -> str:
@@ -980,11 +1007,12 @@ def kind_of(unit: str) -> str:
 
 def _implied_marker(s: _Sentence, slot: _Slot, kind: str) -> str | None:
     """The comparison an unlabelled change must mean, if the sentence leaves only one: the kind of
-    marker the sentence uses elsewhere when that measure is still free for this breakdown ("fall by
-    6.29% MoM in physical content, while metal content will drop by 7.13%"), MoM when it uses none.
-    "up 3.2% YoY but down 30.6%" stays unlabelled: YoY is taken and nothing says MoM."""
-    kinds = {"mom" if m.group("mom") or m.group("base") else "yoy" for m in s.markers
-             if m.group("mom") or m.group("yoy") or m.group("base")}
+    marker the sentence's other changes of the same metric use, when that measure is still free for this
+    breakdown ("fall by 6.29% MoM in physical content, while metal content will drop by 7.13%"); MoM
+    when they use none ("output fell 3.24% MoM and rose 3.97% YoY, with the operating rate down 2.08
+    percentage points"). "up 3.2% YoY but down 30.6%" stays unlabelled: YoY is taken, nothing says MoM."""
+    kinds = {other.marker for other in s.slots if other is not slot and other.change
+             and other.metric == slot.metric and other.marker in {"mom", "yoy"}}
     if not kinds:
         return "mom"
     if len(kinds) > 1:
@@ -1087,10 +1115,23 @@ def _chunk_directions(s: _Sentence, blanked: str, start: int, end: int, period: 
             local = blanked[head_start:m.start()]
             if scope.others.search(local[-50:]) and not scope.names.search(text[head_start:m.start()]):
                 continue
-            if _SEGMENT_ONLY.search(local[-60:]) or s.plant_before(m.start()) and \
+            if _about_breakdown(s, blanked, max(head_start, m.start() - 60), subject, m) or s.plant_before(m.start()) and \
                     not (_AGGREGATE.search(local) or scope.names.search(text[head_start:m.start()])):
                 continue
             yield from _direction_readings(text, scope, period, months, m, value, subject, text[head_start:m.end()])
+
+
+def _about_breakdown(s: _Sentence, blanked: str, start: int, subject: re.Match[str], m: re.Match[str]) -> bool:
+    """Whether the direction word `m` may be about a breakdown ("output in Xinjiang rose", "Xinjiang's
+    output rose", "Yunnan and Sichuan continued to drive production increases"): any breakdown cue near
+    it, unless the cue is plainly in another phrase and clause ("restarts in Yunnan mean output is
+    expected to climb")."""
+    for cue in _SEGMENT_ONLY.finditer(blanked, start, m.start()):
+        if cue.end() > subject.start() or _opens_clause(s, cue.start(), cue.end()):
+            return True
+        if not (_in_other_phrase(s, cue.start()) and _CLAUSE_LINK.search(_gap(s, cue.end(), subject.start()))):
+            return True
+    return False
 
 
 def _direction_subject(low: str, start: int, m: re.Match[str]) -> re.Match[str] | None:

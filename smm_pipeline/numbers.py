@@ -187,7 +187,7 @@ def _is_not_a_quantity(text: str, m: re.Match[str], unit: str) -> bool:
         return True
     if not unit and _DATE_BEFORE.search(text[max(0, start - 12):start]):
         return True  # "June 27", "July 25"
-    if re.match(r"\s*(?:-|–)\s*series|\s*series", text[end:end + 10], re.IGNORECASE):
+    if re.match(r"\s*(?:-|–)\s*series|\s*series|-(?=\s*(?:,|and\b|or\b))", text[end:end + 10], re.IGNORECASE):
         return True
     if not unit and re.match(r"\)|\.\s+[A-Z]|\s*(?:st|nd|rd|th)\b", text[end:end + 3]):
         return True  # list markers "1)", "2. The", ordinals

@@ -18,7 +18,7 @@ T = TypeVar("T")
 
 # --- change words: sign of the change they introduce -------------------------------------------------
 INCREASE = (
-    r"increas(?:e|ed|es|ing)", r"ris(?:e|es|ing)", r"rose", r"grow(?:s|ing|th)?", r"grew", r"up",
+    r"increas(?:e|ed|es|ing)", r"ris(?:e|es|ing)", r"rose", r"grow(?:s|ing|th)?", r"grew", r"(?<!made )(?<!make )(?<!makes )(?<!making )up",
     r"climb(?:ed|s|ing)?", r"surg(?:e|ed|es|ing)", r"jump(?:ed|s|ing)?", r"rebound(?:ed|s|ing)?",
     r"gain(?:ed|s)?", r"add(?:ed|s|ing)", r"expand(?:ed|s|ing)", r"higher", r"advanc(?:e|ed|es|ing)",
     r"edg(?:e|ed|es|ing) up", r"pick(?:ed|s)? up", r"recover(?:ed|s|y)?", r"bounced? back",
@@ -36,12 +36,12 @@ DECREASE = (
 
 # Comparisons with what the previous report expected for this month (FACTS.md basis:vs_expected).
 EXPECTATIONS = r"(?:(?:the|market|our|SMM's|SMM’s|previous|earlier|its|initial)\s+){0,2}(?:expectations?|forecasts?|estimates?)"
-INCREASE += tuple(word + r" " + EXPECTATIONS for word in (
-    r"beat(?:s|ing)?", r"exceed(?:ed|s|ing)?", r"surpass(?:ed|es|ing)?", r"topp?(?:ed|s)?", r"outperform(?:ed|s)?",
-    r"(?:came|come|was|were|is) (?:in )?above"))
-DECREASE += tuple(word + r" " + EXPECTATIONS for word in (
-    r"miss(?:ed|es)?", r"(?:fell|falls|fall|came|come|was|were) short of", r"short of", r"undershot",
-    r"(?:came|come|was|were|is) (?:in )?below", r"lagg?(?:ed|s)? behind"))
+BEAT = (r"beat(?:s|ing)?", r"exceed(?:ed|s|ing)?", r"surpass(?:ed|es|ing)?", r"topp?(?:ed|s)?",
+        r"outperform(?:ed|s)?", r"(?:came|come|was|were|is) (?:in )?above")
+MISS = (r"miss(?:ed|es)?", r"(?:fell|falls|fall|came|come|was|were) short of", r"short of", r"undershot",
+        r"(?:came|come|was|were|is) (?:in )?below", r"lagg?(?:ed|s)? behind")
+INCREASE += tuple(word + r" " + EXPECTATIONS for word in BEAT)
+DECREASE += tuple(word + r" " + EXPECTATIONS for word in MISS)
 THAN_EXPECTED = r"(?:than\s+)?(?:(?:the|SMM's|SMM’s|our)\s+)?(?:expected|forecast|projected|anticipated)|" + EXPECTATIONS
 """After "above", "below", "higher", "more" ...: the comparison is with the expectation ("7,300 mt above the
 expected 1.0261 million mt", "3,000 mt lower than expected")."""
@@ -85,11 +85,13 @@ METRIC_NOUNS: dict[str, str] = {
     r"operating rates?": "operating_rate", r"capacity utili[sz]ation(?: rates?)?": "operating_rate",
     r"utili[sz]ation(?: rates?)? of (?:[\w-]+ ){0,4}capacity": "operating_rate", r"utili[sz]ation": "operating_rate",
     r"utili[sz]ation rates?": "operating_rate", r"run rates?": "operating_rate",
+    r"(?:ran|run|runs|running|operated|operates|operating) at": "operating_rate",
     r"operating capacity": "operating_capacity", r"capacity in operation": "operating_capacity",
     r"running capacity": "operating_capacity", r"operating (?:\w+ ){1,2}capacity": "operating_capacity",
     r"(?:existing|installed|nameplate|built|total)? ?capacity": "capacity",
     r"proportions?": "share", r"shares?": "share", r"market shares?": "share",
     r"accounted for": "share", r"accounting for": "share", r"accounts for": "share", r"ratio": "share",
+    r"(?:made|make|makes|making) up": "share",
     r"coverage rate": "share",
     r"production(?: schedules?)?": "production", r"output": "production", r"supply": "production",
     r"produced": "production", r"volume": "production", r"production volume": "production",
@@ -119,6 +121,9 @@ class SegmentCue:
     metric: str | None = None
 
 
+SUSPENDED_HYPHEN = r"-(?=(?:,\s*\d+-)*,?\s*(?:and|or)\s+\d+[- ]series)"
+"""The "200-" and "300-" of "the 200-, 300- and 400-series": each names its own series."""
+
 SEGMENT_CUES: tuple[SegmentCue, ...] = (
     SegmentCue(r"(?:large|large-sized|major) (?:smelters|refineries|enterprises|plants|producers|mills)",
                "size:large"),
@@ -127,12 +132,15 @@ SEGMENT_CUES: tuple[SegmentCue, ...] = (
     SegmentCue(r"small(?:-sized)? (?:smelters|enterprises|plants|producers|mills)", "size:small"),
     SegmentCue(r"not using (?:copper )?concentrates?|using copper scrap|scrap-fed|non-concentrate",
                "feed:non_concentrate"),
-    SegmentCue(r"using (?:copper )?concentrates?|concentrate-fed", "feed:concentrate"),
+    SegmentCue(r"(?:running|run|ran|relying|rely|relies|fed) on (?:copper )?(?:scrap|anodes?|blister)(?: or (?:copper )?"
+               r"(?:scrap|anodes?|blister(?: copper)?))?", "feed:non_concentrate"),
+    SegmentCue(r"using (?:copper )?concentrates?|concentrate-fed|fed (?:with|on) (?:copper )?concentrates?",
+               "feed:concentrate"),
     SegmentCue(r"metal content|(?:in|on a) metal (?:basis|tonnage|terms)|nickel content", "content:metal"),
     SegmentCue(r"physical content|(?:in|on a) physical (?:basis|tonnage|terms)|gross weight",
                "content:physical"),
-    SegmentCue(r"(?P<n>\d{3})[- ]series", "series:{n}", ("steel_alloys",)),
-    SegmentCue(r"(?P<n>\d)[- ]series", "series:{n}", ("battery_materials",)),
+    SegmentCue(r"(?P<n>\d{3})(?:[- ]series|" + SUSPENDED_HYPHEN + ")", "series:{n}", ("steel_alloys",)),
+    SegmentCue(r"(?P<n>\d)(?:[- ]series|" + SUSPENDED_HYPHEN + ")", "series:{n}", ("battery_materials",)),
     SegmentCue(r"high[- ]grade", "grade:high_grade", ("nickel",)),
     SegmentCue(r"low[- ]grade", "grade:low_grade", ("nickel",)),
     SegmentCue(r"(?P<a>\d+)%\s*-\s*(?P<b>\d+)%", "grade:{a}_{b}pct", ("minor_metals",)),
@@ -140,7 +148,7 @@ SEGMENT_CUES: tuple[SegmentCue, ...] = (
     SegmentCue(r"(?:derived )?from lepidolite|lepidolite[- ]derived", "source:lepidolite", ("lithium",)),
     SegmentCue(r"(?:derived )?from salt lakes?|salt[- ]lake(?:[- ]derived)?(?= output| production)|"
                r"salt[- ]lake[- ]derived", "source:salt_lake", ("lithium",)),
-    SegmentCue(r"(?:derived )?from recycling|recycling[- ]derived|from recycled materials",
+    SegmentCue(r"(?:derived )?from recycling|recycling[- ]derived|from recycled materials?",
                "source:recycling", ("lithium",)),
     SegmentCue(r"smelting sector", "stage:smelting", ("lithium",)),
     SegmentCue(r"causticisation sector|causticization sector", "stage:causticisation", ("lithium",)),

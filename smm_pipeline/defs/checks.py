@@ -23,7 +23,7 @@ SCHEMA_OF = {
     assets.derived_indicators: schemas.DerivedIndicators,
     assets.data_quality_findings: schemas.DataQualityFindings,
 }
-CONSISTENCY_RULES = ("level_estimates", "ytd_chain", "sign_mismatch", "parts_vs_whole", "content_grade",
+CONSISTENCY_RULES = ("bounds", "level_estimates", "ytd_chain", "sign_mismatch", "parts_vs_whole", "content_grade",
                      "unit_misuse", "unlabelled_change", "direction_conflict", "double_statement", "restatement",
                      "forecast_vs_actual", "unknown_heading")
 
