@@ -13,12 +13,17 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from itertools import count
 from pathlib import Path
 
 from smm_pipeline.reports import Report, ReportError, parse_report
+
+MAX_BYTES = 20 * 1024 * 1024
+"""A monthly report is ~100 KB of text; anything over 20 MB is not one, and is never read into memory."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +43,11 @@ class ArchiveEntry:
 
 
 def safe_name(name: str) -> str:
-    """A file name that cannot climb out of a folder ('..', slashes) and stays readable (unicode kept)."""
+    """A file name that cannot climb out of a folder ('..', slashes) and stays readable (unicode kept).
+
+    Bytes that are not UTF-8 in a file name (Linux allows them; Python keeps them as lone surrogates)
+    become '?', so the name can be written to the ledger, a log or a run tag."""
+    name = name.encode("utf-8", "replace").decode("utf-8")
     cleaned = re.sub(r"[/\\\x00-\x1f]+", "_", name).strip()
     cleaned = re.sub(r"^\.+", "", cleaned).replace("..", "_")
     return cleaned[:200] or "unnamed"
@@ -94,6 +103,7 @@ class Archive:
         target = self.path_of(entry)
         if not target.exists():
             _write_atomically(target, data)
+            target.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)  # originals are never modified
         with self.ledger.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(asdict(entry), ensure_ascii=False) + "\n")
             handle.flush()
@@ -104,23 +114,47 @@ class Archive:
         """Accept a report file from disk (see `add`)."""
         path = Path(path)
         try:
-            data = path.read_bytes()
+            data = read_bounded(path)
         except OSError as err:
             raise ReportError(path.name, f"cannot read: {err.strerror or err}") from None
         return self.add(data, path.name, received_at)
 
 
-def quarantine(source: Path, folder: Path, reason: str) -> Path:
-    """Move a rejected file into quarantine (a copy if it cannot be moved) with `<name>.reason.txt`."""
+def read_bounded(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The file's bytes; a ReportError, without reading it, when it is larger than `limit`.
+
+    The size is checked before reading and again on the bytes read (at most `limit` + 1), so a file
+    that grows while it is read cannot slip a 50 MB body into memory either."""
+    size = path.stat().st_size
+    if size <= limit:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+        if len(data) <= limit:
+            return data
+        size = len(data)
+    raise ReportError(safe_name(path.name), f"file is {size / 1e6:.1f} MB, far larger than a monthly report "
+                                            f"(limit {limit / 1e6:.0f} MB)")
+
+
+def quarantine(source: Path, folder: Path, reason: str, when: datetime | None = None) -> Path:
+    """Move a rejected file into quarantine with `<name>.reason.txt` beside it; returns where it went.
+
+    Quarantined files are named `<UTC time>_<safe name>` and never overwrite one another (a counter is
+    added), so two bad drops with the same name in the same second are both kept. The reason file is
+    written first: a crash in between leaves a reason without its file, never a file without a reason.
+    A file that cannot be moved (read-only drop folder) is copied; OSError only when it cannot be kept.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    target = folder / f"{stamp}_{safe_name(source.name)}"
+    stamp = (when or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    name = safe_name(source.name)
+    target = next(candidate for n in count()
+                  if not (candidate := folder / (f"{stamp}_{name}" if n == 0 else f"{stamp}_{n}_{name}")).exists())
+    target.with_name(target.name + ".reason.txt").write_text(
+        f"file: {name}\nquarantined: {stamp}\nreason: {reason}\n", encoding="utf-8")
     try:
         shutil.move(str(source), target)
     except OSError:
-        if source.exists():
-            shutil.copy2(source, target)
-    target.with_name(target.name + ".reason.txt").write_text(reason + "\n", encoding="utf-8")
+        shutil.copy2(source, target)
     return target
 
 

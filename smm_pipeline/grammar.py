@@ -157,10 +157,12 @@ DIRECTION_WORDS: tuple[tuple[str, int], ...] = (
     (r"(?:positive|negative) growth", 9), (r"accelerate production", 1),
     (r"(?:an? )?(?:increas(?:e|es|ed|ing)|ris(?:e|es|en|ing)|rose|grow(?:s|n|ing|th)?|grew|climb(?:s|ed|ing)?|"
      r"rebound(?:s|ed|ing)?|recover(?:s|ed|ing|y)?|expan(?:d|ds|ded|ding|sion)|pick(?:s|ed|ing)? up|"
-     r"ramp(?:s|ed|ing)? up|edg(?:e|es|ed|ing) up|higher)", 1),
+     r"ramp(?:s|ed|ing)? up|edg(?:e|es|ed|ing) (?:up|higher)|higher|jump(?:s|ed|ing)?|surg(?:e|es|ed|ing)|"
+     r"soar(?:s|ed|ing)?)", 1),
     (r"(?:an? )?(?:decreas(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|drop(?:s|ped|ping)?(?: back)?|fall(?:s|ing|en)?|"
      r"fell|(?<!term )(?<!futures )(?<!a )(?<!the )contract(?:ed|ing|ion)?\b(?!s)|shr(?:ink|inks|ank|inking)|dip(?:s|ped|ping)?|pull(?:s|ed|ing)? back|"
-     r"slid(?:e|es|ing)?|eas(?:e|es|ed|ing) back|lower|slip(?:s|ped|ping)?)", -1),
+     r"slid(?:e|es|ing)?|eas(?:e|es|ed|ing)(?: back)?|edg(?:e|es|ed|ing) (?:down|lower)|lower|slip(?:s|ped|ping)?|"
+     r"plung(?:e|es|ed|ing)|tumbl(?:e|es|ed|ing)|slump(?:s|ed|ing)?)", -1),
     (r"(?:enterprises|producers|smelters|plants|mills|factories) (?:\w+ ){0,2}expect (?:further )?production cuts", -1),
 )
 _DIRECTION_WORDS = v.PatternSet([pattern + r"\b" for pattern, _ in DIRECTION_WORDS])
@@ -856,6 +858,18 @@ def _respectively(s: _Sentence, slots: list[_Slot], index: int, cues: list[tuple
     return listed[group.index(index)][2]
 
 
+_HAVING = re.compile(r"\s+(?P<who>smelters?|producers?|plants?|refiner(?:y|ies)|enterprises?|mills?)\s+"
+                     r"(?:had|have|has|with)\s+(?:an?\s+)?(?P<what>(?:[\w-]+\s+){0,2}?(?:plans?|schedules?))\b",
+                     re.IGNORECASE)
+
+
+def _plural(noun: str) -> str:
+    noun = noun.lower()
+    if noun.endswith("y"):
+        return noun[:-1] + "ies"
+    return noun if noun.endswith("s") else noun + "s"
+
+
 _NONE_OF = re.compile(r"\s+of\s+the\s+\d+\s+" + COUNTED_NOUNS + r"(?:\s+by\s+\w+)?", re.IGNORECASE)
 
 
@@ -874,6 +888,9 @@ def _count_segment(s: _Sentence, slots: list[_Slot], index: int) -> str:
     number_of = _NUMBER_OF.search(s.text, s.clause_of(q.start)[0], q.start)
     if number_of is not None:
         return "item:" + _snake(number_of.group("what"))
+    having = _HAVING.match(s.text, q.end)
+    if having:  # "only one smelter had a maintenance plan" counts the smelters with maintenance plans
+        return f"item:{_plural(having.group('who'))}_with_{_snake(_plural(having.group('what')))}"
     tail = re.split(r"(?<!\d),|,(?!\d)|;|\bwhile\b|\bbut\b", rest, maxsplit=1)[0]
     head = s.text[s.chunk_of(q.start)[0]:q.start]
     for text in (tail, head):

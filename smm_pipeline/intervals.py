@@ -87,10 +87,12 @@ def apply(formula: Callable[..., float], *intervals: Interval) -> Interval | Non
     """The range of a formula monotone in each argument, from its values at the corners.
 
     None when the formula cannot be evaluated somewhere in the box (a division by a range that
-    contains zero), because then any value is possible and nothing can be concluded.
+    contains zero), because then any value is possible and nothing can be concluded. Zero is tried
+    as well when a range contains it, so such a division is found even though no corner is zero.
     """
     values = []
-    for corner in itertools.product(*((i.low, i.high) for i in intervals)):
+    samples = [(i.low, i.high, 0.0) if i.low < 0 < i.high else (i.low, i.high) for i in intervals]
+    for corner in itertools.product(*samples):
         if any(math.isinf(c) for c in corner):
             return None
         try:
