@@ -60,7 +60,8 @@ def _materialise(reports: Path) -> tuple[float, str]:
         elapsed = time.perf_counter() - started
         facts = summary.tables.get("metric_facts", 0)
         status = "ok" if summary.ok else "FAILED"
-        return elapsed, f"{len(summary.runs)} runs {status}, {facts} facts, {summary.tables.get('monthly_panel', 0)} panel rows"
+        panel_rows = summary.tables.get("monthly_panel", 0)
+        return elapsed, f"{len(summary.runs)} runs {status}, {facts} facts, {panel_rows} panel rows"
 
 
 def bench_materialise() -> None:

@@ -1,0 +1,159 @@
+"""Consistency rules: contradictions are raised, rounding alone is at most info."""
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from smm_pipeline.consistency import check_facts
+from smm_pipeline.intervals import Interval, apply, interval_of
+from smm_pipeline.settings import PROJECT_ROOT
+from smm_pipeline_tests.factories import SHA_B, fact, facts
+
+SHARED = PROJECT_ROOT.parent / "shared"
+
+
+def serious(frame: pd.DataFrame, previous: pd.DataFrame | None = None) -> list[tuple[str, str]]:
+    return [(f.rule, f.severity) for f in check_facts(frame, previous).findings if f.severity != "info"]
+
+
+def infos(frame: pd.DataFrame) -> list[str]:
+    return [f.rule for f in check_facts(frame).findings if f.severity == "info"]
+
+
+def test_a_mom_percentage_that_contradicts_its_own_tonnage_is_an_error() -> None:
+    frame = facts(fact(value=300_600, text="300,600 mt"), fact(measure="mom_abs", value=18_500, text="18,500 mt"),
+                  fact(measure="mom_pct", value=8.57, unit="%", text="8.57%"))
+    assert ("level_estimates", "error") in serious(frame)
+
+
+def test_differences_rounding_explains_are_info_only() -> None:
+    """The seed's copper line: 39,400 mt MoM, 3.47%; August -6,000 mt, -0.51% (the implied July bases
+    1,174,847 and 1,176,471 differ, but both come from rounded figures)."""
+    frame = facts(fact(measure="mom_abs", value=39_400, text="39,400 mt"),
+                  fact(measure="mom_pct", value=3.47, unit="%", text="3.47%"),
+                  fact(period="2025-08", measure="mom_abs", value=-6_000, text="6,000 mt"),
+                  fact(period="2025-08", measure="mom_pct", value=-0.51, unit="%", text="0.51%"))
+    assert serious(frame) == []
+    assert "level_estimates" in infos(frame)
+
+
+def test_rate_chain_in_percentage_points_is_rounding_aware() -> None:
+    """Small smelters: 67.28% - 0.94 pp = 66.34% against a stated 66.33% is rounding, not an error."""
+    rate = {"metric": "operating_rate", "unit": "%", "segment": "size:small"}
+    frame = facts(fact(value=67.28, text="67.28%", **rate),
+                  fact(period="2025-08", value=66.33, text="66.33%", **rate),
+                  fact(period="2025-08", measure="mom_pp", value=-0.94, text="0.94 percentage points",
+                       **{**rate, "unit": "pp"}))
+    assert serious(frame) == []
+    wrong = frame.copy()
+    wrong.loc[1, ["value", "value_text"]] = [65.9, "65.9%"]
+    assert ("level_estimates", "error") in serious(wrong)
+
+
+def test_percentage_points_for_a_tonnage_change_is_unit_misuse() -> None:
+    frame = facts(fact(measure="mom_pct", value=-1.49, unit="%", text="1.49 percentage points"))
+    assert serious(frame) == [("unit_misuse", "error")]
+
+
+def test_a_rate_change_in_percent_is_flagged_as_ambiguous() -> None:
+    frame = facts(fact(metric="operating_rate", measure="mom_pct", value=-0.8, unit="%", text="0.8%"))
+    assert serious(frame) == [("unit_misuse", "warning")]
+
+
+def test_a_total_outside_the_range_of_its_parts() -> None:
+    parts = [fact(segment=f"series:{n}", measure="mom_pct", value=v, unit="%", text=f"{abs(v)}%")
+             for n, v in ((200, -1.97), (300, -0.03), (400, -3.45))]
+    inside = facts(fact(measure="mom_pct", value=-1.21, unit="%", text="1.21%"), *parts)
+    outside = facts(fact(measure="mom_pct", value=-4.5, unit="%", text="4.5%"), *parts)
+    assert serious(inside) == []
+    assert ("parts_vs_whole", "error") in serious(outside)
+
+
+def test_shares_of_one_breakdown_cannot_pass_100_percent() -> None:
+    shares = [fact(segment=f"series:{n}", metric="share", value=v, unit="%", text=f"{v}%")
+              for n, v in ((5, 15.65), (6, 42.89), (8, 27.39), (9, 19.96))]
+    assert ("parts_vs_whole", "error") in serious(facts(*shares))
+    assert serious(facts(*shares[:3])) == []
+
+
+def test_metal_physical_and_grade_changes_must_compose() -> None:
+    """The seed's NPI: physical +2.11%, metal -8.10% imply the grade fell ~10%, not 0.4%."""
+    frame = facts(fact(product="npi", segment="content:physical", measure="mom_pct", value=2.11, unit="%"),
+                  fact(product="npi", segment="content:metal", measure="mom_pct", value=-8.10, unit="%"),
+                  fact(product="npi", segment="item:average_nickel_grade", metric="share", measure="mom_pct",
+                       value=-0.4, unit="%"))
+    assert ("content_grade", "error") in serious(frame)
+
+
+def test_ytd_chain_across_the_forecast_month() -> None:
+    """975,600 - 820,800 = 154,800 = August's YoY change in the seed; a different August figure is not."""
+    rows = [fact(measure="ytd_yoy_abs", value=820_800, text="820,800 mt"),
+            fact(period="2025-08", measure="ytd_yoy_abs", value=975_600, text="975,600 mt")]
+    assert serious(facts(*rows, fact(period="2025-08", measure="yoy_abs", value=154_800, text="154,800 mt"))) == []
+    assert ("ytd_chain", "error") in serious(
+        facts(*rows, fact(period="2025-08", measure="yoy_abs", value=184_800, text="184,800 mt")))
+
+
+def test_tonnage_and_percentage_of_one_change_must_share_a_sign() -> None:
+    frame = facts(fact(measure="mom_abs", value=-20_500, text="20,500 mt"),
+                  fact(measure="mom_pct", value=1.84, unit="%", text="1.84%"))
+    assert ("sign_mismatch", "error") in serious(frame)
+
+
+def test_a_month_restated_differently_by_the_next_report() -> None:
+    earlier = facts(fact(product="refined_tin", report_month="2025-01", period="2025-01", value=14_800,
+                         text="14,800 mt"))
+    later = facts(fact(product="refined_tin", report_month="2025-02", period="2025-01", value=15_300,
+                       text="15,300 mt", sha256=SHA_B))
+    assert serious(later, earlier) == [("restatement", "warning")]
+
+
+def test_a_rate_above_100_percent_is_out_of_bounds() -> None:
+    assert serious(facts(fact(metric="operating_rate", value=116.75, unit="%", text="116.75%"))) == [
+        ("bounds", "error")]
+
+
+@given(st.decimals(min_value=0, max_value=10**7, places=2).filter(lambda d: d == d.quantize(1) or True))
+def test_an_exact_figure_lies_inside_its_rounding_interval(value) -> None:  # type: ignore[no-untyped-def]
+    text = f"{value:,.2f}%"
+    interval = interval_of(float(value), text, "%", "exact")
+    assert interval.contains(float(value))
+    assert interval.high - interval.low == pytest.approx(0.01)
+
+
+@given(st.floats(1, 1e6), st.floats(0.01, 1e4), st.floats(0.1, 50), st.floats(0.01, 5))
+def test_interval_arithmetic_contains_every_point_result(a: float, da: float, r: float, dr: float) -> None:
+    change, pct = Interval(a - da, a + da), Interval(r, r + dr)
+    implied = apply(lambda x, p: x * (1 + 100 / p), change, pct)
+    assert implied is not None
+    for x in (change.low, a, change.high):
+        for p in (pct.low, pct.high):
+            assert implied.low - 1e-6 <= x * (1 + 100 / p) <= implied.high + 1e-6
+
+
+def test_a_ratio_by_a_range_through_zero_concludes_nothing() -> None:
+    assert apply(lambda a, r: a / r, Interval(1, 2), Interval(-0.5, 0.5)) is None
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="../shared (seed and scorer) is not next to this checkout")
+def test_seed_flags_every_must_and_no_rounding_only_difference(tmp_path: Path) -> None:
+    out = tmp_path / "findings.csv"
+    assert subprocess.run([sys.executable, "-m", "smm_pipeline.cli", "check",
+                           str(SHARED / "seeds" / "smm_2025-07_production_overview.txt"), "--csv", str(out)],
+                          capture_output=True, text=True, check=False).returncode == 0
+    with out.open() as handle:
+        assert next(iter(csv.DictReader(handle))).keys() >= {"report_month", "product", "rule", "severity", "line",
+                                                          "lines"}
+    scored = json.loads(subprocess.run(
+        [sys.executable, str(SHARED / "eval" / "score_flags.py"), str(SHARED / "eval" / "seed_flags.csv"),
+         "--pred", str(out), "--json"], capture_output=True, text=True, check=True).stdout)
+    assert scored["must"]["raised"] == scored["must"]["of"], scored["must"]["missed"]
+    assert scored["false_alarms_on_rounding"] == []
+    assert scored["may"]["raised"] >= 4

@@ -1,0 +1,61 @@
+"""The mutation harness on the consistent sample reports (see mutation.py for how mutants are made)."""
+
+import json
+
+import pytest
+
+from smm_pipeline.consistency import Stated
+from smm_pipeline.intervals import Interval
+from smm_pipeline.settings import PROJECT_ROOT
+from smm_pipeline_tests import mutation
+
+SAMPLES = sorted((PROJECT_ROOT / "data" / "samples").glob("smm_*_production_overview.txt"))
+DOCUMENTED_ODDITIES = {  # data/samples/README.md: the two oddities the samples contain on purpose
+    ("smm_2025-02_production_overview.txt", "refined_tin", "restatement"),
+    ("smm_2025-03_production_overview.txt", "primary_lead", "level_estimates"),
+}
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def harness() -> dict[str, tuple[list[mutation.Mutant], list[dict]]]:
+    results, previous = {}, None
+    for sample in SAMPLES:
+        text = sample.read_text(encoding="utf-8")
+        results[sample.name] = mutation.run(text, sample.name, previous)
+        previous = mutation.previous_facts(text, sample.name)
+    return results
+
+
+def test_unmutated_samples_raise_no_warning_or_error_beyond_their_documented_oddities(harness: dict) -> None:
+    raised = {(name, row["product"], row["rule"]) for name, (_, serious) in harness.items() for row in serious}
+    assert raised == DOCUMENTED_ODDITIES
+
+
+def test_at_least_95_percent_of_contradicting_mutants_are_flagged(harness: dict) -> None:
+    mutants = [m for mutants, _ in harness.values() for m in mutants]
+    caught = [m for m in mutants if m.caught]
+    missed = [m for m in mutants if not m.caught]
+    rate = len(caught) / len(mutants)
+    summary = {"mutants": len(mutants), "flagged": len(caught), "rate": round(rate, 4),
+               "per_report": {name: {"mutants": len(ms), "flagged": sum(m.caught for m in ms)}
+                              for name, (ms, _) in harness.items()},
+               "missed": [f"{m.product} line {m.line}: {m.original} -> {m.mutated}" for m in missed]}
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "mutation.json").write_text(json.dumps(summary, indent=2))
+    print(f"\nmutation harness: {len(caught)} of {len(mutants)} mutants flagged ({rate:.1%}); missed: "
+          f"{summary['missed'] or 'none'}")
+    assert len(mutants) >= 100, "the samples should give the harness enough cross-checked numbers"
+    assert rate >= 0.95
+
+
+@pytest.mark.parametrize(("written", "like"), [("1,117,400", ","), ("2.48", "."), ("16.3", "."), ("300", "")])
+def test_mutants_keep_the_way_numbers_are_written(written: str, like: str) -> None:
+    fact = Stated(product="x", segment="", metric="production", period="2025-01", measure="level",
+                           value=float(written.replace(",", "")), unit="mt", qualifier="exact",
+                           interval=Interval(0, 0), line=1, char_start=0, value_text=written,
+                           evidence=written, report_month="2025-01", sha256="")
+    mutated = mutation.mutate_equal(fact, (), written)
+    assert mutated != written
+    assert ("," in mutated) == ("," in written) and ("." in mutated) == ("." in written)
+    assert float(mutated.replace(",", "")) > float(written.replace(",", "")) * 1.29
