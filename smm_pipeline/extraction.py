@@ -3,8 +3,13 @@
 Walks the sections, paragraphs and sentences of a report, asks the grammar for each sentence's
 readings, and resolves them at report level: one fact per key (a point value beats a bound; an
 explicit marker beats an inherited one), and a direction-only fact only where the section gives no
-number for that measure. Every number-bearing sentence that produced no fact is kept as `Unparsed`,
-so a reviewer sees what the engine did not understand instead of a silently shorter table.
+number for that measure.
+
+Nothing is dropped silently. Every number the engine did not turn into a fact is kept as `Unparsed`
+with the reason: a number it could not place, a number it judged to be context (reason "context: ..."),
+a restatement of a fact already taken ("duplicate: ..."), a sentence whose digits are no quantity at all
+(dates, model names), and the numbers of a section whose heading is not in the catalogue. A reviewer
+sees what the engine did not use instead of a silently shorter table.
 """
 
 from __future__ import annotations
@@ -21,10 +26,12 @@ from smm_pipeline.reports import Report
 from smm_pipeline.sections import Section, SectionFinding, split_sections
 from smm_pipeline.vocabulary import compile_lowered
 
+_DIGITS = re.compile(r"\S*\d\S*")
+
 
 @dataclass(frozen=True, slots=True)
 class Unparsed:
-    """A sentence with numbers that yielded no fact, or a number in it the engine could not place."""
+    """A number (or a sentence with digits) that yielded no fact, and why."""
 
     product: str
     line: int
@@ -42,6 +49,20 @@ class Extraction:
     facts: list[Fact]
     unparsed: list[Unparsed]
     findings: list[SectionFinding]
+
+
+@dataclass(frozen=True, slots=True)
+class _Stated:
+    """A reading and where it was stated: file line, the sentence's offset in the report, the sentence."""
+
+    reading: Reading
+    line: int
+    offset: int
+    sentence: str
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return self.reading.segment, self.reading.metric, self.reading.period, self.reading.measure
 
 
 def _name_patterns(product: catalogue.Product) -> list[str]:
@@ -69,6 +90,15 @@ def _other_names(product: catalogue.Product) -> re.Pattern[str]:
                                       for pattern in _name_patterns(other)]))
 
 
+@cache
+def _scope(product: catalogue.Product, report_month: str, forecast_month: str) -> Scope:
+    return Scope(report_month=report_month, forecast_month=forecast_month, product=product.product,
+                 group=product.group, names=product_names(product),
+                 heading=re.compile(r"\b" + re.escape(product.heading).replace(r"\ ", r"\s+") + r"\b",
+                                    re.IGNORECASE),
+                 others=_other_names(product))
+
+
 def extract(report: Report) -> Extraction:
     """The metric facts of a report, with what could not be read."""
     sections, findings = split_sections(report)
@@ -76,6 +106,7 @@ def extract(report: Report) -> Extraction:
     unparsed: list[Unparsed] = []
     for section in sections:
         if section.product is None:
+            unparsed.extend(_unknown_section(section))
             continue
         section_facts, section_unparsed = _extract_section(report, section)
         facts.extend(section_facts)
@@ -83,73 +114,95 @@ def extract(report: Report) -> Extraction:
     return Extraction(report=report, sections=sections, facts=facts, unparsed=unparsed, findings=findings)
 
 
+def _unknown_section(section: Section) -> list[Unparsed]:
+    """The number-bearing sentences of a section whose heading is not a catalogue product."""
+    reason = f"section {section.heading!r} is not in the product catalogue"
+    return [Unparsed("", line.number, _digit_words(sentence.text), reason, sentence.text)
+            for line in section.lines for sentence in sentences(line.text) if _DIGITS.search(sentence.text)]
+
+
+def _digit_words(sentence: str) -> str:
+    return " ".join(m.group(0).strip(".,;:()") for m in _DIGITS.finditer(sentence))
+
+
 def _extract_section(report: Report, section: Section) -> tuple[list[Fact], list[Unparsed]]:
     product = catalogue.get(section.product or "")
-    scope = Scope(report_month=report.report_month, forecast_month=report.forecast_month,
-                  product=product.product, group=product.group, names=product_names(product),
-                  heading=re.compile(r"\b" + re.escape(product.heading).replace(r"\ ", r"\s+") + r"\b",
-                                     re.IGNORECASE),
-                  others=_other_names(product))
-    numeric: list[tuple[Reading, int, int, str]] = []
-    directional: list[tuple[Reading, int, int, str]] = []
+    scope = _scope(product, report.report_month, report.forecast_month)
+    numeric: list[_Stated] = []
+    directional: list[_Stated] = []
     unparsed: list[Unparsed] = []
     inherited = ""
     for line in section.lines:
         heading_segment = subheading_segment(line.text, scope)
-        if heading_segment is not None:
+        if heading_segment is not None:  # "Yunnan region:" sets the breakdown of the lines after it
             inherited = heading_segment
             continue
         period = paragraph_opening_period(line.text, scope)
         for sentence in sentences(line.text):
             result = read_sentence(sentence.text, scope, period, inherited)
             offset = line.offset + sentence.start
-            numeric.extend((r, line.number, offset, sentence.text) for r in result.readings)
-            for quantity, reason in result.unread:
-                if not reason.startswith("context"):
-                    unparsed.append(Unparsed(product.product, line.number, quantity.text, reason, sentence.text))
-            if not result.readings and not result.unread and re.search(r"\d", sentence.text) is None:
-                pass
-            directional.extend((r, line.number, offset, sentence.text) for r in result.directions)
+            numeric.extend(_Stated(r, line.number, offset, sentence.text) for r in result.readings)
+            directional.extend(_Stated(r, line.number, offset, sentence.text) for r in result.directions)
+            unparsed.extend(Unparsed(product.product, line.number, q.text, reason, sentence.text)
+                            for q, reason in result.unread)
+            if not result.readings and not result.unread and _DIGITS.search(sentence.text):
+                unparsed.append(Unparsed(product.product, line.number, _digit_words(sentence.text),
+                                         "no quantity: its digits are dates, years, labels or names",
+                                         sentence.text))
             period = result.period
-    facts = _resolve(report, section, numeric, directional)
+    chosen, duplicates = _one_per_key(numeric)
+    unparsed.extend(
+        Unparsed(product.product, d.line, d.reading.value_text,
+                 f"duplicate: the {d.reading.measure} of {d.key[1]} {d.key[0] or '(total)'} for {d.key[2]} "
+                 f"is taken from line {chosen[d.key].line}", d.sentence)
+        for d in duplicates)
+    stated = [*chosen.values(), *_directions(report, chosen, directional)]
+    facts = sorted((_fact(report, section, item) for item in stated), key=lambda f: (f.line, f.char_start))
     return facts, unparsed
 
 
-def _resolve(report: Report, section: Section, numeric: list[tuple[Reading, int, int, str]],
-             directional: list[tuple[Reading, int, int, str]]) -> list[Fact]:
-    chosen: dict[tuple[str, str, str, str], tuple[Reading, int, int, str]] = {}
+def _one_per_key(numeric: list[_Stated]) -> tuple[dict[tuple[str, str, str, str], _Stated], list[_Stated]]:
+    """The reading kept for each key (the first with the highest priority) and the ones it replaces."""
+    chosen: dict[tuple[str, str, str, str], _Stated] = {}
     for item in numeric:
-        reading = item[0]
-        key = (reading.segment, reading.metric, reading.period, reading.measure)
-        if key not in chosen or reading.priority > chosen[key][0].priority:
-            chosen[key] = item
+        current = chosen.get(item.key)
+        if current is None or item.reading.priority > current.reading.priority:
+            chosen[item.key] = item
+    kept = {id(item) for item in chosen.values()}
+    return chosen, [item for item in numeric if id(item) not in kept]
+
+
+def _directions(report: Report, chosen: dict[tuple[str, str, str, str], _Stated],
+                directional: list[_Stated]) -> list[_Stated]:
+    """Direction-only facts: for the report month and later, where no number states that measure.
+
+    A product reported only in metal and physical content has no total to give a direction to. Among
+    several statements of one direction the strongest wins (explicit marker, named subject); in an
+    outlook the last of equal strength wins, because an outlook's last word is its conclusion.
+    """
     covered = {(seg, metric, period, measure.split("_")[0]) for seg, metric, period, measure in chosen
                if measure.startswith(("mom_", "yoy_"))}
-    content_only = any(seg.startswith("content:") for seg, metric, _, _ in chosen if metric == "production") \
-        and not any(seg == "" for seg, metric, _, _ in chosen if metric == "production")
-    best_direction: dict[tuple[str, str, str, str], tuple[Reading, int, int, str]] = {}
+    production_segments = {seg for seg, metric, _, _ in chosen if metric == "production"}
+    if "" not in production_segments and any(seg.startswith("content:") for seg in production_segments):
+        return []
+    best: dict[tuple[str, str, str, str], _Stated] = {}
     for item in directional:
-        reading = item[0]
-        key = (reading.segment, reading.metric, reading.period, reading.measure)
-        if (reading.segment, reading.metric, reading.period, reading.measure.split("_")[0]) in covered \
-                or content_only:
+        seg, metric, period, measure = item.key
+        if (seg, metric, period, measure.split("_")[0]) in covered or period < report.report_month:
             continue
-        if reading.period not in {report.report_month, report.forecast_month} and \
-                reading.period <= report.report_month:
-            continue
-        current = best_direction.get(key)
-        later_wins = reading.period > report.report_month  # an outlook's last word is its conclusion
-        if current is None or reading.priority > current[0].priority or (
-                later_wins and reading.priority == current[0].priority):
-            best_direction[key] = item
-    facts = []
-    for reading, line, offset, sentence in [*chosen.values(), *best_direction.values()]:
-        facts.append(Fact(
-            report_month=report.report_month, product=section.product or "", segment=reading.segment,
-            metric=reading.metric, period=reading.period, measure=reading.measure, value=reading.value,
-            unit=reading.unit, qualifier=reading.qualifier, value_high=reading.value_high,
-            tier=1 if is_headline(reading.metric, reading.segment) else 2, section=section.ordinal,
-            line=line, char_start=offset + reading.start, char_end=offset + reading.end,
-            value_text=reading.value_text, evidence=sentence))
-    facts.sort(key=lambda f: (f.line, f.char_start))
-    return facts
+        current = best.get(item.key)
+        later_wins = period > report.report_month
+        if current is None or item.reading.priority > current.reading.priority or (
+                later_wins and item.reading.priority == current.reading.priority):
+            best[item.key] = item
+    return list(best.values())
+
+
+def _fact(report: Report, section: Section, item: _Stated) -> Fact:
+    reading = item.reading
+    return Fact(report_month=report.report_month, product=section.product or "", segment=reading.segment,
+                metric=reading.metric, period=reading.period, measure=reading.measure, value=reading.value,
+                unit=reading.unit, qualifier=reading.qualifier, value_high=reading.value_high,
+                tier=1 if is_headline(reading.metric, reading.segment) else 2, section=section.ordinal,
+                line=item.line, char_start=item.offset + reading.start, char_end=item.offset + reading.end,
+                value_text=reading.value_text, evidence=item.sentence)

@@ -23,6 +23,7 @@ Direction-only statements ("a slight MoM increase", "remain stable") are read by
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -260,6 +261,8 @@ def _region_segment(name: str) -> str:
 
 
 _PHRASE_COMMA = re.compile(r"(?<!\d),|,(?!\d)|;")
+_SIDE_UNITS = {"day": "a number of days", "km": "a distance", "duration": "a duration",
+               "usd": "a money amount", "yuan": "a money amount"}
 _SINCE = re.compile(r"\b(?:since|starting (?:from|in))\s+$", re.IGNORECASE)
 _MONTH_RANGE_AFTER = re.compile(r"\s*-\s*(?:" + MONTHS + r")\b", re.IGNORECASE)
 _MONTH_RANGE_BEFORE = re.compile(r"(?:" + MONTHS + r")\s*-\s*$", re.IGNORECASE)
@@ -280,8 +283,19 @@ class _Sentence:
         self.slots: list[_Slot] = []
 
     @cached_property
+    def _lexed(self) -> list[Quantity]:
+        return lex(self.text)
+
+    @cached_property
     def quantities(self) -> list[Quantity]:
-        return [q for q in lex(self.text) if q.unit not in {"day", "km", "duration", "usd", "yuan"}]
+        """The figures that can be panel facts; the rest are `side_quantities`."""
+        return [q for q in self._lexed if q.unit not in _SIDE_UNITS]
+
+    @cached_property
+    def side_quantities(self) -> list[Quantity]:
+        """Days, distances, durations and money amounts: never a panel measure, so kept out of the
+        grammar (they would break up the phrases around them) and reported as context."""
+        return [q for q in self._lexed if q.unit in _SIDE_UNITS]
 
     @cached_property
     def changes(self) -> list[re.Match[str]]:
@@ -457,16 +471,29 @@ def read_sentence(text: str, scope: Scope, period: str, inherited_segment: str =
         _resolve_period(s, slots, index, result.period)
         _resolve_ytd(s, slots, index)
     _inherit_across_groups(slots)
+    _carry_context(s, slots)
     for slot in slots:
         reading = _to_reading(s, slot)
         if reading is None:
             result.unread.append((slot.q, slot.reason or "no reading"))
         else:
             result.readings.append(reading)
+    result.unread.extend((q, f"context: {_SIDE_UNITS[q.unit]}, not a panel measure") for q in s.side_quantities)
     if slots and not any(sl.reason for sl in slots):
         result.period = slots[-1].period or result.period
     result.directions = _directions(s, result.period)
     return result
+
+
+def _carry_context(s: _Sentence, slots: list[_Slot]) -> None:
+    """A change that follows a company's figure in the same clause is that company's change too: "The
+    average premiums for Jinchuan nickel were 2,100 yuan/mt, down 500 yuan/mt MoM from June"."""
+    for previous, slot in itertools.pairwise(slots):
+        if previous.reason.startswith("context: a single plant") and slot.change and not slot.reason \
+                and s.clause_of(previous.q.start) == s.clause_of(slot.q.start) \
+                and not any(previous.q.end <= m.start() < slot.q.start for m in s.metrics) \
+                and not any(previous.q.end <= n < slot.q.start for n in s.names):
+            slot.reason = previous.reason
 
 
 def _sentence_period(s: _Sentence) -> str:
@@ -646,8 +673,8 @@ def _resolve_metric(s: _Sentence, slots: list[_Slot], index: int) -> None:
     segment_metric = next((cue[3] for cue in s.segment_cues if cue[3] and cue[1] <= q.start
                            and s.text[cue[1]:q.start].count(",") <= 1 and not _inside(cue[0], s.brackets)
                            and (metric is None or cue[0] >= metric.start() - 40)), None)
-    if blocker is not None and (metric is None or blocker.start() > metric.start()) and not (
-            s.names and max(s.names) > blocker.start()):
+    if blocker is not None and (metric is None or blocker.start() > metric.start() or blocker.end() >= metric.end()) \
+            and not (s.names and max(s.names) > blocker.start()):  # "trading volume" is not "volume"
         slot.reason = f"context: the subject is {s.text[blocker.start():blocker.end()]!r}, not a panel metric"
         return
     if q.unit == "count":

@@ -1,81 +1,187 @@
-"""The drop folder: which files are ready, and what becomes of each one.
+"""The drop folder: which files are ready, what becomes of each one, which months to run, which are late.
 
-A file is picked up only once it has stopped growing (same size and mtime on two looks at least
-`settle_seconds` apart), so a half-copied report is never read. Then it is either archived as a new
-vintage, recognised as an exact re-drop (same content hash: nothing happens), or quarantined with a
-reason. Whatever happens, the drop copy is removed only after the archive or quarantine holds it.
+Plain decisions, no Dagster: the sensor (defs/sensors.py) calls `tick` and turns its answer into run
+requests, and the freshness check calls `freshness`.
+
+- A file is taken only once it has stopped changing (same size and mtime on two looks at least
+  `settle_seconds` apart, and unchanged while it is read), so a half-copied report is never read.
+  Names of downloads in progress (`.part`, `.crdownload`, leading dot, ...) are left alone.
+- A taken file is archived as a new vintage, recognised by its content hash as a re-drop of what the
+  archive holds (nothing happens, whatever its name or mtime), or quarantined with a reason. The drop
+  copy is removed only after the archive or quarantine holds it.
+- Runs are decided from the archive, not from this tick's files: every archived vintage whose hash
+  the cursor has not yet recorded as requested gets a run for its month. A tick that archived a file
+  but was lost before its run request was recorded (a crash, a restart) is repaired by the next tick;
+  run keys (month + hashes) make a repeated request a no-op.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
-from smm_pipeline.archive import Archive, ArchiveEntry, quarantine
-from smm_pipeline.periods import month_key, months_between
+from smm_pipeline.archive import Archive, ArchiveEntry, quarantine, read_bounded, safe_name
+from smm_pipeline.periods import month_key, months_between, shift_month
 from smm_pipeline.reports import ReportError, parse_report
 
-MAX_BYTES = 20 * 1024 * 1024
-"""A monthly report is ~100 KB of text; anything over 20 MB is not one (and would stall a tick)."""
 FUTURE_MONTHS_ALLOWED = 1
 """A report can cover at most next month (its title month); later months are typos or wrong files."""
+IN_PROGRESS_SUFFIXES = (".part", ".partial", ".crdownload", ".download", ".tmp", ".swp", "~")
+"""Names browsers, curl/wget wrappers and editors use while a file is still being written."""
 _FILE_MONTH = re.compile(r"(?<!\d)(?P<year>20\d\d)[-_.]?(?P<month>0[1-9]|1[0-2])(?!\d)")
 _FILE_MONTH_NAME = re.compile(
     r"(?P<name>january|february|march|april|june|july|august|september|october|november|december|"
     r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)[-_ ]?(?P<year>20\d\d)", re.IGNORECASE)
 
+Kind = Literal["new", "duplicate", "quarantined", "vanished", "changing", "failed"]
+
 
 @dataclass(frozen=True, slots=True)
 class Seen:
-    """What a file looked like the last time the folder was scanned."""
+    """What a file looked like when the folder was last scanned; `done` once its fate was decided but it
+    could not be removed (a read-only drop folder), so it is not taken again until it changes."""
 
     size: int
     mtime_ns: int
     first_seen: float
+    done: bool = False
+
+    def same_as(self, size: int, mtime_ns: int) -> bool:
+        """Whether the file still has this size and mtime."""
+        return self.size == size and self.mtime_ns == mtime_ns
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """What the sensor remembers between ticks (stored by Dagster, so it survives restarts)."""
+
+    files: dict[str, Seen] = field(default_factory=dict)
+    requested: frozenset[str] = frozenset()
+    """sha256 of every archived vintage a run has been requested for."""
+
+    def dumps(self) -> str:
+        """The cursor as the JSON string Dagster stores."""
+        files = {name: [seen.size, seen.mtime_ns, seen.first_seen, seen.done] for name, seen in self.files.items()}
+        return json.dumps({"files": files, "requested": sorted(self.requested)})
+
+    @classmethod
+    def loads(cls, text: str | None) -> Cursor:
+        """The cursor from its stored JSON. Unreadable or missing means a fresh start: files settle again
+        and every archived vintage is requested once more (run keys keep that from repeating runs)."""
+        try:
+            raw = json.loads(text or "{}")
+            files = {str(name): Seen(int(size), int(mtime), float(first), bool(done))
+                     for name, (size, mtime, first, done) in raw.get("files", {}).items()}
+            return cls(files=files, requested=frozenset(str(sha) for sha in raw.get("requested", [])))
+        except (ValueError, TypeError, AttributeError):
+            return cls()
 
 
 @dataclass(slots=True)
 class Scan:
-    """Files ready to take, files still settling, and the state to remember for the next look."""
+    """One look at the drop folder."""
 
     ready: list[Path] = field(default_factory=list)
+    """Files that stopped changing, oldest mtime first (so vintages are received in arrival order)."""
     settling: list[Path] = field(default_factory=list)
+    ignored: list[Path] = field(default_factory=list)
+    """Hidden files and names of downloads still in progress."""
+    disappeared: list[str] = field(default_factory=list)
+    """Files seen settling last time that are gone before they were taken."""
     state: dict[str, Seen] = field(default_factory=dict)
+    error: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What happened to one dropped file."""
+    """What happened to one ready file."""
 
     path: Path
-    kind: str
-    """'new' (archived, run it), 'duplicate' (same content already archived) or 'quarantined'."""
+    kind: Kind
     entry: ArchiveEntry | None = None
     reason: str = ""
+
+    @property
+    def name(self) -> str:
+        """The file name, printable."""
+        return safe_name(self.path.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """Everything one sensor evaluation decided."""
+
+    scan: Scan
+    outcomes: list[Outcome]
+    runs: dict[str, list[ArchiveEntry]]
+    """Report month -> the vintages a run is requested for (this tick's and any left from a lost tick)."""
+    cursor: Cursor
+
+    def messages(self) -> list[tuple[str, str]]:
+        """(log level, message) lines saying what happened and why, for the sensor log and skip reason."""
+        lines: list[tuple[str, str]] = [("error", f"cannot list the drop folder: {self.scan.error}")] \
+            if self.scan.error else []
+        for outcome in self.outcomes:
+            lines.append(_message(outcome))
+        taken_now = {o.entry.sha256 for o in self.outcomes if o.kind == "new" and o.entry is not None}
+        for month, entries in sorted(self.runs.items()):
+            fresh = [e for e in entries if e.sha256 in taken_now]
+            if len(fresh) > 1:
+                lines.append(("warning", f"{month}: {len(fresh)} new vintages in one tick "
+                                         f"({', '.join(e.file_name for e in fresh)}); the last received, "
+                                         f"{fresh[-1].file_name}, wins in the panel"))
+            if len(fresh) < len(entries):
+                lines.append(("warning", f"{month}: requesting a run for vintages archived by an earlier tick "
+                                         "whose run request was not recorded"))
+        lines += [("info", f"waiting for {safe_name(p.name)} to stop changing") for p in self.scan.settling]
+        lines += [("info", f"{name} disappeared before it was taken") for name in self.scan.disappeared]
+        lines += [("debug", f"ignoring {safe_name(p.name)}: hidden or still downloading") for p in self.scan.ignored]
+        return lines
+
+    def skip_reason(self) -> str:
+        """Why the tick requested no run."""
+        return "; ".join(message for level, message in self.messages() if level != "debug") \
+            or "no new report in the drop folder"
 
 
 def scan(drop: Path, previous: dict[str, Seen], now: float, settle_seconds: float) -> Scan:
     """Which files in the drop folder have stopped changing since the previous look."""
     result = Scan()
-    if not drop.exists():
+    try:
+        paths = sorted(p for p in drop.iterdir() if p.is_file()) if drop.exists() else []
+    except OSError as err:
+        result.error = str(err.strerror or err)
+        result.state = dict(previous)
         return result
-    for path in sorted(p for p in drop.iterdir() if p.is_file() and not p.name.startswith(".")):
+    ready: list[tuple[int, Path]] = []
+    for path in paths:
+        if path.name.startswith(".") or path.name.lower().endswith(IN_PROGRESS_SUFFIXES):
+            result.ignored.append(path)
+            continue
         try:
             stat = path.stat()
-        except FileNotFoundError:
+        except OSError:
             continue  # deleted between listing and looking
-        key = path.name
-        before = previous.get(key)
-        if before is not None and before.size == stat.st_size and before.mtime_ns == stat.st_mtime_ns \
-                and now - before.first_seen >= settle_seconds:
-            result.ready.append(path)
+        before = previous.get(path.name)
+        unchanged = before is not None and before.same_as(stat.st_size, stat.st_mtime_ns)
+        if unchanged and before.done:
+            result.state[path.name] = before
+        elif unchanged and now - before.first_seen >= settle_seconds:
+            ready.append((stat.st_mtime_ns, path))
         else:
-            unchanged = before is not None and before.size == stat.st_size and before.mtime_ns == stat.st_mtime_ns
-            first_seen = before.first_seen if unchanged and before is not None else now
-            result.state[key] = Seen(stat.st_size, stat.st_mtime_ns, first_seen)
+            first_seen = before.first_seen if unchanged else now
+            result.state[path.name] = Seen(stat.st_size, stat.st_mtime_ns, first_seen)
             result.settling.append(path)
+    present = {p.name for p in paths}
+    result.disappeared = sorted(safe_name(name) for name, seen in previous.items()
+                                if name not in present and not seen.done)
+    result.ready = [path for _, path in sorted(ready, key=lambda item: (item[0], item[1].name))]
     return result
 
 
@@ -90,35 +196,140 @@ def month_in_file_name(name: str) -> str | None:
     return None
 
 
-def take(path: Path, archive: Archive, quarantine_dir: Path, today: datetime | None = None) -> Outcome:
-    """Archive, recognise or quarantine one ready file; never raises for bad content."""
-    today = today or datetime.now(UTC)
+def take(path: Path, archive: Archive, quarantine_dir: Path, now: datetime | None = None) -> Outcome:
+    """Archive, recognise or quarantine one ready file. Never raises: a problem is the outcome's reason.
+
+    `now` is the vintage's received_at and the 'today' the title month is checked against."""
+    now = now or datetime.now(UTC)
+    name = safe_name(path.name)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ReportError(path.name, f"file is {size / 1e6:.1f} MB, far larger than a monthly report "
-                                         f"(limit {MAX_BYTES / 1e6:.0f} MB)")
-        data = path.read_bytes()
-        report = parse_report(data, path.name)
-        _check_month(report.report_month, path.name, today)
-        entry, is_new = archive.add(data, path.name)
+        before = path.stat()
+        data = read_bounded(path)
+        after = path.stat()
+        if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
+            return Outcome(path, "changing", reason=f"{name} changed while it was read: taken once it stops")
+        report = parse_report(data, name)
+        check_month(report.report_month, path.name, now)
+        entry, is_new = archive.add(data, path.name, received_at=now)
     except FileNotFoundError:
-        return Outcome(path, "vanished", reason=f"{path.name}: deleted before it could be read")
+        return Outcome(path, "vanished", reason=f"{name} was deleted before it could be read")
     except ReportError as err:
-        if not path.exists():
-            return Outcome(path, "vanished", reason=str(err))
-        quarantine(path, quarantine_dir, str(err))
-        return Outcome(path, "quarantined", reason=str(err))
-    path.unlink(missing_ok=True)
-    return Outcome(path, "new" if is_new else "duplicate", entry=entry)
+        return _reject(path, quarantine_dir, str(err), now)
+    except OSError as err:
+        return Outcome(path, "failed", reason=f"{name}: {err.strerror or err}")
+    return Outcome(path, "new" if is_new else "duplicate", entry=entry, reason=_remove(path))
 
 
-def _check_month(report_month: str, file_name: str, today: datetime) -> None:
+def check_month(report_month: str, file_name: str, today: datetime) -> None:
+    """ReportError when the title month is implausible: far in the future, or not the file name's month."""
     current = f"{today.year:04d}-{today.month:02d}"
+    name = safe_name(file_name)
     if months_between(current, report_month) > FUTURE_MONTHS_ALLOWED:
-        raise ReportError(file_name, f"the title reports {report_month}, more than a month after today "
-                                     f"({current}): a typo in the title or the wrong file")
+        raise ReportError(name, f"the title reports {report_month}, more than a month after today "
+                                f"({current}): a typo in the title or the wrong file")
     named = month_in_file_name(file_name)
     if named is not None and named != report_month:
-        raise ReportError(file_name, f"the file name says {named} but the title reports {report_month}: "
-                                     "rename the file or fix the title, then drop it again")
+        raise ReportError(name, f"the file name says {named} but the title reports {report_month}: "
+                                "rename the file or fix the title, then drop it again")
+
+
+def pending_runs(entries: Iterable[ArchiveEntry], requested: AbstractSet[str]) -> dict[str, list[ArchiveEntry]]:
+    """Report month -> its archived vintages no run has been requested for yet (oldest first)."""
+    runs: dict[str, list[ArchiveEntry]] = {}
+    for entry in entries:
+        if entry.sha256 not in requested:
+            runs.setdefault(entry.report_month, []).append(entry)
+    return runs
+
+
+def run_key(month: str, entries: Sequence[ArchiveEntry]) -> str:
+    """A run key unique to the month and these vintages: a corrected re-drop is a new key."""
+    return f"{month}:{'+'.join(sorted(entry.sha256 for entry in entries))}"
+
+
+def tick(drop: Path, archive: Archive, quarantine_dir: Path, cursor: Cursor, now: datetime,
+         settle_seconds: float) -> Tick:
+    """One sensor evaluation: scan, take what is ready, and decide the runs and the next cursor.
+
+    Files taken in one tick are received a microsecond apart in mtime order, so when two vintages of a
+    month arrive together the one written last is the latest."""
+    scanned = scan(drop, cursor.files, now.timestamp(), settle_seconds)
+    outcomes = [take(path, archive, quarantine_dir, now + timedelta(microseconds=index))
+                for index, path in enumerate(scanned.ready)]
+    state = dict(scanned.state)
+    for outcome in outcomes:
+        if outcome.kind in {"new", "duplicate", "quarantined"}:
+            _remember_left_behind(outcome.path, state, now.timestamp())
+    runs = pending_runs(archive.entries(), cursor.requested)
+    requested = cursor.requested | {entry.sha256 for entries in runs.values() for entry in entries}
+    return Tick(scan=scanned, outcomes=outcomes, runs=runs, cursor=Cursor(files=state, requested=requested))
+
+
+@dataclass(frozen=True, slots=True)
+class Freshness:
+    """Whether the report that is due by now has arrived."""
+
+    due_month: str
+    due_date: date
+    arrived: bool
+    latest_month: str | None
+    missing: list[str]
+    """Months from the first archived one up to the due month that have no report."""
+
+
+def due_month(today: date, due_day: int) -> str:
+    """The latest report month that must have arrived by `today`: month M is due by day `due_day` of M+1
+    (SMM publishes at the end of M), and is late from the day after."""
+    current = f"{today.year:04d}-{today.month:02d}"
+    return shift_month(current, -1 if today.day > due_day else -2)
+
+
+def freshness(months: Iterable[str], today: date, due_day: int) -> Freshness:
+    """Whether the due month is among the archived `months`, and which months are missing."""
+    have = sorted(set(months))
+    due = due_month(today, due_day)
+    after = shift_month(due, 1)
+    expected = [shift_month(have[0], i) for i in range(months_between(have[0], due) + 1)] if have else [due]
+    return Freshness(due_month=due, due_date=date(int(after[:4]), int(after[5:]), due_day), arrived=due in have,
+                     latest_month=have[-1] if have else None, missing=[m for m in expected if m not in have])
+
+
+def _reject(path: Path, quarantine_dir: Path, reason: str, now: datetime) -> Outcome:
+    if not path.exists():
+        return Outcome(path, "vanished", reason=f"{safe_name(path.name)} was deleted before it could be read")
+    try:
+        kept = quarantine(path, quarantine_dir, reason, now)
+    except OSError as err:
+        return Outcome(path, "failed", reason=f"{reason}; and it cannot be quarantined: {err.strerror or err}")
+    return Outcome(path, "quarantined", reason=f"{reason} (kept as {kept.name})")
+
+
+def _remove(path: Path) -> str:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as err:
+        return f"left in the drop folder, cannot remove it: {err.strerror or err}"
+    return ""
+
+
+def _remember_left_behind(path: Path, state: dict[str, Seen], now: float) -> None:
+    """A handled file that could not be removed is remembered as done, so it is not taken again."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return
+    state[path.name] = Seen(stat.st_size, stat.st_mtime_ns, now, done=True)
+
+
+def _message(outcome: Outcome) -> tuple[str, str]:
+    entry, note = outcome.entry, f" ({outcome.reason})" if outcome.reason else ""
+    if outcome.kind == "new" and entry is not None:
+        return "info", f"archived {outcome.name} as a new vintage of {entry.report_month} ({entry.sha256[:12]}){note}"
+    if outcome.kind == "duplicate" and entry is not None:
+        return "info", (f"{outcome.name} is identical to {entry.file_name}, archived for {entry.report_month} "
+                        f"on {entry.received_at[:10]}: nothing to do{note}")
+    if outcome.kind == "quarantined":
+        return "warning", f"quarantined {outcome.name}: {outcome.reason}"
+    if outcome.kind == "failed":
+        return "error", f"could not take {outcome.name}, tried again next tick: {outcome.reason}"
+    return "info", outcome.reason

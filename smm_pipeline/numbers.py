@@ -88,7 +88,10 @@ _DIGIT = re.compile(r"\d")
 _WORD_HINT = re.compile(r"\b(?:" + "|".join(WORD_NUMBERS) + r"|half)\b")
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
            "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
-_DATE_BEFORE = re.compile(r"\b(?:" + _MONTHS + r")\.?\s*$", re.IGNORECASE)
+_DATE_BEFORE = re.compile(r"\b(?:" + _MONTHS + r")\.?\s*(?:\d{1,2}(?:st|nd|rd|th)?\s*(?:,|and|to|-|–)\s*)*$", re.IGNORECASE)
+_LABEL_BEFORE = re.compile(r"\b(?:No|Nos|Phase|Line|Unit|Article)\.?\s*$", re.IGNORECASE)
+_LABEL_AFTER = re.compile(r"\s*(?:-|–)?\s*series\b|-(?=\s*(?:,|and\b|or\b))|\s*contract\b", re.IGNORECASE)
+_LIST_MARKER_AFTER = re.compile(r"\)|\.\s+[A-Z]|\s*(?:st|nd|rd|th)\b")
 _YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
 
 
@@ -179,19 +182,16 @@ def _is_not_a_quantity(text: str, m: re.Match[str], unit: str) -> bool:
     """Years, dates, list markers, model names and series labels are numbers but not quantities."""
     start, end = m.start(), m.end()
     before = text[max(0, start - 1):start]
-    after = text[end:end + 1]
-    if before.isalpha() or (after.isalpha() and not unit) or before in {"#", "."}:
-        return True  # pb60, Co3O4, H1, Q3, "No.17"
-    num = m.group("num")
-    if not unit and _YEAR_RE.match(num):
-        return True
-    if not unit and _DATE_BEFORE.search(text[max(0, start - 12):start]):
-        return True  # "June 27", "July 25"
-    if re.match(r"\s*(?:-|–)\s*series|\s*series|-(?=\s*(?:,|and\b|or\b))", text[end:end + 10], re.IGNORECASE):
-        return True
-    if not unit and re.match(r"\)|\.\s+[A-Z]|\s*(?:st|nd|rd|th)\b", text[end:end + 3]):
-        return True  # list markers "1)", "2. The", ordinals
-    return bool(not unit and re.match(r"\s*(?:contract|series)", text[end:end + 12], re.IGNORECASE))
+    if before.isalpha() or before in {"#", "."} or _LABEL_BEFORE.search(text, max(0, start - 8), start):
+        return True  # pb60, Co3O4, H1, Q3, "No.17", "No. 17"
+    if _LABEL_AFTER.match(text, end):
+        return True  # "200-series", "the 200-, 300- and 400-series", "2509 contract"
+    if unit:
+        return False
+    return bool(text[end:end + 1].isalpha() or _YEAR_RE.match(m.group("num"))
+                or _DATE_BEFORE.search(text, max(0, start - 24), start)  # "June 27", "On July 23 and 25"
+                or _LIST_MARKER_AFTER.match(text, end)  # "1)", "2. The", ordinals
+                or (not text[:start].strip(" (") and text[end:end + 1] in {".", ")"}))  # a line "2."
 
 
 def lex(text: str) -> list[Quantity]:

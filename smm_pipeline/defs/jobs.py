@@ -5,10 +5,11 @@ import dagster as dg
 from smm_pipeline.defs import assets
 from smm_pipeline.defs.dbt import smm_dbt_models
 from smm_pipeline.defs.partitions import report_months
+from smm_pipeline.defs.serving import serving_copy
 
 PER_REPORT_ASSETS = [assets.raw_reports, assets.report_sections, assets.metric_facts, assets.data_quality_findings]
 ALL_MONTHS_ASSETS = dg.AssetSelection.assets(assets.product_catalogue, assets.monthly_panel,
-                                             assets.derived_indicators, smm_dbt_models)
+                                             assets.derived_indicators, smm_dbt_models, serving_copy)
 
 report_job = dg.define_asset_job(
     "report_job",
