@@ -9,9 +9,11 @@ import pandas as pd
 import pytest
 
 from smm_pipeline.archive import Archive
-from smm_pipeline.defs.assets import core_assets, metric_facts, raw_reports, report_sections
-from smm_pipeline.defs.checks import schema_checks
+from smm_pipeline.definitions import defs
+from smm_pipeline.defs.assets import core_assets
+from smm_pipeline.defs.checks import consistency_checks, schema_checks
 from smm_pipeline.defs.dbt import dbt_resource, smm_dbt_models
+from smm_pipeline.defs.jobs import PER_REPORT_ASSETS
 from smm_pipeline.defs.partitions import report_months
 from smm_pipeline.defs.resources import PipelineSettings, WarehouseIOManager
 from smm_pipeline.extraction import extract
@@ -20,7 +22,7 @@ from smm_pipeline.settings import PROJECT_ROOT
 
 SAMPLES = sorted((PROJECT_ROOT / "data" / "samples").glob("smm_*.txt"))
 MONTHS = ["2025-01", "2025-02", "2025-03"]
-ALL_ASSETS = [*core_assets, smm_dbt_models, *schema_checks]
+ALL_ASSETS = [*core_assets, smm_dbt_models, *schema_checks, *consistency_checks]
 
 
 @pytest.fixture(scope="module")
@@ -35,10 +37,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, list
     instance.add_dynamic_partitions(report_months.name, archive.months())
     resources = {"settings": PipelineSettings(data_dir=str(data), warehouse=str(db)),
                  "io_manager": WarehouseIOManager(warehouse=str(db)), "dbt": dbt_resource()}
-    results = [dg.materialize(ALL_ASSETS, selection=[raw_reports, report_sections, metric_facts],
-                              partition_key=month, instance=instance, resources=resources)
+    results = [dg.materialize(ALL_ASSETS, selection=PER_REPORT_ASSETS, partition_key=month, instance=instance,
+                              resources=resources)
                for month in archive.months()]
-    unpartitioned = dg.AssetSelection.all() - dg.AssetSelection.assets(raw_reports, report_sections, metric_facts)
+    unpartitioned = dg.AssetSelection.all() - dg.AssetSelection.assets(*PER_REPORT_ASSETS)
     results.append(dg.materialize(ALL_ASSETS, selection=unpartitioned, instance=instance, resources=resources))
     yield db, results
 
@@ -53,10 +55,19 @@ def test_every_run_succeeds_and_every_schema_check_passes(built: tuple[Path, lis
     assert all(result.success for result in results)
     evaluations = [e for result in results for e in result.get_asset_check_evaluations()]
     schema = [e for e in evaluations if e.check_name == "matches_schema"]
-    assert len(schema) == 3 * 3 + 2  # raw, sections, facts per month; panel and indicators once
+    assert len(schema) == 4 * 3 + 2  # raw, sections, facts, findings per month; panel and indicators once
     assert [e.asset_key.to_user_string() for e in schema if not e.passed] == []
-    dbt_tests = [e for e in evaluations if e.check_name != "matches_schema"]
+    dbt_tests = [e for e in evaluations if e.asset_key.path[0].startswith(("fct_", "dim_", "stg_"))]
     assert dbt_tests and all(e.passed for e in dbt_tests)
+
+
+def test_consistency_checks_fail_exactly_where_the_samples_are_odd(built: tuple[Path, list]) -> None:
+    """The samples' two documented oddities fail their rule's check; every other rule check passes."""
+    _, results = built
+    failed = {(result.dagster_run.tags.get("dagster/partition"), e.check_name)
+              for result in results for e in result.get_asset_check_evaluations()
+              if e.asset_key == dg.AssetKey("data_quality_findings") and not e.passed}
+    assert failed == {("2025-02", "restatement"), ("2025-03", "level_estimates")}
 
 
 def test_row_counts_follow_the_reports(built: tuple[Path, list]) -> None:
@@ -102,7 +113,7 @@ def test_marts_mirror_the_python_tables(built: tuple[Path, list]) -> None:
 
 
 def test_lineage_runs_from_raw_report_to_the_marts() -> None:
-    graph = dg.Definitions(assets=[*core_assets, smm_dbt_models]).resolve_asset_graph()
+    graph = defs.resolve_asset_graph()
     upstream = graph.get(dg.AssetKey("fct_monthly_panel")).parent_keys
     chain = {dg.AssetKey("stg_smm__monthly_panel")}
     assert chain <= upstream
