@@ -107,6 +107,12 @@ def test_marts_mirror_the_python_tables(built: tuple[Path, list]) -> None:
         query(db, "select count(*) n from monthly_panel")["n"][0]
     assert query(db, "select count(*) n from fct_indicators")["n"][0] == \
         query(db, "select count(*) n from derived_indicators")["n"][0]
+    assert query(db, "select count(*) n from fct_findings")["n"][0] == \
+        query(db, "select count(*) n from data_quality_findings")["n"][0]
+    serious = query(db, "select report_month, product_id, rule from fct_findings where is_serious order by 1")
+    assert serious.values.tolist() == [["2025-02", "refined_tin", "restatement"],
+                                       ["2025-03", "primary_lead", "level_estimates"],
+                                       ["2025-03", "primary_lead", "level_estimates"]]
     assert query(db, "select count(*) n from dim_product")["n"][0] == 54
     covered = query(db, "select months_reported from dim_product where product_id = 'copper_cathode'")
     assert covered["months_reported"][0] == 3
