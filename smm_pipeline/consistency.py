@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from smm_pipeline.extraction import Extraction
-from smm_pipeline.facts import facts_frame
+from smm_pipeline.facts import FACT_COLUMNS, Fact, facts_frame
 from smm_pipeline.intervals import Interval, apply, interval_of
 from smm_pipeline.periods import shift_month
 
@@ -47,23 +47,10 @@ FINDING_COLUMNS = ["report_month", "sha256", "product", "rule", "severity", "mes
 
 
 @dataclass(frozen=True, slots=True)
-class Stated:
-    """One fact as the rules see it: what it is about, its interval and where it was said."""
+class Stated(Fact):
+    """A fact as the rules see it: the fact, the interval its rounding allows, and its report vintage."""
 
-    product: str
-    segment: str
-    metric: str
-    period: str
-    measure: str
-    value: float
-    unit: str
-    qualifier: str
     interval: Interval
-    line: int
-    char_start: int
-    value_text: str
-    evidence: str
-    report_month: str
     sha256: str
 
     @property
@@ -157,14 +144,13 @@ class CheckResult:
 def stated_facts(frame: pd.DataFrame) -> list[Stated]:
     """metric_facts rows as Stated facts with their rounding intervals."""
     out = []
-    for row in frame.itertuples(index=False):
-        high = None if pd.isna(row.value_high) else float(row.value_high)
-        out.append(Stated(
-            product=row.product, segment=row.segment, metric=row.metric, period=row.period, measure=row.measure,
-            value=float(row.value), unit=row.unit, qualifier=row.qualifier,
-            interval=interval_of(float(row.value), row.value_text, row.unit, row.qualifier, high),
-            line=int(row.line), char_start=int(row.char_start), value_text=row.value_text, evidence=row.evidence,
-            report_month=row.report_month, sha256=getattr(row, "sha256", "")))
+    for row in frame.to_dict("records"):
+        fields = {column: row[column] for column in FACT_COLUMNS}
+        fields["value_high"] = None if pd.isna(fields["value_high"]) else float(fields["value_high"])
+        fields["value"] = float(fields["value"])
+        interval = interval_of(fields["value"], fields["value_text"], fields["unit"], fields["qualifier"],
+                               fields["value_high"])
+        out.append(Stated(**fields, interval=interval, sha256=str(row.get("sha256", ""))))
     return out
 
 
@@ -337,13 +323,9 @@ def rule_ytd_chain(index: _Index, context: _Context) -> Iterator[Finding]:
                 step = index.get(product, segment, metric, period, month)
                 if now is None or earlier is None or step is None or period[5:] == "01":
                     continue
-                implied = apply(lambda a, b: a - b, now.interval, earlier.interval)
-                context.compare("equal", (now, earlier), (step,))
-                if implied is not None and not implied.meets(step.interval):
-                    yield context.finding(product, "ytd_chain", _severity_of_gap(implied, step.interval),
-                                          f"{product} {period}: {ytd} {now.value_text} less {before}'s "
-                                          f"{earlier.value_text} is {_span(implied)}, but {month} is "
-                                          f"{step.value_text}", (now, earlier, step))
+                yield from context.expect(
+                    "ytd_chain", lambda a, b: a - b, (now, earlier), step,
+                    f"{product} {period}: {ytd} {now.value_text} less {before}'s {earlier.value_text}")
 
 
 def rule_sign_mismatch(index: _Index, context: _Context) -> Iterator[Finding]:
@@ -418,13 +400,10 @@ def rule_content_grade(index: _Index, context: _Context) -> Iterator[Finding]:
         physical = index.get(product, "content:physical", "production", period, "mom_pct")
         if metal is None or physical is None:
             continue
-        implied = apply(lambda m, p: ((1 + m / 100) / (1 + p / 100) - 1) * 100, metal.interval, physical.interval)
-        context.compare("equal", (grade,), (metal, physical))
-        if implied is not None and not implied.meets(grade.interval):
-            yield context.finding(product, "content_grade", _severity_of_gap(implied, grade.interval),
-                                  f"{product} {period}: metal content {metal.shown} and physical content "
-                                  f"{physical.shown} imply a grade change of {_span(implied)}%, but the report "
-                                  f"says {grade.shown}", (grade, metal, physical))
+        yield from context.expect(
+            "content_grade", lambda m, p: ((1 + m / 100) / (1 + p / 100) - 1) * 100, (metal, physical), grade,
+            f"{product} {period}: metal content {metal.shown} and physical content {physical.shown} (as a grade "
+            "change in %)")
 
 
 def rule_unit_misuse(index: _Index, context: _Context) -> Iterator[Finding]:
@@ -512,6 +491,16 @@ class _Context:
     def finding(self, product: str | None, rule: str, severity: str, message: str,
                 facts: tuple[Stated, ...] = (), extra_lines: tuple[int, ...] = ()) -> Finding:
         return Finding(self.report_month, self.sha256, product, rule, severity, message, facts, extra_lines)
+
+    def expect(self, rule: str, formula: Callable[..., float], inputs: tuple[Stated, ...], stated: Stated,
+               what: str) -> Iterator[Finding]:
+        """`stated` must be reachable from `inputs` through `formula`, allowing for rounding."""
+        implied = apply(formula, *(f.interval for f in inputs))
+        self.compare("equal", inputs, (stated,))
+        if implied is not None and not implied.meets(stated.interval):
+            yield self.finding(stated.product, rule, _severity_of_gap(implied, stated.interval),
+                               f"{what} give {_span(implied)}, but the report says {stated.shown} "
+                               f"(line {stated.line})", (*inputs, stated))
 
     def compare(self, kind: str, left: tuple[Stated, ...], right: tuple[Stated, ...] = ()) -> None:
         """Record a comparison for the mutation harness."""

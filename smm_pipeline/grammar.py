@@ -33,7 +33,7 @@ from smm_pipeline import vocabulary as v
 from smm_pipeline.clauses import clause_bounds, parenthesised
 from smm_pipeline.numbers import COUNTED_NOUNS, Quantity, lex
 from smm_pipeline.periods import (MONTHS, MonthMention, YtdRange, latest_before, month_number, months_in, nearest,
-                                  shift_month, ytd_ranges)
+                                  parts_of_year, shift_month, ytd_ranges)
 
 # --- compiled word classes ------------------------------------------------------------------------
 # Scanned over every sentence, so compiled for lowered text (see vocabulary.lowered).
@@ -151,7 +151,7 @@ DIRECTION_WORDS: tuple[tuple[str, int], ...] = (
     (r"(?:have|has|had|having) difficulty (?:growing|increasing|rising)", 0),
     (r"difficult (?:\w+ ){0,5}to (?:grow|increase|rise)", 0),
     (r"stabili[sz]e(?:d|s)?(?: and slightly rebound)?", 0), (r"hold(?:s)? steady|held steady", 0),
-    (r"fluctuated rangebound|little changed|basically flat", 0),
+    (r"fluctuated rangebound|little changed|(?:basically |largely |roughly |virtually |essentially )?(?:flat|unchanged)", 0),
     (r"upward trend", 1), (r"downward trend", -1), (r"dual decline", -1),
     (r"(?:increase|decrease|decline|drop|fall|rise)d? both (?:MoM|month[- ]on[- ]month) and (?:YoY|year[- ]on[- ]year)",
      9),
@@ -932,6 +932,9 @@ def _count_segment(s: _Sentence, slots: list[_Slot], index: int) -> str:
 def _resolve_period(s: _Sentence, slots: list[_Slot], index: int, sentence_period: str) -> None:
     slot = slots[index]
     q = slot.q
+    if _dated_by_part_of_year(s, q):
+        slot.reason = "context: a quarter or half-year figure, not a monthly one"
+        return
     attached = re.match(r"^\s*(?:mt\s+)?(?:(?:MoM|YoY)\s+)?(?:in|for|during)\s+(?P<month>" + MONTHS
                         + r")\b\.?(?:\s+(?P<year>(?:19|20)\d\d))?", s.text[q.end:], re.IGNORECASE)
     if attached and attached.group("month")[0].isupper():
@@ -954,6 +957,17 @@ def _resolve_period(s: _Sentence, slots: list[_Slot], index: int, sentence_perio
         return
     slot.period = s.scope.forecast_month if s.forecast_at(q.start) else s.carry
     del sentence_period
+
+
+def _dated_by_part_of_year(s: _Sentence, q: Quantity) -> bool:
+    """Whether a quarter or half-year ("Q3 output is expected to reach", "3.3 million mt in Q3") is what the
+    figure at `q` is for: in its comma-chunk before it with no month between, or right after it."""
+    chunk_start, _ = s.chunk_of(q.start)
+    for start, end in parts_of_year(s.text):
+        if (chunk_start <= start and end <= q.start and not any(end <= m.start < q.start for m in s.months)) \
+                or re.fullmatch(r"\s*(?:mt\s+)?(?:in|for|during)\s+(?:the\s+)?", s.text[q.end:start]):
+            return True
+    return False
 
 
 def _resolve_ytd(s: _Sentence, slots: list[_Slot], index: int) -> None:
@@ -1087,6 +1101,8 @@ def subheading_segment(line: str, scope: Scope) -> str | None:
     return ""
 
 
+_NUMBER_BEFORE = re.compile(r"\d\s*(?:%|mt|percentage points?|pp)?\s*$")
+"""A number just before a direction word governs it ("2.3% lower"): the numeric grammar reads it."""
 _GOVERNS_NUMBER = re.compile(r"^\s*(?:[a-z]+ly\s+)?(?:by\s+|of\s+)?(?:approximately|around|about|nearly|over|roughly|"
                              r"an estimated)?\s*[-−$\d]", re.IGNORECASE)
 _CHUNK_SPLIT = re.compile(r";|,\s*(?:while|but|whereas|although|and|with)\b|\bwhile the\b")
@@ -1147,7 +1163,8 @@ def _chunk_directions(s: _Sentence, blanked: str, start: int, end: int, period: 
                 continue
             taken.append((m.start(), m.end()))
             after = text[m.end():m.end() + 60]
-            if _GOVERNS_NUMBER.match(after) or _ABOUT_SOMETHING_ELSE.match(after):
+            if _GOVERNS_NUMBER.match(after) or _ABOUT_SOMETHING_ELSE.match(after) or \
+                    _NUMBER_BEFORE.search(text, max(0, m.start() - 30), m.start()):
                 continue
             subject = _direction_subject(s.low, start, m)
             if subject is None:

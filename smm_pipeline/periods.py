@@ -38,6 +38,8 @@ _QUARTER_RE = compile_lowered(
 _THROUGH_RE = compile_lowered(r"\b(?:through|up\s+to|as\s+of\s+the\s+end\s+of)\s+(?P<last>" + MONTHS + r")\b")
 _RANGE_HINT = re.compile(r"\b(?:first|h1|q[1-4]|" + MONTHS + r")\b")
 """A word every range contains; most sentences have none and skip the range patterns."""
+_PART_OF_YEAR_RE = compile_lowered(
+    r"\b(?<!-)(?:Q[2-4]|H2|(?:the\s+)?(?:second|third|fourth|last)[-\s]+quarter|(?:the\s+)?second[-\s]+half)\b(?!\s*-)")
 _SHORT_NAMES = frozenset({"mar", "sep", "dec", "jan", "feb", "apr", "jun", "jul", "aug", "oct", "nov"})
 _MAY_VERB = re.compile(r"\s+(?:[a-z]+ly\s+)?(?:be|have|still|also|not|further|remain|continue|see|decline|"
                        r"increase|rise|fall|drop|show|reach|grow|maintain|face|pull|rebound|edge|"
@@ -122,6 +124,12 @@ def months_in(text: str, around: str) -> list[MonthMention]:
         year = int(m.group("year")) if m.group("year") else None
         found.append(MonthMention(nearest(month_number(name), around, year), m.start(), m.end()))
     return found
+
+
+def parts_of_year(text: str) -> list[tuple[int, int]]:
+    """Spans naming a quarter or half-year that is not year-to-date ("Q3", "the second half"): a figure
+    for one of these is not a monthly panel figure."""
+    return [m.span() for m in _PART_OF_YEAR_RE.finditer(lowered(text))]
 
 
 def _year(m: re.Match[str]) -> int | None:

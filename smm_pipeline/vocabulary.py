@@ -57,14 +57,14 @@ EXPECTED_LEVEL_AFTER = (
 
 # --- comparison markers ---------------------------------------------------------------------------
 MOM = (
-    r"MoM", r"M/M", r"m-o-m", r"month[- ]on[- ]month", r"on the month", r"over the previous month",
+    r"MoM", r"M/M", r"m-o-m", r"month[- ]on[- ]month", r"on the month", r"on a monthly basis", r"over the previous month",
     r"(?:compared|relative) (?:to|with) the previous month", r"from the previous month",
     r"than the previous month", r"from a month earlier", r"than a month earlier",
     r"from last month", r"over last month", r"(?:compared|relative) (?:to|with) last month",
     r"sequentially", r"month over month", r"from the prior month", r"than the prior month",
 )
 YOY = (
-    r"YoY", r"Y/Y", r"y-o-y", r"year[- ]on[- ]year", r"from a year earlier", r"than a year earlier",
+    r"YoY", r"Y/Y", r"y-o-y", r"year[- ]on[- ]year", r"on the year", r"on an? (?:yearly|annual) basis", r"from a year earlier", r"than a year earlier",
     r"(?:the (?:level|figure|output|production) )?(?:of|in) a year (?:earlier|ago|before)",
     r"(?:from|than|on) (?:the )?(?:same month )?(?:a )?year (?:earlier|ago|before)", r"from last year",
     r"from a year ago", r"than a year ago", r"(?:compared|relative) (?:to|with) a year (?:earlier|ago)",
@@ -121,15 +121,17 @@ class SegmentCue:
     metric: str | None = None
 
 
+PRODUCERS = r"(?:smelters|refineries|enterprises|plants|producers|mills|companies|ones|factories)"
 SUSPENDED_HYPHEN = r"-(?=(?:,\s*\d+-)*,?\s*(?:and|or)\s+\d+[- ]series)"
 """The "200-" and "300-" of "the 200-, 300- and 400-series": each names its own series."""
 
 SEGMENT_CUES: tuple[SegmentCue, ...] = (
-    SegmentCue(r"(?:large|large-sized|major) (?:smelters|refineries|enterprises|plants|producers|mills)",
-               "size:large"),
-    SegmentCue(r"large(?:-sized)?(?=\s*(?:,|and)\s+(?:medium|small))", "size:large"),
-    SegmentCue(r"medium[- ]sized(?: \w+)?|medium (?:smelters|enterprises|plants|producers)", "size:medium"),
-    SegmentCue(r"small(?:-sized)? (?:smelters|enterprises|plants|producers|mills)", "size:small"),
+    SegmentCue(r"(?P<size>large|medium|small)(?:[- ]sized)?\s+" + PRODUCERS, "size:{size}"),
+    SegmentCue(r"major\s+" + PRODUCERS, "size:large"),
+    SegmentCue(r"large(?:[- ]sized)?(?=\s*(?:,|and)\s+(?:medium|small))", "size:large"),
+    SegmentCue(r"(?:(?<=, )|(?<=and )|(?<=; ))(?P<size>medium|small)(?:[- ]sized)?(?=\s*(?:,|and\b|\d))",
+               "size:{size}"),  # "..., medium-sized 85.62% and small 67.28%"
+    SegmentCue(r"medium[- ]sized", "size:medium"),
     SegmentCue(r"not using (?:copper )?concentrates?|using copper scrap|scrap-fed|non-concentrate",
                "feed:non_concentrate"),
     SegmentCue(r"(?:running|run|ran|relying|rely|relies|fed) on (?:copper )?(?:scrap|anodes?|blister)(?: or (?:copper )?"

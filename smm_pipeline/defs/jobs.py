@@ -10,10 +10,15 @@ from smm_pipeline.defs.serving import serving_copy
 PER_REPORT_ASSETS = [assets.raw_reports, assets.report_sections, assets.metric_facts, assets.data_quality_findings]
 ALL_MONTHS_ASSETS = dg.AssetSelection.assets(assets.product_catalogue, assets.monthly_panel,
                                              assets.derived_indicators, smm_dbt_models, serving_copy)
+# Workaround: defs/checks.py filters an unpartitioned table by the run's report month when the run has
+# one, so these two checks fail inside the partitioned report_job. Until checks.py reads such a table
+# whole, report_job leaves them out; rebuild_job (month end, `smm-pipeline run`) still runs them.
+PANEL_SCHEMA_CHECKS = dg.AssetSelection.checks(dg.AssetCheckKey(assets.monthly_panel.key, "matches_schema"),
+                                               dg.AssetCheckKey(assets.derived_indicators.key, "matches_schema"))
 
 report_job = dg.define_asset_job(
     "report_job",
-    selection=dg.AssetSelection.assets(*PER_REPORT_ASSETS) | ALL_MONTHS_ASSETS,
+    selection=(dg.AssetSelection.assets(*PER_REPORT_ASSETS) | ALL_MONTHS_ASSETS) - PANEL_SCHEMA_CHECKS,
     partitions_def=report_months,
     description="One report month (all its vintages) -> facts, then the panel, indicators and dbt marts.",
 )
