@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from smm_pipeline.extraction import Extraction
+from smm_pipeline import vocabulary
+from smm_pipeline.extraction import Extraction, Unparsed
 from smm_pipeline.facts import FACT_COLUMNS, Fact, facts_frame
 from smm_pipeline.intervals import Interval, apply, interval_of
 from smm_pipeline.periods import shift_month
@@ -554,22 +555,54 @@ def check_facts(facts: pd.DataFrame, previous: pd.DataFrame | None = None,
     return result
 
 
+UNLABELLED = "no MoM/YoY label"
+"""What the grammar says of a change it found no comparison basis for (Unparsed.reason)."""
+_CHANGE_WORD = vocabulary.compile_lowered(vocabulary.alternation((*vocabulary.INCREASE, *vocabulary.DECREASE))
+                                          + r"(?:\s+(?:by|of|to|over|about|around|nearly|approximately))*\s*$")
+_MARKER = vocabulary.compile_words((*vocabulary.MOM, *vocabulary.YOY))
+
+
 def text_findings(extraction: Extraction, sha256: str) -> list[Finding]:
     """Findings about the report's words rather than its numbers: unknown headings, changes with no
-    MoM/YoY label, pages converted from HTML."""
+    MoM/YoY basis (in the panel's figures or in context figures such as "circulation decreased by over
+    30%"), one measure stated twice with two values, pages converted from HTML."""
     report = extraction.report
     found = [Finding(report.report_month, sha256, None, item.rule, item.severity, item.message,
                      extra_lines=(item.line,)) for item in extraction.findings]
+    kept_on_line: dict[int, set[str]] = defaultdict(set)
+    for fact in extraction.facts:
+        kept_on_line[fact.line].add(_number_of(fact.value_text))
     for item in extraction.unparsed:
-        if "label" in item.reason:
-            found.append(Finding(report.report_month, sha256, item.product, "unlabelled_change", "warning",
-                                 f"{item.product}: {item.value_text} is a change with no MoM/YoY basis "
-                                 f"(\"{_excerpt(item.sentence, item.value_text)}\"); it is not in the panel",
+        rule = _text_rule(item, kept_on_line)
+        if rule is not None:
+            found.append(Finding(report.report_month, sha256, item.product or None, rule[0], "warning",
+                                 f"{item.product}: {rule[1]} (\"{_excerpt(item.sentence, item.value_text)}\")",
                                  extra_lines=(item.line,)))
     if report.converted_from_html:
         found.append(Finding(report.report_month, sha256, None, "converted_from_html", "info",
                              "the file was HTML; its visible text was extracted (line numbers refer to that text)"))
     return found
+
+
+def _number_of(value_text: str) -> str:
+    match = re.search(r"\d[\d,]*(?:\.\d+)?", value_text)
+    return match.group(0).replace(",", "") if match else value_text
+
+
+def _text_rule(item: Unparsed, kept_on_line: dict[int, set[str]]) -> tuple[str, str] | None:
+    """(rule, message) for an unread number that says something about the report's language."""
+    if UNLABELLED in item.reason:
+        return "unlabelled_change", f"{item.value_text} is a change with no MoM/YoY basis; it is not in the panel"
+    at = item.sentence.find(item.value_text)
+    before = vocabulary.lowered(item.sentence[max(0, at - 40):max(at, 0)])
+    if item.reason.startswith("context: the subject") and "%" in item.value_text and _CHANGE_WORD.search(before) \
+            and not _MARKER.search(vocabulary.lowered(item.sentence)):
+        return "unlabelled_change", f"{item.value_text} is a change of a context figure with no MoM/YoY basis"
+    duplicate = re.search(r"taken from line (\d+)", item.reason) if item.reason.startswith("duplicate") else None
+    if duplicate and _number_of(item.value_text) not in kept_on_line[int(duplicate.group(1))]:
+        return "double_statement", (f"{item.value_text} states again a figure the report gives differently "
+                                    f"on line {duplicate.group(1)}; the panel keeps the other value")
+    return None
 
 
 def _excerpt(sentence: str, value_text: str, width: int = 60) -> str:

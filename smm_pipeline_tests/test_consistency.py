@@ -11,8 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smm_pipeline.consistency import check_facts
+from smm_pipeline.consistency import check_facts, check_report
+from smm_pipeline.extraction import Extraction, extract
 from smm_pipeline.intervals import Interval, apply, interval_of
+from smm_pipeline.reports import parse_report
 from smm_pipeline.settings import PROJECT_ROOT
 from smm_pipeline_tests.factories import SHA_B, fact, facts
 
@@ -157,3 +159,37 @@ def test_seed_flags_every_must_and_no_rounding_only_difference(tmp_path: Path) -
     assert scored["must"]["raised"] == scored["must"]["of"], scored["must"]["missed"]
     assert scored["false_alarms_on_rounding"] == []
     assert scored["may"]["raised"] >= 4
+
+
+def _report(body: str, month: str = "July", following: str = "August") -> Extraction:
+    text = f"SMM Exclusive: Overview of China Metal Production in {month} 2025 and Forecast for {following}\n{body}"
+    return extract(parse_report(text.encode(), "report.txt"))
+
+
+def _text_rules(body: str) -> list[tuple[str, str, tuple[int, ...]]]:
+    return [(f.rule, f.severity, f.lines) for f in check_report(_report(body), "c" * 64).findings
+            if f.severity != "info"]
+
+
+def test_a_change_without_a_basis_is_unlabelled() -> None:
+    body = "Silicon Metal\nSilicon metal production in July 2025 increased by 3.2% YoY but decreased by 30.6%.\n"
+    assert ("unlabelled_change", "warning", (3,)) in _text_rules(body)
+
+
+def test_a_context_figure_changing_without_a_basis_is_unlabelled_too() -> None:
+    body = "Refined Tin\nThe circulation of secondary materials in the market decreased by over 30%.\n"
+    assert ("unlabelled_change", "warning", (3,)) in _text_rules(body)
+
+
+def test_a_heading_not_in_the_catalogue_is_a_finding() -> None:
+    body = "Copper Cathode\nOutput rose 3% MoM.\nGallium Metal\nOutput rose 5% MoM.\n"
+    rules = [(f.rule, f.lines) for f in check_report(_report(body), "c" * 64).findings]
+    assert ("unknown_heading", (4,)) in rules
+
+
+def test_a_new_vintage_that_changes_a_figure_is_a_restatement() -> None:
+    first = facts(fact(value=1_003_400, text="1,003,400 mt"))
+    second = facts(fact(value=1_012_700, text="1,012,700 mt", sha256=SHA_B))
+    findings = check_facts(second, older_vintages=[first]).findings
+    assert [(f.rule, f.severity) for f in findings] == [("restatement", "warning")]
+    assert "earlier vintage" in findings[0].message

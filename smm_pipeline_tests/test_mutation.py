@@ -4,10 +4,11 @@ import json
 
 import pytest
 
-from smm_pipeline.consistency import Stated
-from smm_pipeline.intervals import Interval
+from smm_pipeline.consistency import stated_facts
 from smm_pipeline.settings import PROJECT_ROOT
 from smm_pipeline_tests import mutation
+from smm_pipeline_tests.factories import fact as factory_fact
+from smm_pipeline_tests.factories import facts
 
 SAMPLES = sorted((PROJECT_ROOT / "data" / "samples").glob("smm_*_production_overview.txt"))
 DOCUMENTED_ODDITIES = {  # data/samples/README.md: the two oddities the samples contain on purpose
@@ -51,10 +52,7 @@ def test_at_least_95_percent_of_contradicting_mutants_are_flagged(harness: dict)
 
 @pytest.mark.parametrize(("written", "like"), [("1,117,400", ","), ("2.48", "."), ("16.3", "."), ("300", "")])
 def test_mutants_keep_the_way_numbers_are_written(written: str, like: str) -> None:
-    fact = Stated(product="x", segment="", metric="production", period="2025-01", measure="level",
-                           value=float(written.replace(",", "")), unit="mt", qualifier="exact",
-                           interval=Interval(0, 0), line=1, char_start=0, value_text=written,
-                           evidence=written, report_month="2025-01", sha256="")
+    (fact,) = stated_facts(facts(factory_fact(value=float(written.replace(",", "")), text=written)))
     mutated = mutation.mutate_equal(fact, (), written)
     assert mutated != written
     assert ("," in mutated) == ("," in written) and ("." in mutated) == ("." in written)
