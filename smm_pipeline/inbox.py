@@ -285,13 +285,15 @@ def due_month(today: date, due_day: int) -> str:
 
 
 def freshness(months: Iterable[str], today: date, due_day: int) -> Freshness:
-    """Whether the due month is among the archived `months`, and which months are missing."""
+    """Whether the due month is among the archived `months`, and which months are missing. The history
+    starts at the first archived month: months before it are not expected."""
     have = sorted(set(months))
     due = due_month(today, due_day)
     after = shift_month(due, 1)
     expected = [shift_month(have[0], i) for i in range(months_between(have[0], due) + 1)] if have else [due]
-    return Freshness(due_month=due, due_date=date(int(after[:4]), int(after[5:]), due_day), arrived=due in have,
-                     latest_month=have[-1] if have else None, missing=[m for m in expected if m not in have])
+    missing = [month for month in expected if month not in have]
+    return Freshness(due_month=due, due_date=date(int(after[:4]), int(after[5:]), due_day),
+                     arrived=due not in missing, latest_month=have[-1] if have else None, missing=missing)
 
 
 def _reject(path: Path, quarantine_dir: Path, reason: str, now: datetime) -> Outcome:

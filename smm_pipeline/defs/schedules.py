@@ -6,8 +6,7 @@ month loaded. The freshness check runs every morning: a report that never arrive
 only a schedule can notice it.
 """
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import dagster as dg
 
@@ -22,7 +21,7 @@ TIMEZONE = "Asia/Shanghai"
              default_status=dg.DefaultScheduleStatus.RUNNING)
 def month_end_rebuild(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
     """Runs on the last day of each month, when SMM publishes."""
-    when = context.scheduled_execution_time or datetime.now(ZoneInfo(TIMEZONE))
+    when = context.scheduled_execution_time
     if (when + timedelta(days=1)).day != 1:
         return dg.SkipReason(f"{when:%Y-%m-%d} is not the last day of the month")
     return dg.RunRequest(run_key=f"month-end-{when:%Y-%m}", tags={"smm/month_end": f"{when:%Y-%m}"})
