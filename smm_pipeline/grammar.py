@@ -468,7 +468,7 @@ def read_sentence(text: str, scope: Scope, period: str, inherited_segment: str =
         if slot.reason:
             continue
         _resolve_segment(s, slots, index)
-        _resolve_period(s, slots, index, result.period)
+        _resolve_period(s, slots, index)
         _resolve_ytd(s, slots, index)
     _inherit_across_groups(slots)
     _carry_context(s, slots)
@@ -929,7 +929,7 @@ def _count_segment(s: _Sentence, slots: list[_Slot], index: int) -> str:
     return ""
 
 
-def _resolve_period(s: _Sentence, slots: list[_Slot], index: int, sentence_period: str) -> None:
+def _resolve_period(s: _Sentence, slots: list[_Slot], index: int) -> None:
     slot = slots[index]
     q = slot.q
     if _dated_by_part_of_year(s, q):
@@ -952,11 +952,9 @@ def _resolve_period(s: _Sentence, slots: list[_Slot], index: int, sentence_perio
         slot.period = s.scope.forecast_month if (s.forecast_at(q.start) and s.scope.forecast_month in keys) \
             else keys[0]
         return
-    if slot.base and slot.marker is None:
-        slot.period = shift_month(slot.base, 1)
-        return
     slot.period = s.scope.forecast_month if s.forecast_at(q.start) else s.carry
-    del sentence_period
+    if slot.base and slot.marker is None and slot.base != shift_month(slot.period, -12):
+        slot.period = shift_month(slot.base, 1)  # "up 5.02% from April" is about May
 
 
 def _dated_by_part_of_year(s: _Sentence, q: Quantity) -> bool:
@@ -1176,8 +1174,10 @@ def _chunk_directions(s: _Sentence, blanked: str, start: int, end: int, period: 
             local = blanked[head_start:m.start()]
             if scope.others.search(local[-50:]) and not scope.names.search(text[head_start:m.start()]):
                 continue
-            if _about_breakdown(s, blanked, max(head_start, m.start() - 60), subject, m) or s.plant_before(m.start()) and \
-                    not (_AGGREGATE.search(local) or scope.names.search(text[head_start:m.start()])):
+            named = scope.names.search(text, head_start, m.start())
+            if _about_breakdown(s, blanked, max(head_start, m.start() - 60), subject, m) or (
+                    (s.plant_before(m.start()) or _foreign_name(text[head_start:m.start()]))
+                    and not (_AGGREGATE.search(local) or named)):
                 continue
             yield from _direction_readings(text, scope, period, months, m, value, subject, text[head_start:m.end()])
 

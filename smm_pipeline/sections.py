@@ -74,6 +74,7 @@ def split_sections(report: Report) -> tuple[list[Section], list[SectionFinding]]
     offsets = _line_offsets(report.text)
     lines = report.lines
     current: dict | None = None
+    subtitles: list[str] = []
 
     def close(end_index: int) -> None:
         if current is None:
@@ -95,7 +96,8 @@ def split_sections(report: Report) -> tuple[list[Section], list[SectionFinding]]
             continue
         product = match_heading(text)
         if product is None and current is None and not sections:
-            continue  # a subtitle between the title and the first product
+            subtitles.append(text)  # a subtitle between the title and the first product
+            continue
         close(index)
         if product is None:
             findings.append(SectionFinding(
@@ -107,8 +109,9 @@ def split_sections(report: Report) -> tuple[list[Section], list[SectionFinding]]
     else:
         close(len(lines))
     if not any(s.product for s in sections):
+        seen = f" (heading-like lines: {', '.join(map(repr, subtitles[:5]))})" if subtitles else ""
         findings.append(SectionFinding(line=report.title_line, rule="no_sections", severity="error",
-                                       message="no product section heading from the catalogue was found"))
+                                       message=f"no product section heading from the catalogue was found{seen}"))
     return sections, findings
 
 

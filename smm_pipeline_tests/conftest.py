@@ -1,0 +1,22 @@
+"""Shared fixtures. Append-only: other test modules rely on what is here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SAMPLE_REPORTS = {month: REPO / "data" / "samples" / f"smm_{month}_production_overview.txt"
+                  for month in ("2025-01", "2025-02", "2025-03")}
+SAMPLE_GOLD = {month: REPO / "smm_pipeline_tests" / "fixtures" / "sample_gold" / f"{month}.csv"
+               for month in SAMPLE_REPORTS}
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """../shared (the seed report, its gold and the scorer); the test is skipped where it is absent."""
+    if not (SHARED / "seeds").is_dir():
+        pytest.skip(f"{SHARED} (seed report and gold) is not next to this checkout")
+    return SHARED

@@ -1,0 +1,149 @@
+"""Whole reports: accuracy against hand gold, provenance of every fact, and nothing dropped silently."""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from smm_pipeline.extraction import Extraction, extract
+from smm_pipeline.facts import CONTRACT_COLUMNS, facts_frame
+from smm_pipeline.reports import parse_report, read_report
+from smm_pipeline_tests.conftest import SAMPLE_GOLD, SAMPLE_REPORTS
+
+KEY = ("report_month", "product", "segment", "metric", "period", "measure")
+
+
+def _same_value(gold: str, pred: float) -> bool:
+    return math.isclose(float(gold), pred, rel_tol=1e-6, abs_tol=1e-9)
+
+
+def f1(gold: list[dict[str, str]], extraction: Extraction, headline_only: bool) -> float:
+    """The F1 of ../shared/eval/score_facts.py: a fact matches a gold row with its key and value;
+    outside the headline, only predictions whose product, metric and period the gold covers count."""
+    def headline(row: dict) -> bool:
+        return row["metric"] == "production" and (row["segment"] == "" or row["segment"].startswith("content:"))
+
+    predicted = facts_frame(extraction.facts).to_dict("records")
+    if headline_only:
+        gold, predicted = [g for g in gold if headline(g)], [p for p in predicted if headline(p)]
+    else:
+        scope = {(g["report_month"], g["product"], g["metric"], g["period"]) for g in gold}
+        predicted = [p for p in predicted if (p["report_month"], p["product"], p["metric"], p["period"]) in scope]
+    by_key: dict[tuple, list[dict]] = defaultdict(list)
+    for p in predicted:
+        by_key[tuple(str(p[k]) for k in KEY)].append(p)
+    hits = 0
+    for g in gold:
+        candidates = by_key.get(tuple(g[k] for k in KEY), [])
+        match = next((p for p in candidates if _same_value(g["value"], p["value"])), None)
+        if match is not None:
+            candidates.remove(match)
+            hits += 1
+    precision, recall = hits / max(len(predicted), 1), hits / max(len(gold), 1)
+    return 2 * precision * recall / (precision + recall) if hits else 0.0
+
+
+def load_gold(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+@pytest.fixture(scope="module")
+def samples() -> dict[str, Extraction]:
+    return {month: extract(read_report(path)) for month, path in SAMPLE_REPORTS.items()}
+
+
+# Just under what the engine reaches; a drop below is a regression to look at.
+@pytest.mark.parametrize(("month", "headline", "everything"), [
+    ("2025-01", 0.98, 0.94), ("2025-02", 0.98, 0.97), ("2025-03", 0.98, 0.98),
+])
+def test_samples_against_their_gold(samples: dict[str, Extraction], month: str, headline: float,
+                                    everything: float) -> None:
+    gold = load_gold(SAMPLE_GOLD[month])
+    assert f1(gold, samples[month], headline_only=True) >= headline
+    assert f1(gold, samples[month], headline_only=False) >= everything
+
+
+def test_seed_against_its_gold(shared_dir: Path) -> None:
+    extraction = extract(read_report(shared_dir / "seeds" / "smm_2025-07_production_overview.txt"))
+    gold = load_gold(shared_dir / "eval" / "seed_gold.csv")
+    assert f1(gold, extraction, headline_only=True) >= 0.99
+    assert f1(gold, extraction, headline_only=False) >= 0.99
+
+
+def test_every_fact_points_at_its_words(samples: dict[str, Extraction]) -> None:
+    for extraction in samples.values():
+        lines = extraction.report.lines
+        for fact in extraction.facts:
+            assert extraction.report.text[fact.char_start:fact.char_end] == fact.value_text
+            assert fact.value_text in fact.evidence and fact.evidence in lines[fact.line - 1]
+
+
+def test_facts_follow_the_contract(samples: dict[str, Extraction]) -> None:
+    frame = facts_frame(samples["2025-01"].facts)
+    assert list(frame.columns[:len(CONTRACT_COLUMNS)]) == list(CONTRACT_COLUMNS)
+    assert not frame.duplicated(list(KEY)).any()
+    assert set(frame["qualifier"]) <= {"exact", "approx", "over", "under", "range"}
+    assert frame.loc[frame["qualifier"] == "range", "value_high"].notna().all()
+
+
+def test_unparsed_entries_name_their_line_and_sentence(samples: dict[str, Extraction]) -> None:
+    for extraction in samples.values():
+        lines = extraction.report.lines
+        for item in extraction.unparsed:
+            assert item.reason and item.sentence in lines[item.line - 1]
+
+
+def report(body: str, month: str = "July") -> Extraction:
+    title = f"SMM Exclusive: Overview of China Metal Production in {month} 2025 and Forecast for August\n"
+    return extract(parse_report((title + body).encode(), "test.txt"))
+
+
+def test_context_numbers_are_listed_not_dropped() -> None:
+    extraction = report("Refined Nickel\nThe average premiums for Jinchuan nickel in July were 2,100 yuan/mt, "
+                        "down 500 yuan/mt MoM. The most-traded SHFE nickel contract closed at 122,000 yuan/mt.\n")
+    assert extraction.facts == []
+    assert [(u.value_text, u.reason.split(":")[0]) for u in extraction.unparsed] == [
+        ("2,100 yuan/mt", "context"), ("500 yuan/mt", "context"), ("122,000 yuan/mt", "context")]
+
+
+def test_a_sentence_with_digits_but_no_quantity_is_listed() -> None:
+    extraction = report("EMD\nIn July 2025, EMD producers upgraded their MnO2 lines.\n")
+    assert [(u.line, u.value_text) for u in extraction.unparsed] == [(3, "2025 MnO2")]
+    assert extraction.unparsed[0].reason.startswith("no quantity")
+
+
+def test_restated_figures_are_listed_as_duplicates() -> None:
+    extraction = report("Copper Cathode\nOutput rose 3.47% MoM in July. As said, July output was up 3.47% MoM.\n")
+    assert len(extraction.facts) == 1
+    assert [u.reason.split(":")[0] for u in extraction.unparsed] == ["duplicate"]
+
+
+def test_the_numbers_of_an_unknown_section_are_listed() -> None:
+    extraction = report("Copper Cathode\nOutput rose 3.47% MoM.\nGallium Ingot\nGallium output rose 5% MoM.\n")
+    assert [f.product for f in extraction.facts] == ["copper_cathode"]
+    assert [f.rule for f in extraction.findings] == ["unknown_heading"]
+    (item,) = extraction.unparsed
+    assert item.line == 5 and "Gallium Ingot" in item.reason
+
+
+def test_a_direction_only_where_no_number_states_the_measure() -> None:
+    extraction = report("Copper Cathode\nIn July, output rose by 2% MoM and increased YoY. "
+                        "In August, output is expected to increase slightly.\n")
+    assert {(f.period, f.measure, f.value) for f in extraction.facts} == {
+        ("2025-07", "mom_pct", 2), ("2025-07", "yoy_dir", 1), ("2025-08", "mom_dir", 1)}
+
+
+def test_a_content_only_product_gets_no_total_direction() -> None:
+    extraction = report("NPI\nNPI output rose 2.11% MoM in physical content to 240,700 mt, and output rose.\n")
+    assert all(f.segment == "content:physical" for f in extraction.facts)
+
+
+def test_a_subheading_sets_the_breakdown_until_the_product_is_named() -> None:
+    extraction = report("Silicon Metal\nYunnan region:\nOutput rose 12,000 mt MoM.\n"
+                        "Silicon metal output rose 2% MoM.\n")
+    assert {(f.segment, f.measure) for f in extraction.facts} == {("region:yunnan", "mom_abs"), ("", "mom_pct")}
