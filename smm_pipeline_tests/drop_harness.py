@@ -28,6 +28,8 @@ class DropHarness:
     data_dir: Path
     instance: dg.DagsterInstance
     cursor: str | None = None
+    as_of: str = ""
+    """The date the freshness check judges by (default: today)."""
     runs: list[dg.ExecuteInProcessResult] = field(default_factory=list)
 
     @property
@@ -40,7 +42,7 @@ class DropHarness:
         warehouse = str(self.paths.warehouse)
         return {"settings": PipelineSettings(data_dir=str(self.data_dir), warehouse=warehouse, settle_seconds=0),
                 "io_manager": WarehouseIOManager(warehouse=warehouse), "dbt": dbt_resource(),
-                "calendar": ReportCalendar()}
+                "calendar": ReportCalendar(as_of=self.as_of)}
 
     def drop(self, name: str, data: bytes) -> Path:
         """Put a file into the drop folder, as a person or a download job would."""
