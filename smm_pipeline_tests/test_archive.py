@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from smm_pipeline import inbox
-from smm_pipeline.archive import Archive, safe_name
+from smm_pipeline.archive import Archive, read_bounded, safe_name
 from smm_pipeline.reports import ReportError
 
 TITLE = "SMM Exclusive: Overview of China Metal Production in {month} 2025 and Forecast for {next}\n"
@@ -27,6 +27,7 @@ def test_identical_content_is_one_entry_and_a_change_is_a_new_vintage(tmp_path: 
     assert [e.sha256 for e in archive.entries("2025-07")] == [first.sha256, revised.sha256]
     assert archive.path_of(first).read_bytes() == report_bytes()
     assert archive.months() == ["2025-07"]
+    assert not archive.path_of(first).stat().st_mode & 0o222  # originals are read-only
 
 
 def test_a_file_that_is_not_a_report_is_refused_and_not_archived(tmp_path: Path) -> None:
@@ -38,7 +39,8 @@ def test_a_file_that_is_not_a_report_is_refused_and_not_archived(tmp_path: Path)
 
 @pytest.mark.parametrize(("name", "expected"), [
     ("../../etc/passwd", "___etc_passwd"), ("report July 2025.txt", "report July 2025.txt"),
-    ("报告 七月.txt", "报告 七月.txt"), ("..", "unnamed"), ("a/b\\c", "a_b_c")])
+    ("报告 七月.txt", "报告 七月.txt"), ("..", "unnamed"), ("a/b\\c", "a_b_c"),
+    ("july\udcff.txt", "july?.txt")])
 def test_safe_names_cannot_leave_their_folder(name: str, expected: str) -> None:
     cleaned = safe_name(name)
     assert "/" not in cleaned and "\\" not in cleaned and not cleaned.startswith(".")
@@ -90,3 +92,16 @@ def test_a_report_far_in_the_future_is_quarantined(tmp_path: Path) -> None:
                                               ("overview.txt", None)])
 def test_month_in_file_name(name: str, month: str | None) -> None:
     assert inbox.month_in_file_name(name) == month
+
+
+def test_an_oversized_file_is_refused_without_being_read(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    with big.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    with pytest.raises(ReportError, match=r"52\.4 MB, far larger than a monthly report"):
+        read_bounded(big)
+    small = tmp_path / "small.txt"
+    small.write_bytes(b"x" * 11)
+    with pytest.raises(ReportError, match="far larger"):
+        read_bounded(small, limit=10)
+    assert read_bounded(small, limit=11) == b"x" * 11
