@@ -147,8 +147,8 @@ def quarantine(source: Path, folder: Path, reason: str, when: datetime | None = 
     folder.mkdir(parents=True, exist_ok=True)
     stamp = (when or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     name = safe_name(source.name)
-    target = next(candidate for n in count()
-                  if not (candidate := folder / (f"{stamp}_{name}" if n == 0 else f"{stamp}_{n}_{name}")).exists())
+    candidates = (folder / (f"{stamp}_{name}" if n == 0 else f"{stamp}_{n}_{name}") for n in count())
+    target = next(path for path in candidates if not path.exists())
     target.with_name(target.name + ".reason.txt").write_text(
         f"file: {name}\nquarantined: {stamp}\nreason: {reason}\n", encoding="utf-8")
     try:
