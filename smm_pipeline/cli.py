@@ -5,6 +5,7 @@
     smm-pipeline extract REPORT --unparsed    number-bearing sentences that produced no fact
     smm-pipeline check REPORT [--csv OUT] [--previous REPORT]
                                               where the report contradicts itself (and the previous one)
+    smm-pipeline brief YYYY-MM [--open]       build the month's brief page from the warehouse (and open it)
 
 Bad input never ends in a traceback: a report that cannot be read prints `error: FILE[:LINE]: why`
 and the command exits with status 2; reports loaded before stay in the warehouse.
@@ -70,6 +71,25 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _brief(args: argparse.Namespace) -> int:
+    import webbrowser
+
+    from smm_pipeline.brief import BriefError, build_from_warehouse
+
+    where = paths()
+    try:
+        page, path = build_from_warehouse(where.warehouse, args.month, where.briefs)
+    except BriefError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(path)
+    print(f"{page.products} products, {page.sentences} sentences cited, {page.findings['error']} errors, "
+          f"{page.findings['warning']} warnings, {len(page.html.encode('utf-8')) / 1024:.0f} KB", file=sys.stderr)
+    if args.open:
+        webbrowser.open(path.as_uri())
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
     from smm_pipeline.defs.runner import run_pipeline
 
@@ -99,6 +119,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     check.add_argument("--previous", help="the previous month's report, for the rules across months")
     check.add_argument("--all", action="store_true", help="print info findings too")
     check.set_defaults(handler=_check)
+    brief = commands.add_parser("brief", help="the month's brief page (data/briefs/YYYY-MM.html)")
+    brief.add_argument("month", help="report month, YYYY-MM")
+    brief.add_argument("--open", action="store_true", help="open the page in the default browser")
+    brief.add_argument("--warehouse", help="DuckDB file (default: SMM_WAREHOUSE or data/warehouse.duckdb)")
+    brief.set_defaults(handler=_brief)
     args = parser.parse_args(argv)
     if getattr(args, "warehouse", None):
         os.environ["SMM_WAREHOUSE"] = str(Path(args.warehouse).resolve())

@@ -3,6 +3,7 @@
 import dagster as dg
 
 from smm_pipeline.defs.assets import core_assets
+from smm_pipeline.defs.brief import monthly_brief
 from smm_pipeline.defs.checks import consistency_checks, schema_checks
 from smm_pipeline.defs.dbt import dbt_resource, smm_dbt_models
 from smm_pipeline.defs.freshness import ReportCalendar, freshness_job, report_arrived_on_time
@@ -16,7 +17,7 @@ from smm_pipeline.defs.serving import serving_copy
 def build_defs(resources: dict[str, object] | None = None) -> dg.Definitions:
     """The definitions with these resources (default: paths from the environment)."""
     return dg.Definitions(
-        assets=[*core_assets, smm_dbt_models, serving_copy],
+        assets=[*core_assets, smm_dbt_models, serving_copy, monthly_brief],
         asset_checks=[*schema_checks, *consistency_checks, report_arrived_on_time],
         jobs=[report_job, extract_job, rebuild_job, freshness_job],
         sensors=[drop_folder_sensor],

@@ -26,6 +26,7 @@ from smm_pipeline.reports import Report
 from smm_pipeline.sections import Section, SectionFinding, split_sections
 from smm_pipeline.vocabulary import compile_lowered
 
+_DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\S*\d\S*")
 
 
@@ -118,7 +119,7 @@ def _unknown_section(section: Section) -> list[Unparsed]:
     """The number-bearing sentences of a section whose heading is not a catalogue product."""
     reason = f"section {section.heading!r} is not in the product catalogue"
     return [Unparsed("", line.number, _digit_words(sentence.text), reason, sentence.text)
-            for line in section.lines for sentence in sentences(line.text) if _DIGITS.search(sentence.text)]
+            for line in section.lines for sentence in sentences(line.text) if _DIGIT.search(sentence.text)]
 
 
 def _digit_words(sentence: str) -> str:
@@ -145,7 +146,7 @@ def _extract_section(report: Report, section: Section) -> tuple[list[Fact], list
             directional.extend(_Stated(r, line.number, offset, sentence.text) for r in result.directions)
             unparsed.extend(Unparsed(product.product, line.number, q.text, reason, sentence.text)
                             for q, reason in result.unread)
-            if not result.readings and not result.unread and _DIGITS.search(sentence.text):
+            if not result.readings and not result.unread and _DIGIT.search(sentence.text):
                 unparsed.append(Unparsed(product.product, line.number, _digit_words(sentence.text),
                                          "no quantity: its digits are dates, years, labels or names",
                                          sentence.text))

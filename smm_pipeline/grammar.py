@@ -25,15 +25,18 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache
+from typing import Any, Generic, TypeVar
 
 from smm_pipeline import vocabulary as v
 from smm_pipeline.clauses import clause_bounds, parenthesised
 from smm_pipeline.numbers import COUNTED_NOUNS, Quantity, lex
 from smm_pipeline.periods import (MONTHS, MonthMention, YtdRange, latest_before, month_number, months_in, nearest,
                                   parts_of_year, shift_month, ytd_ranges)
+
+T = TypeVar("T")
 
 # --- compiled word classes ------------------------------------------------------------------------
 # Scanned over every sentence, so compiled for lowered text (see vocabulary.lowered).
@@ -107,6 +110,8 @@ _PLANT = re.compile(
     r"(?:\b(?:a|an|the|its|this|one)\s+(?:[\w-]+\s+){0,4}?|\b[A-Z][\w-]*(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?)"
     r"(?:smelter|refinery|plant|mine|project|production line|company|factory|mill)\b"
     r"|\b(?:Group|Corp|Co\.|Ltd|Inc|Company)\b|\bPhase\s+[IVX]+\b", re.IGNORECASE)
+_PLANT_LOW = v.compile_lowered(_PLANT.pattern)
+_ONE_PLANT = re.compile(r"\b(?:a|an|the|its)\s+[\w\s-]*(?:smelter|refinery|plant|mine|project)\b", re.IGNORECASE)
 _PLANT_NOUN = re.compile(r"smelter|refinery|plant|mine|project|production line|company|factory|mill|group|corp|"
                          r"co\.|ltd|inc|phase")
 """A word every _PLANT match contains: where none occurs (most sentences), _PLANT is not run."""
@@ -117,8 +122,10 @@ _NUMBER_OF = re.compile(r"\bthe number of (?P<what>(?:[\w-]+\s+){0,5}?[\w-]+?)\s
 _TIME_NOUNS = (r"(?:production(?: schedules?)?|output|supply|operating rates?|operating capacity|capacity|"
                r"imports?|inventor(?:y|ies)|prices?|proportion|share|volume)")
 _ADJACENT_AFTER = re.compile(r"^(?:'s|’s)?\s+(?:[\w-]+\s+){0,2}?" + _TIME_NOUNS + r"\b", re.IGNORECASE)
+_AS_OF = re.compile(r"\b(?:as of|end of)\s+$", re.IGNORECASE)
 _ADJACENT_BEFORE = re.compile(r"\b" + _TIME_NOUNS + r"(?:\s+[\w()-]+){0,7}?\s+(?:in|for|during|of)\s+$",
                               re.IGNORECASE)
+_CAPITALISED = re.compile(r"(?<![.\w'’-])[A-Z][a-z][\w-]*")
 _KNOWN_CAPS = re.compile(r"(?<![\w'’-])(?:" + "|".join(v.KNOWN_CAPITALISED) + r"|(?i:(?:" + MONTHS + r")(?:-(?:"
                          + MONTHS + r"))?))(?![\w-])")
 
@@ -260,7 +267,7 @@ def _region_segment(name: str) -> str:
     return "region:" + "_".join(_snake(p) for p in parts)
 
 
-_PHRASE_COMMA = re.compile(r"(?<!\d),|,(?!\d)|;")
+_PHRASE_COMMA = re.compile(r"[,;]")
 _SIDE_UNITS = {"day": "a number of days", "km": "a distance", "duration": "a duration",
                "usd": "a money amount", "yuan": "a money amount"}
 _SINCE = re.compile(r"\b(?:since|starting (?:from|in))\s+$", re.IGNORECASE)
@@ -268,6 +275,18 @@ _MONTH_RANGE_AFTER = re.compile(r"\s*-\s*(?:" + MONTHS + r")\b", re.IGNORECASE)
 _MONTH_RANGE_BEFORE = re.compile(r"(?:" + MONTHS + r")\s*-\s*$", re.IGNORECASE)
 _STATED_PAST = re.compile(r"\s*(?:According to|In (?:" + MONTHS + r")\b)[^,]*,\s*(?:\w+\s+){0,8}?(?:was|were|"
                           r"increased|decreased|rose|fell)\b")
+
+
+class _memo(Generic[T]):  # noqa: N801 - used as a decorator, like cached_property
+    """cached_property without its per-access lock (Python 3.11 takes one on every first access, and a
+    sentence reads a dozen of these): the sentence object is never shared between threads."""
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func, self.name, self.__doc__ = func, func.__name__, func.__doc__
+
+    def __get__(self, obj: Any, owner: type | None = None) -> T:
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
 
 
 class _Sentence:
@@ -282,58 +301,58 @@ class _Sentence:
         self.low = v.lowered(text)
         self.slots: list[_Slot] = []
 
-    @cached_property
+    @_memo
     def _lexed(self) -> list[Quantity]:
         return lex(self.text)
 
-    @cached_property
+    @_memo
     def quantities(self) -> list[Quantity]:
         """The figures that can be panel facts; the rest are `side_quantities`."""
         return [q for q in self._lexed if q.unit not in _SIDE_UNITS]
 
-    @cached_property
+    @_memo
     def side_quantities(self) -> list[Quantity]:
         """Days, distances, durations and money amounts: never a panel measure, so kept out of the
         grammar (they would break up the phrases around them) and reported as context."""
         return [q for q in self._lexed if q.unit in _SIDE_UNITS]
 
-    @cached_property
+    @_memo
     def changes(self) -> list[re.Match[str]]:
         return _spans(_CHANGE_RE, self.low)
 
-    @cached_property
+    @_memo
     def markers(self) -> list[re.Match[str]]:
         return _spans(_MARKER_RE, self.low)
 
-    @cached_property
+    @_memo
     def metrics(self) -> list[re.Match[str]]:
         return list(_METRICS.regex.finditer(self.low))
 
-    @cached_property
+    @_memo
     def blockers(self) -> list[re.Match[str]]:
         return _spans(_BLOCKER_RE, self.low)
 
-    @cached_property
+    @_memo
     def brackets(self) -> list[tuple[int, int]]:
         return parenthesised(self.text)
 
-    @cached_property
+    @_memo
     def clauses(self) -> list[tuple[int, int]]:
         return clause_bounds(self.text)
 
-    @cached_property
+    @_memo
     def ytd_cues(self) -> list[re.Match[str]]:
         return _spans(_YTD_RE, self.low)
 
-    @cached_property
+    @_memo
     def ytd_ranges(self) -> list[YtdRange]:
         return ytd_ranges(self.text, self.scope.report_month)
 
-    @cached_property
+    @_memo
     def all_months(self) -> list[MonthMention]:
         return months_in(self.text, self.scope.report_month)
 
-    @cached_property
+    @_memo
     def months(self) -> list[MonthMention]:
         """Months that can date a figure: not a comparison base, not inside a range, a bracket or a
         "since" phrase."""
@@ -348,45 +367,48 @@ class _Sentence:
                 and not _MONTH_RANGE_BEFORE.search(text, max(0, m.start - 16), m.start)
                 and not _SINCE.search(text, max(0, m.start - 20), m.start)]
 
-    @cached_property
+    @_memo
     def forecast_cues(self) -> list[int]:
         return [m.start() for m in _FORECAST_RE.finditer(self.low)]
 
-    @cached_property
+    @_memo
     def forecast(self) -> bool:
         """Whether the sentence speaks of the future (and is not a past statement that mentions one)."""
         return bool(self.forecast_cues) and not _STATED_PAST.match(self.text)
 
-    @cached_property
+    @_memo
     def segment_cues(self) -> list[tuple[int, int, str, str | None]]:
         return self._segment_cues()
 
-    @cached_property
+    @_memo
     def names(self) -> list[int]:
         return [m.start() for m in self.scope.names.finditer(self.text)]
 
-    @cached_property
+    @_memo
     def headings(self) -> list[int]:
         return [m.start() for m in self.scope.heading.finditer(self.text)]
 
-    @cached_property
+    @_memo
     def such_as(self) -> list[tuple[int, int]]:
         return [(m.start(), m.end()) for m in _SUCH_AS.finditer(self.text)]
 
-    @cached_property
+    @_memo
     def _plant_ends(self) -> list[int]:
         if not _PLANT_NOUN.search(self.low):
             return []
-        return [m.end() for m in _PLANT.finditer(self.text)]
+        return [m.end() for m in _PLANT_LOW.finditer(self.low)]
 
     def plant_before(self, position: int) -> bool:
         """Whether a single plant or company is named before `position`."""
         return any(end <= position for end in self._plant_ends)
 
-    @cached_property
-    def direction_words(self) -> list[list[re.Match[str]]]:
-        """Matches of each DIRECTION_WORDS entry, in table order."""
-        return _DIRECTION_WORDS.matches(self.low)
+    @_memo
+    def direction_words(self) -> list[tuple[int, re.Match[str]]]:
+        """(direction, match) of each DIRECTION_WORDS entry in table order, where production is spoken of."""
+        if not _PRODUCTION_SUBJECT.search(self.low):
+            return []
+        return [(value, m) for (_, value), found in zip(DIRECTION_WORDS, _DIRECTION_WORDS.matches(self.low), strict=True)
+                for m in found]
 
     def _segment_cues(self) -> list[tuple[int, int, str, str | None]]:
         cues: list[tuple[int, int, str, str | None]] = []
@@ -417,8 +439,8 @@ class _Sentence:
         chosen = []
         for m in self.months:
             if m.end <= opening or _ADJACENT_AFTER.match(self.text[m.end:]) or \
-                    _ADJACENT_BEFORE.search(self.text[:m.start]) or \
-                    re.search(r"\b(?:as of|end of)\s+$", self.text[:m.start], re.IGNORECASE) or \
+                    _ADJACENT_BEFORE.search(self.text, max(0, m.start - 120), m.start) or \
+                    _AS_OF.search(self.text, max(0, m.start - 12), m.start) or \
                     any(self.chunk_of(p) == self.chunk_of(m.start) for p in positions):
                 chosen.append(m)
         return chosen
@@ -431,10 +453,12 @@ class _Sentence:
         chunk_start, chunk_end = self.chunk_of(position)
         return any(c < position or chunk_start <= c < chunk_end for c in self.forecast_cues)
 
-    @cached_property
+    @_memo
     def commas(self) -> list[int]:
         """Positions of the commas and semicolons that separate phrases (not "1,096,800")."""
-        return [m.start() for m in _PHRASE_COMMA.finditer(self.text)]
+        text = self.text
+        return [m.start() for m in _PHRASE_COMMA.finditer(text)
+                if not (0 < m.start() < len(text) - 1 and text[m.start() - 1].isdigit() and text[m.start() + 1].isdigit())]
 
     def chunk_of(self, position: int) -> tuple[int, int]:
         """The comma-chunk containing `position`: from just after the comma before it (or the sentence start)
@@ -549,13 +573,13 @@ def _classify(s: _Sentence, slots: list[_Slot], index: int) -> None:
             slot.qualifier = "approx"
     elif (sign := _restated_after(s, slots, index)) is not None:
         slot.change, slot.sign = True, sign
-    elif _LEVEL_CUE.search(pre) or not pre.strip():
+    elif _LEVEL_CUE.search(pre[-80:]) or not pre.strip():
         slot.change = False
     if slot.q.unit == "pp" and not slot.change:
         slot.change = True
     if slot.change and slot.sign == 1 and slot.q.unit == "pp" and last_change is not None and last_change.group("dec"):
         slot.sign = -1
-    if not slot.change and (_EXPECTED_BEFORE.search(pre) or _EXPECTED_AFTER.match(post)):
+    if not slot.change and (_EXPECTED_BEFORE.search(pre[-100:]) or _EXPECTED_AFTER.match(post)):
         slot.expectation = "level"
     elif previous is not None and previous.expectation == "level" and re.fullmatch(r"\s*by\s*", pre):
         _beat_by(s, previous, slot)
@@ -748,8 +772,9 @@ def _count_metric(s: _Sentence, slot: _Slot) -> str | None:
 def _plant_context(s: _Sentence, position: int) -> bool:
     """Whether the figure at `position` is about one named plant or company rather than the market."""
     chunk = s.text[s.chunk_of(position)[0]:position]
-    if _PLANT.search(chunk) or _foreign_name(chunk):
-        return not _AGGREGATE.search(chunk) or bool(_PLANT.search(chunk) and re.search(r"\b(?:a|an|the|its)\s+[\w\s-]*(?:smelter|refinery|plant|mine|project)\b", chunk))
+    plant = _PLANT_LOW.search(v.lowered(chunk)) if _PLANT_NOUN.search(chunk.lower()) else None
+    if plant or _foreign_name(chunk):
+        return not _AGGREGATE.search(chunk) or bool(plant and _ONE_PLANT.search(chunk))
     if s.plant_before(position) and not (_AGGREGATE.search(chunk) or s.scope.names.search(chunk)) \
             and not re.search(r"\b(?:smelters|producers|enterprises|plants)\b", chunk):
         return bool(re.search(r"[A-Z][\w-]*(?:'s|’s)\s", s.text[:position]))
@@ -759,10 +784,12 @@ def _plant_context(s: _Sentence, position: int) -> bool:
 def _foreign_name(chunk: str) -> bool:
     """Whether a chunk names something capitalised that is not a place, a product or a known term:
     in these reports that is a company, a plant or a brand ("Jinchuan nickel", "Rio Tinto's ...")."""
-    plain = _KNOWN_CAPS.sub(" ", _REGION_RE.sub(" ", chunk))
-    words = re.findall(r"(?<![.\w'’-])[A-Z][a-z][\w-]*", plain)
-    first = chunk.split()[0] if chunk.split() else ""
-    return any(w != first for w in words)
+    tokens = chunk.split()
+    words = [m.span() for m in _CAPITALISED.finditer(chunk) if m.group(0) != tokens[0]]
+    if not words:
+        return False
+    known = [m.span() for m in _REGION_LOW.finditer(v.lowered(chunk))] + [m.span() for m in _KNOWN_CAPS.finditer(chunk)]
+    return any(not any(a <= start and end <= b for a, b in known) for start, end in words)
 
 
 _AFTER_CUE_GAP = re.compile(r"\s*(?:(?:MoM|YoY)\s*)?(?:mt\s*)?(?:in|on|of|for)?\s*(?:the\s+)?(?:a\s+)?")
@@ -1129,57 +1156,59 @@ def _directions(s: _Sentence, period: str) -> list[Reading]:
     that governs a number ("increase by 5%") is left to the numeric grammar; one about a breakdown, another
     product, a single plant or a non-production noun ("a rebound in the operating rate") is not a fact.
     """
-    text, scope = s.text, s.scope
-    if not _PRODUCTION_SUBJECT.search(s.low):
+    words = s.direction_words
+    if not words:
         return []
-    bases = [(m.start(), m.end()) for m in s.markers if m.group("base")]
-    months = [m for m in s.all_months if not _inside(m.start + 1, bases)]
-    months = [m for m in months if not re.match(r"\s*-\s*(?:" + MONTHS + r")\b", text[m.end:], re.IGNORECASE)
-              and not re.search(r"(?:" + MONTHS + r")\s*-\s*$", text[:m.start], re.IGNORECASE)]
-    blanked = scope.names.sub(lambda m: " " * len(m.group(0)), s.low)  # lowered, names blanked
+    bases = [(m.start(), m.end()) for m in s.markers if m.group("base")] if s.all_months else []
+    months = [m for m in s.all_months if not _inside(m.start + 1, bases)
+              and not _MONTH_RANGE_AFTER.match(s.text, m.end)
+              and not _MONTH_RANGE_BEFORE.search(s.text, max(0, m.start - 16), m.start)]
+    blanked = s.scope.names.sub(lambda m: " " * len(m.group(0)), s.low)  # lowered, names blanked
     best: dict[str, Reading] = {}
     start = 0
-    for boundary in [*_CHUNK_SPLIT.finditer(text), None]:
-        end = boundary.start() if boundary else len(text)
-        chunk_start, start = start, (boundary.end() if boundary else len(text))
-        if _NEGATED.search(s.low, chunk_start, end):
+    for boundary in [*_CHUNK_SPLIT.finditer(s.text), None]:
+        end = boundary.start() if boundary else len(s.text)
+        chunk_start, start = start, (boundary.end() if boundary else len(s.text))
+        in_chunk = [(value, m) for value, m in words if chunk_start <= m.start() and m.end() <= end]
+        if not in_chunk or _NEGATED.search(s.low, chunk_start, end):
             continue
-        for reading in _chunk_directions(s, blanked, chunk_start, end, period, months):
+        for reading in _chunk_directions(s, blanked, chunk_start, in_chunk, period, months):
             current = best.get(reading.measure)
             if current is None or reading.priority > current.priority:
                 best[reading.measure] = reading
     return list(best.values())
 
 
-def _chunk_directions(s: _Sentence, blanked: str, start: int, end: int, period: str,
-                      months: list[MonthMention]) -> Iterator[Reading]:
+def _chunk_directions(s: _Sentence, blanked: str, start: int, words: list[tuple[int, re.Match[str]]],
+                      period: str, months: list[MonthMention]) -> Iterator[Reading]:
+    """The readings of one comma-chunk's direction words (in DIRECTION_WORDS order: earlier entries
+    claim their words first)."""
     text, scope = s.text, s.scope
     taken: list[tuple[int, int]] = []
-    for (_, value), found in zip(DIRECTION_WORDS, s.direction_words, strict=True):
-        for m in (m for m in found if start <= m.start() and m.end() <= end):
-            if any(a < m.end() and m.start() < b for a, b in taken):
-                continue
-            taken.append((m.start(), m.end()))
-            after = text[m.end():m.end() + 60]
-            if _GOVERNS_NUMBER.match(after) or _ABOUT_SOMETHING_ELSE.match(after) or \
-                    _NUMBER_BEFORE.search(text, max(0, m.start() - 30), m.start()):
-                continue
-            subject = _direction_subject(s.low, start, m)
-            if subject is None:
-                continue
-            between = text[max(min(subject.end(), m.start()), start if subject.end() < start else 0):m.start()]
-            if _NOT_PRODUCTION_BETWEEN.search(between) or (subject.end() >= start and len(between) > 120):
-                continue
-            head_start = max(start, min(subject.start(), m.start()) - 60)
-            local = blanked[head_start:m.start()]
-            if scope.others.search(local[-50:]) and not scope.names.search(text[head_start:m.start()]):
-                continue
-            named = scope.names.search(text, head_start, m.start())
-            if _about_breakdown(s, blanked, max(head_start, m.start() - 60), subject, m) or (
-                    (s.plant_before(m.start()) or _foreign_name(text[head_start:m.start()]))
-                    and not (_AGGREGATE.search(local) or named)):
-                continue
-            yield from _direction_readings(text, scope, period, months, m, value, subject, text[head_start:m.end()])
+    for value, m in words:
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        taken.append((m.start(), m.end()))
+        after = text[m.end():m.end() + 60]
+        if _GOVERNS_NUMBER.match(after) or _ABOUT_SOMETHING_ELSE.match(after) or \
+                _NUMBER_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+            continue
+        subject = _direction_subject(s.low, start, m)
+        if subject is None:
+            continue
+        between = text[max(min(subject.end(), m.start()), start if subject.end() < start else 0):m.start()]
+        if _NOT_PRODUCTION_BETWEEN.search(between) or (subject.end() >= start and len(between) > 120):
+            continue
+        head_start = max(start, min(subject.start(), m.start()) - 60)
+        local = blanked[head_start:m.start()]
+        if scope.others.search(local[-50:]) and not scope.names.search(text[head_start:m.start()]):
+            continue
+        named = scope.names.search(text, head_start, m.start())
+        if _about_breakdown(s, blanked, max(head_start, m.start() - 60), subject, m) or (
+                (s.plant_before(m.start()) or _foreign_name(text[head_start:m.start()]))
+                and not (_AGGREGATE.search(local) or named)):
+            continue
+        yield from _direction_readings(text, scope, period, months, m, value, subject, text[head_start:m.end()])
 
 
 def _about_breakdown(s: _Sentence, blanked: str, start: int, subject: re.Match[str], m: re.Match[str]) -> bool:

@@ -36,8 +36,6 @@ _HALF_RE = compile_lowered(
 _QUARTER_RE = compile_lowered(
     r"\b(?:Q1\s*(?:-|–|to|through)\s*)?Q(?P<q>[1-4])(?:\s*(?P<year>(?:19|20)\d\d))?\b")
 _THROUGH_RE = compile_lowered(r"\b(?:through|up\s+to|as\s+of\s+the\s+end\s+of)\s+(?P<last>" + MONTHS + r")\b")
-_RANGE_HINT = re.compile(r"\b(?:first|h1|q[1-4]|" + MONTHS + r")\b")
-"""A word every range contains; most sentences have none and skip the range patterns."""
 _PART_OF_YEAR_RE = compile_lowered(
     r"\b(?<!-)(?:Q[2-4]|H2|(?:the\s+)?(?:second|third|fourth|last)[-\s]+quarter|(?:the\s+)?second[-\s]+half)\b(?!\s*-)")
 _SHORT_NAMES = frozenset({"mar", "sep", "dec", "jan", "feb", "apr", "jun", "jul", "aug", "oct", "nov"})
@@ -142,22 +140,23 @@ def ytd_ranges(text: str, around: str) -> list[YtdRange]:
     January to be year-to-date)."""
     low = lowered(text)
     found: list[YtdRange] = []
-    if not _RANGE_HINT.search(low):
-        return found
-    for m in _RANGE_RE.finditer(low):
-        if month_number(m.group("first")) == 1:
-            found.append(YtdRange(nearest(month_number(m.group("last")), around, _year(m)), m.start(), m.end()))
-    for m in _FIRST_N_RE.finditer(low):
-        months = _ORDINALS[m.group("n")] * (3 if m.group("unit") == "quarters" else 1)
-        if months <= 12:
-            found.append(YtdRange(nearest(months, around, _year(m)), m.start(), m.end()))
-    for m in _HALF_RE.finditer(low):
-        if m.group("h") == "1" or m.group("which") == "first":
-            found.append(YtdRange(nearest(6, around, _year(m)), m.start(), m.end()))
-    for m in _QUARTER_RE.finditer(low):
-        if m.group("q") == "1" or m.group(0).startswith("q1"):
-            found.append(YtdRange(nearest(3 * int(m.group("q")), around, _year(m)), m.start(), m.end()))
-    for m in _THROUGH_RE.finditer(low):
-        found.append(YtdRange(nearest(month_number(m.group("last")), around), m.start(), m.end(),
-                              implies_ytd=False))
+    # Each pattern needs a word the sentence rarely has; testing for it first skips most scans.
+    if "jan" in low:
+        for m in _RANGE_RE.finditer(low):
+            if month_number(m.group("first")) == 1:
+                found.append(YtdRange(nearest(month_number(m.group("last")), around, _year(m)), m.start(), m.end()))
+    if "first" in low:
+        for m in _FIRST_N_RE.finditer(low):
+            months = _ORDINALS[m.group("n")] * (3 if m.group("unit") == "quarters" else 1)
+            if months <= 12:
+                found.append(YtdRange(nearest(months, around, _year(m)), m.start(), m.end()))
+    if "h1" in low or "first" in low:
+        found.extend(YtdRange(nearest(6, around, _year(m)), m.start(), m.end()) for m in _HALF_RE.finditer(low)
+                     if m.group("h") == "1" or m.group("which") == "first")
+    if "q1" in low:
+        found.extend(YtdRange(nearest(3 * int(m.group("q")), around, _year(m)), m.start(), m.end())
+                     for m in _QUARTER_RE.finditer(low) if m.group("q") == "1" or m.group(0).startswith("q1"))
+    if "through" in low or "up to" in low or "end of" in low:
+        found.extend(YtdRange(nearest(month_number(m.group("last")), around), m.start(), m.end(), implies_ytd=False)
+                     for m in _THROUGH_RE.finditer(low))
     return sorted(found, key=lambda r: r.start)

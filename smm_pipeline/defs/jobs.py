@@ -3,6 +3,7 @@
 import dagster as dg
 
 from smm_pipeline.defs import assets
+from smm_pipeline.defs.brief import monthly_brief
 from smm_pipeline.defs.dbt import smm_dbt_models
 from smm_pipeline.defs.partitions import report_months
 from smm_pipeline.defs.serving import serving_copy
@@ -18,9 +19,10 @@ PANEL_SCHEMA_CHECKS = dg.AssetSelection.checks(dg.AssetCheckKey(assets.monthly_p
 
 report_job = dg.define_asset_job(
     "report_job",
-    selection=(dg.AssetSelection.assets(*PER_REPORT_ASSETS) | ALL_MONTHS_ASSETS) - PANEL_SCHEMA_CHECKS,
+    selection=(dg.AssetSelection.assets(*PER_REPORT_ASSETS, monthly_brief) | ALL_MONTHS_ASSETS) - PANEL_SCHEMA_CHECKS,
     partitions_def=report_months,
-    description="One report month (all its vintages) -> facts, then the panel, indicators and dbt marts.",
+    description="One report month (all its vintages) -> facts, then the panel, indicators, dbt marts and the "
+                "month's brief page.",
 )
 
 extract_job = dg.define_asset_job(

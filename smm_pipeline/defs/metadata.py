@@ -7,6 +7,7 @@ a markdown table: no HTML, no links, no table-breaking pipes.
 
 import html
 from collections.abc import Sequence
+from pathlib import Path
 
 import dagster as dg
 import pandas as pd
@@ -21,6 +22,11 @@ def escape_cell(value: object) -> str:
     text = " ".join(str(value).split())
     if len(text) > MAX_CELL:
         text = text[: MAX_CELL - 1] + "…"
+    return escape_markdown(text)
+
+
+def escape_markdown(text: str) -> str:
+    """Text that markdown shows as written: no HTML, no links, no emphasis, no table-breaking pipes."""
     text = html.escape(text, quote=True)
     for char in "\\|`*_[]()#!~":
         text = text.replace(char, "\\" + char)
@@ -50,3 +56,19 @@ def counts_markdown(series: pd.Series, label: str, value_label: str = "rows") ->
     """A two-column markdown table of counts (e.g. facts per product)."""
     frame = series.rename_axis(label).reset_index(name=value_label)
     return dg.MetadataValue.md(markdown_table(frame, [label, value_label], limit=len(frame)))
+
+
+def text_markdown(text: str) -> dg.MetadataValue:
+    """Plain text lines ('- ' starts a list item) as escaped markdown."""
+    lines = [line[:2] + escape_markdown(line[2:]) if line.startswith("- ") else escape_markdown(line)
+             for line in text.splitlines()]
+    return dg.MetadataValue.md("\n".join(lines))
+
+
+def file_metadata(path: Path) -> dict[str, object]:
+    """A written file as the UI shows it: its path, a file:// link that opens it, and its size."""
+    return {
+        "path": dg.MetadataValue.path(str(path)),
+        "url": dg.MetadataValue.url(path.resolve().as_uri()),
+        "size_kb": dg.MetadataValue.float(round(path.stat().st_size / 1024, 1)),
+    }
