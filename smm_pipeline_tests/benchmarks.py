@@ -1,17 +1,22 @@
 """`make bench`: the speed figures the README quotes. Benchmarks, not tests: they print, they do not assert.
 
-    python -m smm_pipeline_tests.benchmarks [extract] [materialise] [scaling]   (default: all)
+    python -m smm_pipeline_tests.benchmarks [extract] [materialise] [scaling] [soak]   (default: all)
 
 - extract: extraction throughput in MB/s of report text, one core, after warm-up (mean of 20 runs);
 - materialise: wall time of a full in-process materialisation of the bundled samples into a fresh
   warehouse (the same jobs `smm-pipeline run` uses, dbt included);
 - scaling: the same on generated corpora of 12, 36 and 120 monthly reports, to show how time grows
-  with the number of reports.
+  with the number of reports;
+- soak: 36 generated monthly reports dropped one after another through the drop-folder path (sensor
+  ticks, report_job runs, serving copy) while a separate process queries the serving copy and its
+  Parquet in a loop; prints runs, reader queries, reader errors and rows lost.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import queue
 import statistics
 import sys
 import tempfile
@@ -82,7 +87,92 @@ def bench_scaling(sizes: tuple[int, ...] = (12, 36, 120)) -> None:
         print(f"  {size:>7} {elapsed:>8.1f} {elapsed / size:>9.2f}  {what}", flush=True)
 
 
-BENCHES = {"extract": bench_extract, "materialise": bench_materialise, "scaling": bench_scaling}
+SOAK_QUERY = "select count(distinct report_month), count(*) from {table}"
+
+
+def soak_reader(serving: str, stop: multiprocessing.synchronize.Event, results: multiprocessing.Queue) -> None:
+    """A SQL consumer in its own process: query the serving copy (a few queries per connection, so
+    publications happen while it is open) and the marts' Parquet until told to stop. A query that fails,
+    or sees fewer months or rows than an earlier one, is counted."""
+    import duckdb
+
+    database, parquet = Path(serving) / "smm.duckdb", Path(serving) / "marts" / "fct_metric_facts.parquet"
+    served = {"queries": 0, "errors": 0, "went_back": 0, "first_error": ""}
+    seen = {"metric_facts": (0, 0), "parquet": (0, 0)}
+
+    def record(kind: str, counts: tuple[int, int]) -> None:
+        served["queries"] += 1
+        served["went_back"] += counts[0] < seen[kind][0] or counts[1] < seen[kind][1]
+        seen[kind] = max(seen[kind], counts)
+
+    while not stop.is_set():
+        if not database.exists():
+            time.sleep(0.02)
+            continue
+        try:
+            with duckdb.connect(str(database), read_only=True) as con:
+                for _ in range(3):
+                    record("metric_facts", con.execute(SOAK_QUERY.format(table="metric_facts")).fetchone())
+                    time.sleep(0.01)
+            with duckdb.connect() as con:
+                record("parquet", con.execute(SOAK_QUERY.format(table=f"read_parquet('{parquet}')")).fetchone())
+        except duckdb.Error as err:
+            served["errors"] += 1
+            served["first_error"] = served["first_error"] or str(err)[:300]
+    results.put(served)
+
+
+def _rows_per_month(database: Path) -> dict[str, int]:
+    import duckdb
+
+    with duckdb.connect(str(database), read_only=True) as con:
+        return dict(con.execute("select report_month, count(*) from metric_facts group by 1").fetchall())
+
+
+def bench_soak(count: int = 36) -> None:
+    """Reports dropped one by one through the sensor path while another process reads the serving copy."""
+    import dagster as dg
+
+    from smm_pipeline_tests.drop_harness import DropHarness
+
+    spawn = multiprocessing.get_context("spawn")
+    stop, results = spawn.Event(), spawn.Queue()
+    with tempfile.TemporaryDirectory(prefix="smm-soak-") as folder, dg.instance_for_test() as instance:
+        corpus = write_corpus(Path(folder) / "corpus", count)
+        harness = DropHarness(Path(folder) / "data", instance)
+        reader = spawn.Process(target=soak_reader, args=(str(harness.paths.serving), stop, results))
+        reader.start()
+        started = time.perf_counter()
+        after_own_run: dict[str, int] = {}
+        runs = succeeded = 0
+        for path in corpus:
+            for result in harness.deliver(path.name, path.read_bytes()):
+                runs, succeeded = runs + 1, succeeded + result.success
+            month = path.name.split("_")[1]
+            after_own_run[month] = _rows_per_month(harness.paths.serving / "smm.duckdb").get(month, 0)
+        elapsed = time.perf_counter() - started
+        stop.set()
+        try:
+            served = results.get(timeout=120)
+        except queue.Empty:
+            served = {"queries": 0, "errors": 1, "went_back": 0, "first_error": "the reader did not report"}
+        reader.join(timeout=30)
+        final = _rows_per_month(harness.paths.serving / "smm.duckdb")
+    lost = sum(max(0, rows - final.get(month, 0)) for month, rows in after_own_run.items())
+    missing = [month for month, rows in after_own_run.items() if rows == 0 or month not in final]
+    print(f"soak: {count} monthly reports dropped one after another through the sensor path, "
+          f"{elapsed:.0f} s ({elapsed / count:.1f} s per report)")
+    print(f"  runs: {succeeded} of {runs} succeeded; months in the serving copy: {len(final)} of {count}"
+          f"{' (missing: ' + ', '.join(missing) + ')' if missing else ''}")
+    print(f"  reader (separate process, serving copy + Parquet): {served['queries']} queries served, "
+          f"{served['errors']} errors, {served['went_back']} saw fewer rows than before")
+    if served["first_error"]:
+        print(f"  first reader error: {served['first_error']}")
+    print(f"  rows lost: {lost} (metric_facts rows each month had after its own run, missing at the end)")
+
+
+BENCHES = {"extract": bench_extract, "materialise": bench_materialise, "scaling": bench_scaling,
+           "soak": bench_soak}
 
 
 def main(argv: list[str]) -> int:
