@@ -68,23 +68,14 @@ def _segment_cues_of(group: str) -> tuple[v.PatternSet, tuple[v.SegmentCue, ...]
     cues = tuple(cue for cue in v.SEGMENT_CUES if not cue.groups or group in cue.groups)
     return v.PatternSet([cue.pattern + r"(?![\w-])" for cue in cues], lead=r"(?<![\w-])"), cues
 
-_FILLER = (r"(?:\s+|,|by|of|slightly|significantly|sharply|substantially|markedly|marginally|modestly|"
-           r"further|again|only|just|a|an|the|some|approximately|around|about|nearly|roughly|over|"
-           r"more\s+than|estimated|mere|modest|MoM|YoY|month[- ]on[- ]month|"
-           r"year[- ]on[- ]year|rate|growth\s+rate|at\s+a\s+rate|expanding\s+to|widening\s+to|"
-           r"narrowing\s+to|slowing\s+to|accelerating\s+to|cumulative|projected|anticipated|expected|"
-           r"significant|slight|notable|considerable|strong|sharp|steep|total|overall|combined|"
-           r"respectively|in\s+total|still|even|close\s+to|almost|exceeding|exceeded|exceed)*")
-_CHANGE_THEN_FILLER = re.compile(r"(?:" + _FILLER + r")$", re.IGNORECASE)
-_POST_CHANGE = re.compile(
-    r"^\s*(?:(?:MoM|YoY|month[- ]on[- ]month|year[- ]on[- ]year)\s+)?(?P<w>increase|rise|growth|gain|jump|"
-    r"surge|rebound|increment|decline|decrease|drop|fall|dip|reduction|contraction|slide|shortfall|"
-    r"higher|lower|more|less|above|below|up|down)\b", re.IGNORECASE)
+_CHANGE_THEN_FILLER = re.compile(r"(?:\s+|,|" + "|".join(v.CHANGE_FILLER) + r")*", re.IGNORECASE)
+_CHANGE_NOUN = r"(?P<w>" + v.longest_first(list(v.CHANGE_NOUNS)) + r")\b"
+_POST_CHANGE = re.compile(r"\s*(?:(?:MoM|YoY|month[- ]on[- ]month|year[- ]on[- ]year)\s+)?" + _CHANGE_NOUN,
+                          re.IGNORECASE)
 _MARKER_GAP = re.compile(
-    r"^\s*(?:mt|%)?\s*\)?\s*(?:(?:in|on a) (?:physical|metal) (?:content|basis)\s*,?\s*)?(?:(?:increase|rise|growth|gain|jump|"
-    r"surge|rebound|decline|decrease|drop|fall|dip|reduction|contraction|higher|lower|above|below|more|less)\s+"
-    r"(?:in\s+(?:[\w-]+\s+){0,3}?)?)?$",
-    re.IGNORECASE)
+    r"\s*(?:mt|%)?\s*\)?\s*(?:(?:in|on a) (?:physical|metal) (?:content|basis)\s*,?\s*)?"
+    r"(?:" + _CHANGE_NOUN + r"\s+(?:in\s+(?:[\w-]+\s+){0,3}?)?)?", re.IGNORECASE)
+"""What may stand between a change and its marker ("3.47% increase MoM", "1,200 mt (3%) MoM")."""
 _COORDINATION = re.compile(
     r"^\s*(?:MoM|YoY|QoQ|month[- ]on[- ]month|year[- ]on[- ]year|on the month)?\s*(?:,\s*)?(?:and|as well as|"
     r"while|with)?\s*(?:approximately|around|about|nearly|roughly|over|more than)?\s*$", re.IGNORECASE)
@@ -93,12 +84,7 @@ _RESTATEMENT = re.compile(
     r"representing(?:\s+an?)?|,?\s*marking(?:\s+an?)?|,?\s*equivalent to(?:\s+an?)?|,?\s*which (?:is|was)|"
     r",?\s*that is|,\s*an?\s+(?=\w+\s+of\s*$))\s*(?:\w+\s+of\s*)?$", re.IGNORECASE)
 _LEVEL_CUE = re.compile(
-    r"\b(?:was|were|is|are|to|at|reached|reaching|reach|hit|hitting|stood at|came in at|totall?ed|"
-    r"totall?ing|amounted to|added up to|of|remained at|stayed at|recorded|registered|be|equivalent to|"
-    r"as high as|mark of|mark|exceeded|surpassed|exceeding|within|is projected at|projected at|forecast at|"
-    r"estimated at|seen at)\b(?:\s+(?:approximately|around|about|nearly|roughly|over|more than|below|"
-    r"less than|the|a|an|only|just|still|some|an estimated|under))*\s*$",
-    re.IGNORECASE)
+    r"\b(?:" + "|".join(v.LEVEL_CUES) + r")\b(?:\s+(?:" + "|".join(v.LEVEL_MODIFIERS) + r"))*\s*$", re.IGNORECASE)
 _EXPECTATION_WORD = re.compile(r"expect|forecast|estimate|projected|anticipated", re.IGNORECASE)
 _THAN_EXPECTED = re.compile(r"\s*(?:" + v.THAN_EXPECTED + r")\b", re.IGNORECASE)
 _EXPECTED_BEFORE = re.compile(r"(?:" + v.EXPECTED_LEVEL_BEFORE + r")(?:approximately\s+|about\s+|around\s+)?$",
@@ -106,17 +92,13 @@ _EXPECTED_BEFORE = re.compile(r"(?:" + v.EXPECTED_LEVEL_BEFORE + r")(?:approxima
 _EXPECTED_AFTER = re.compile(r"\s*" + v.EXPECTED_LEVEL_AFTER, re.IGNORECASE)
 _BEAT_BEFORE = re.compile(r"\b(?:(?P<beat>" + "|".join(v.BEAT) + r")|(?P<miss>" + "|".join(v.MISS) + r"))\s+$",
                           re.IGNORECASE)
-_PLANT = re.compile(
-    r"(?:\b(?:a|an|the|its|this|one)\s+(?:[\w-]+\s+){0,4}?|\b[A-Z][\w-]*(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?)"
-    r"(?:smelter|refinery|plant|mine|project|production line|company|factory|mill)\b"
-    r"|\b(?:Group|Corp|Co\.|Ltd|Inc|Company)\b|\bPhase\s+[IVX]+\b", re.IGNORECASE)
-_PLANT_LOW = v.compile_lowered(_PLANT.pattern)
+_PLANT_LOW = v.compile_lowered(
+    r"(?:\b(?:a|an|the|its|this|one)\s+(?:[\w-]+\s+){0,4}?|\b[a-z][\w-]*(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?)"
+    r"(?:" + "|".join(v.PLANT_NOUNS) + r")\b|\b(?:" + "|".join(v.COMPANY_WORDS) + r")\b|\bPhase\s+[IVX]+\b")
 _ONE_PLANT = re.compile(r"\b(?:a|an|the|its)\s+[\w\s-]*(?:smelter|refinery|plant|mine|project)\b", re.IGNORECASE)
-_PLANT_NOUN = re.compile(r"smelter|refinery|plant|mine|project|production line|company|factory|mill|group|corp|"
-                         r"co\.|ltd|inc|phase")
-"""A word every _PLANT match contains: where none occurs (most sentences), _PLANT is not run."""
-_CONTEXT_WORDS = re.compile(r"\b(?:futures|contract|tender|SHFE|LME|most-traded|bid|deals?|QoQ)\b",
-                            re.IGNORECASE)
+_PLANT_NOUN = v.compile_lowered("|".join(v.PLANT_NOUNS + v.COMPANY_WORDS) + "|phase")
+"""A word every _PLANT_LOW match contains: where none occurs (most sentences), _PLANT_LOW is not run."""
+_CONTEXT_WORDS = v.compile_words(v.CONTEXT_WORDS)
 _NUMBER_OF = re.compile(r"\bthe number of (?P<what>(?:[\w-]+\s+){0,5}?[\w-]+?)\s+(?:increas|decreas|rose|fell|"
                         r"was|were|is|are|reached|will|grew|dropped)", re.IGNORECASE)
 _TIME_NOUNS = (r"(?:production(?: schedules?)?|output|supply|operating rates?|operating capacity|capacity|"
@@ -129,57 +111,17 @@ _CAPITALISED = re.compile(r"(?<![.\w'’-])[A-Z][a-z][\w-]*")
 _KNOWN_CAPS = re.compile(r"(?<![\w'’-])(?:" + "|".join(v.KNOWN_CAPITALISED) + r"|(?i:(?:" + MONTHS + r")(?:-(?:"
                          + MONTHS + r"))?))(?![\w-])")
 
-_STATUS = (
-    (r"halted production|in shutdown status|were shut down|(?:have|had) halted|halted", "status:halted"),
-    (r"experienced production cuts|cut production|production cuts", "status:production_cut"),
-    (r"maintained normal production", "status:normal"),
-    (r"(?:in a state of )?shutdown or commissioning", "status:shutdown_or_commissioning"),
-    (r"(?:saw|with|experienced) a significant (?:decline|decrease) in production", "status:significant_decrease"),
-    (r"(?:saw|with|experienced) a significant increase in production", "status:significant_increase"),
-    (r"(?:experienced|saw) a (?:certain )?increase in production", "status:increase"),
-    (r"underwent shutdown maintenance|shutdown maintenance", "status:shutdown_maintenance"),
-    (r"plan(?:ned|s)? to (?:conduct )?maintenance|plan to conduct maintenance", "status:planned_maintenance"),
-    (r"resumed production|(?:expected to )?resume production|restarted", "status:resumed"),
-    (r"a slight decrease in production", "status:slight_decrease"),
-)
-_STATUS_RES = [(re.compile(p, re.IGNORECASE), s) for p, s in _STATUS]
+_STATUS_RES = [(re.compile(p, re.IGNORECASE), status) for p, status in v.PRODUCER_STATUS]
 _SURVEYED_AFTER = re.compile(r"^\s*(?:surveyed|survey respondents|sampled|assessed)\b", re.IGNORECASE)
 _COUNTED_AFTER = re.compile(r"^\s*" + COUNTED_NOUNS + r"\b", re.IGNORECASE)
 _SHARE_OF_PRODUCERS = re.compile(r"\s*of\s+(?:the\s+)?" + COUNTED_NOUNS + r"\b", re.IGNORECASE)
 """After a percentage: it is a share of the producers ("60% of smelters", "half of the producers")."""
-_PARAGRAPH_FORECAST = re.compile(
-    r"^\s*(?:looking ahead|outlook|forecast|production forecast|in the coming month|next month|"
-    r"entering|as we enter|it is expected|smm expects|smm forecasts)", re.IGNORECASE)
+_PARAGRAPH_FORECAST = re.compile(r"\s*(?:" + "|".join(v.OUTLOOK_OPENERS) + ")", re.IGNORECASE)
 
-DIRECTION_WORDS: tuple[tuple[str, int], ...] = (
-    (r"stop(?:ped)? falling and rebound(?:ed)?", 1), (r"remain(?:ed|s|ing)? (?:largely |basically |relatively )?"
-     r"(?:stable|flat|unchanged|steady)(?: or (?:\w+ ){0,3}(?:decline|drop|decrease)\w*(?: slightly)?)?", 0),
-    (r"(?:stable|flat) or (?:\w+ ){0,3}(?:decline|drop|decrease)\w*(?: slightly)?", 0),
-    (r"(?:have|has|had|having) difficulty (?:growing|increasing|rising)", 0),
-    (r"difficult (?:\w+ ){0,5}to (?:grow|increase|rise)", 0),
-    (r"stabili[sz]e(?:d|s)?(?: and slightly rebound)?", 0), (r"hold(?:s)? steady|held steady", 0),
-    (r"fluctuated rangebound|little changed|(?:basically |largely |roughly |virtually |essentially )?(?:flat|unchanged)", 0),
-    (r"upward trend", 1), (r"downward trend", -1), (r"dual decline", -1),
-    (r"(?:increase|decrease|decline|drop|fall|rise)d? both (?:MoM|month[- ]on[- ]month) and (?:YoY|year[- ]on[- ]year)",
-     9),
-    (r"(?:positive|negative) growth", 9), (r"accelerate production", 1),
-    (r"(?:an? )?(?:increas(?:e|es|ed|ing)|ris(?:e|es|en|ing)|rose|grow(?:s|n|ing|th)?|grew|climb(?:s|ed|ing)?|"
-     r"rebound(?:s|ed|ing)?|recover(?:s|ed|ing|y)?|expan(?:d|ds|ded|ding|sion)|pick(?:s|ed|ing)? up|"
-     r"ramp(?:s|ed|ing)? up|edg(?:e|es|ed|ing) (?:up|higher)|higher|jump(?:s|ed|ing)?|surg(?:e|es|ed|ing)|"
-     r"soar(?:s|ed|ing)?)", 1),
-    (r"(?:an? )?(?:decreas(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|drop(?:s|ped|ping)?(?: back)?|fall(?:s|ing|en)?|"
-     r"fell|(?<!term )(?<!futures )(?<!a )(?<!the )contract(?:ed|ing|ion)?\b(?!s)|shr(?:ink|inks|ank|inking)|dip(?:s|ped|ping)?|pull(?:s|ed|ing)? back|"
-     r"slid(?:e|es|ing)?|eas(?:e|es|ed|ing)(?: back)?|edg(?:e|es|ed|ing) (?:down|lower)|lower|slip(?:s|ped|ping)?|"
-     r"plung(?:e|es|ed|ing)|tumbl(?:e|es|ed|ing)|slump(?:s|ed|ing)?)", -1),
-    (r"(?:enterprises|producers|smelters|plants|mills|factories) (?:\w+ ){0,2}expect (?:further )?production cuts", -1),
-)
-_DIRECTION_WORDS = v.PatternSet([pattern + r"\b" for pattern, _ in DIRECTION_WORDS])
-_NEGATED = v.compile_lowered(r"\bpossibility of\b.*\b(?:is|was) (?:relatively |very )?(?:small|low|slim)\b|"
-                      r"\bno (?:\w+ ){0,2}(?:intention|plans?|news)\b|"
-                      r"\bunlikely\b|\bnot (?:expected|likely)\b|\bno (?:sign|significant)\b")
-_PRODUCTION_SUBJECT = v.compile_lowered(r"\b(?:production(?: schedules?)?|output|supply|produc(?:e|ing|ed))\b")
-_AGGREGATE = re.compile(r"\b(?:overall|total|nationwide|national|domestic|China's|industry|whole)\b",
-                        re.IGNORECASE)
+_DIRECTION_WORDS = v.PatternSet([pattern + r"\b" for pattern, _ in v.DIRECTION_WORDS])
+_NEGATED = v.compile_words(v.NEGATIONS)
+_PRODUCTION_SUBJECT = v.compile_words(v.PRODUCTION_SUBJECTS)
+_AGGREGATE = re.compile(v.alternation(v.AGGREGATE_WORDS), re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -407,7 +349,7 @@ class _Sentence:
         """(direction, match) of each DIRECTION_WORDS entry in table order, where production is spoken of."""
         if not _PRODUCTION_SUBJECT.search(self.low):
             return []
-        return [(value, m) for (_, value), found in zip(DIRECTION_WORDS, _DIRECTION_WORDS.matches(self.low), strict=True)
+        return [(value, m) for (_, value), found in zip(v.DIRECTION_WORDS, _DIRECTION_WORDS.matches(self.low), strict=True)
                 for m in found]
 
     def _segment_cues(self) -> list[tuple[int, int, str, str | None]]:
@@ -545,7 +487,7 @@ def _classify(s: _Sentence, slots: list[_Slot], index: int) -> None:
     slot = slots[index]
     pre_start, q_start, q_end, post_end = _window(s, slots, index)
     pre, post = s.text[pre_start:q_start], s.text[q_end:post_end]
-    if _CONTEXT_WORDS.search(s.text[s.clause_of(q_start)[0]:q_start]) and slot.q.unit not in {"%", "pp", "mt"}:
+    if _CONTEXT_WORDS.search(s.low, s.clause_of(q_start)[0], q_start) and slot.q.unit not in {"%", "pp", "mt"}:
         slot.reason = "context: exchange or tender price"
         return
     change_words = [m for m in s.changes if pre_start <= m.start() and m.end() <= q_start]
@@ -561,7 +503,7 @@ def _classify(s: _Sentence, slots: list[_Slot], index: int) -> None:
             slot.expectation = "vs"
     elif post_change:
         slot.change, slot.sign = True, _post_change_sign(post_change)
-        if post_change.group("w").lower() in {"above", "below", "higher", "lower", "more", "less"} and \
+        if post_change.group("w").lower() in v.COMPARATIVES and \
                 _THAN_EXPECTED.match(post, post_change.end()):
             slot.expectation = "vs"
     elif same_clause and previous is not None and previous.change and not previous.reason and (
@@ -613,9 +555,7 @@ def _restated_after(s: _Sentence, slots: list[_Slot], index: int) -> int | None:
 
 
 def _post_change_sign(word: re.Match[str]) -> int:
-    return -1 if word.group("w").lower() in {
-        "decline", "decrease", "drop", "fall", "dip", "reduction", "contraction", "slide", "shortfall",
-        "lower", "less", "below", "down"} else 1
+    return v.CHANGE_NOUNS[word.group("w").lower()]
 
 
 def _assign_markers(s: _Sentence, slots: list[_Slot]) -> None:
@@ -638,8 +578,7 @@ def _assign_markers(s: _Sentence, slots: list[_Slot]) -> None:
                     stop = min(post_end, m.start())
                     break
         for m in s.markers:
-            if q_end <= m.start() <= stop and m.start() not in claimed and _MARKER_GAP.match(
-                    s.text[q_end:m.start()]):
+            if q_end <= m.start() <= stop and m.start() not in claimed and _MARKER_GAP.fullmatch(s.text, q_end, m.start()):
                 _set_marker(s, slot, m)
                 claimed.add(m.start())
                 break
@@ -1247,7 +1186,7 @@ def _direction_readings(text: str, scope: Scope, period: str, months: list[Month
     before = _MARKER_BEFORE.search(text[max(0, m.start() - 30):m.start()])
     marker = (after or before)
     kind = "yoy" if marker and marker.group("m").lower().startswith(("yoy", "year")) else "mom"
-    if value == 9:
+    if value == v.BOTH:
         value = -1 if re.match(r"(?:decrease|decline|drop|fall|negative)", m.group(0)) else 1
         measures = ["mom_dir", "yoy_dir"] if "both" in m.group(0) else ["mom_dir"]
         explicit = True

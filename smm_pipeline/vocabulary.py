@@ -10,16 +10,18 @@ meaning. Longer phrases win over shorter ones that they contain.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+BOTH = 9
+"""Direction marker for words that state MoM and YoY at once."""
 
 # --- change words: sign of the change they introduce -------------------------------------------------
 INCREASE = (
-    r"increas(?:e|ed|es|ing)", r"ris(?:e|es|ing)", r"rose", r"grow(?:s|ing|th)?", r"grew", r"(?<!made )(?<!make )(?<!makes )(?<!making )up",
-    r"climb(?:ed|s|ing)?", r"surg(?:e|ed|es|ing)", r"jump(?:ed|s|ing)?", r"rebound(?:ed|s|ing)?",
+    r"increas(?:e|ed|es|ing)", r"ris(?:e|es|ing)", r"rose", r"grow(?:s|ing|th)?", r"grew",
+    r"(?<!made )(?<!make )(?<!makes )(?<!making )up", r"climb(?:ed|s|ing)?", r"surg(?:e|ed|es|ing)", r"jump(?:ed|s|ing)?", r"rebound(?:ed|s|ing)?",
     r"gain(?:ed|s)?", r"add(?:ed|s|ing)", r"expand(?:ed|s|ing)", r"higher", r"advanc(?:e|ed|es|ing)",
     r"edg(?:e|ed|es|ing) up", r"pick(?:ed|s)? up", r"recover(?:ed|s|y)?", r"bounced? back",
     r"increment", r"upturn",
@@ -31,8 +33,32 @@ DECREASE = (
     r"contract(?:ed|s|ing|ion)?", r"shr[iau]nk(?:s|ing)?", r"pull(?:ed|s|ing)? back", r"eas(?:e|ed|ing)",
     r"reduc(?:e|ed|es|ing|tion)", r"cut(?:s)?", r"plung(?:e|ed|es|ing)", r"plummet(?:ed|s)?",
     r"tumbl(?:e|ed|es)", r"retreat(?:ed|s)?", r"los(?:e|t|s|ing)", r"shortfall",
-    r"negative growth", r"dual decline", r"decrement", r"downturn", r"sank", r"shed(?:s|ding)?", r"sink(?:s|ing)?", r"weaken(?:ed|s)?", r"slump(?:ed|s)?",
+    r"negative growth", r"dual decline", r"decrement", r"downturn", r"sank", r"shed(?:s|ding)?", r"sink(?:s|ing)?",
+    r"weaken(?:ed|s)?", r"slump(?:ed|s)?",
 )
+"""Words that introduce a change and give its sign ("surged by 39,400 mt", "down 0.38 percentage points")."""
+
+CHANGE_NOUNS: dict[str, int] = {
+    "increase": 1, "rise": 1, "growth": 1, "gain": 1, "jump": 1, "surge": 1, "rebound": 1, "increment": 1,
+    "higher": 1, "more": 1, "above": 1, "up": 1,
+    "decline": -1, "decrease": -1, "drop": -1, "fall": -1, "dip": -1, "reduction": -1, "contraction": -1,
+    "slide": -1, "shortfall": -1, "lower": -1, "less": -1, "below": -1, "down": -1,
+}
+"""Words after a number that make it a change, with its sign ("a 3.47% increase", "1.72 percentage points
+lower", "2.06% above last February's level")."""
+COMPARATIVES = ("higher", "lower", "more", "less", "above", "below")
+
+CHANGE_FILLER = (
+    r"by", r"of", r"slightly", r"significantly", r"sharply", r"substantially", r"markedly", r"marginally",
+    r"modestly", r"further", r"again", r"only", r"just", r"a", r"an", r"the", r"some", r"approximately",
+    r"around", r"about", r"nearly", r"roughly", r"over", r"more\s+than", r"estimated", r"mere", r"modest", r"MoM",
+    r"YoY", r"month[- ]on[- ]month", r"year[- ]on[- ]year", r"rate", r"growth\s+rate", r"at\s+a\s+rate",
+    r"expanding\s+to", r"widening\s+to", r"narrowing\s+to", r"slowing\s+to", r"accelerating\s+to", r"cumulative",
+    r"projected", r"anticipated", r"expected", r"significant", r"slight", r"notable", r"considerable", r"strong",
+    r"sharp", r"steep", r"total", r"overall", r"combined", r"respectively", r"in\s+total", r"still", r"even",
+    r"close\s+to", r"almost", r"exceeding", r"exceeded", r"exceed",
+)
+"""Words that may stand between a change word and its number ("decreased significantly by over 20%")."""
 
 # Comparisons with what the previous report expected for this month (FACTS.md basis:vs_expected).
 EXPECTATIONS = r"(?:(?:the|market|our|SMM's|SMM’s|previous|earlier|its|initial)\s+){0,2}(?:expectations?|forecasts?|estimates?)"
@@ -205,6 +231,70 @@ KNOWN_CAPITALISED = (
 """Capitalised words that are not a company or plant: a figure next to any other capitalised name
 ("Jinchuan's output") is about that company, not the national panel (grammar._foreign_name)."""
 
+# --- context: figures that are not the national panel ------------------------------------------------
+CONTEXT_WORDS = (r"futures", r"contract", r"tender", r"SHFE", r"LME", r"most-traded", r"bid", r"deals?", r"QoQ")
+"""A price after these words is an exchange or tender price."""
+PLANT_NOUNS = (r"smelter", r"refinery", r"plant", r"mine", r"project", r"production line", r"company", r"factory",
+               r"mill")
+COMPANY_WORDS = (r"Group", r"Corp", r"Co\.", r"Ltd", r"Inc", r"Company")
+"""With a determiner or a name before them ("a smelter in Yunnan", "Rio Tinto's refinery"), or alone
+("HBIS Group"), these make a figure one plant's or company's."""
+AGGREGATE_WORDS = (r"overall", r"total", r"nationwide", r"national", r"domestic", r"China's", r"industry", r"whole")
+"""Words that keep a figure national even next to a plant ("the industry's operating rate")."""
+
+# --- direction-only statements ---------------------------------------------------------------------
+PRODUCTION_SUBJECTS = (r"production(?: schedules?)?", r"output", r"supply", r"produc(?:e|ing|ed)")
+DIRECTION_WORDS: tuple[tuple[str, int], ...] = (
+    (r"stop(?:ped)? falling and rebound(?:ed)?", 1),
+    (r"remain(?:ed|s|ing)? (?:largely |basically |relatively )?(?:stable|flat|unchanged|steady)"
+     r"(?: or (?:\w+ ){0,3}(?:decline|drop|decrease)\w*(?: slightly)?)?", 0),
+    (r"(?:stable|flat) or (?:\w+ ){0,3}(?:decline|drop|decrease)\w*(?: slightly)?", 0),
+    (r"(?:have|has|had|having) difficulty (?:growing|increasing|rising)", 0),
+    (r"difficult (?:\w+ ){0,5}to (?:grow|increase|rise)", 0),
+    (r"stabili[sz]e(?:d|s)?(?: and slightly rebound)?", 0), (r"hold(?:s)? steady|held steady", 0),
+    (r"fluctuated rangebound|little changed|(?:basically |largely |roughly |virtually |essentially )?"
+     r"(?:flat|unchanged)", 0),
+    (r"upward trend", 1), (r"downward trend", -1), (r"dual decline", -1),
+    (r"(?:increase|decrease|decline|drop|fall|rise)d? both (?:MoM|month[- ]on[- ]month) and "
+     r"(?:YoY|year[- ]on[- ]year)", BOTH),
+    (r"(?:positive|negative) growth", BOTH), (r"accelerate production", 1),
+    (r"(?:an? )?(?:increas(?:e|es|ed|ing)|ris(?:e|es|en|ing)|rose|grow(?:s|n|ing|th)?|grew|climb(?:s|ed|ing)?|"
+     r"rebound(?:s|ed|ing)?|recover(?:s|ed|ing|y)?|expan(?:d|ds|ded|ding|sion)|pick(?:s|ed|ing)? up|"
+     r"ramp(?:s|ed|ing)? up|edg(?:e|es|ed|ing) (?:up|higher)|higher|jump(?:s|ed|ing)?|surg(?:e|es|ed|ing)|"
+     r"soar(?:s|ed|ing)?)", 1),
+    (r"(?:an? )?(?:decreas(?:e|es|ed|ing)|declin(?:e|es|ed|ing)|drop(?:s|ped|ping)?(?: back)?|fall(?:s|ing|en)?|"
+     r"fell|(?<!term )(?<!futures )(?<!a )(?<!the )contract(?:ed|ing|ion)?\b(?!s)|shr(?:ink|inks|ank|inking)|"
+     r"dip(?:s|ped|ping)?|pull(?:s|ed|ing)? back|slid(?:e|es|ing)?|eas(?:e|es|ed|ing)(?: back)?|"
+     r"edg(?:e|es|ed|ing) (?:down|lower)|lower|slip(?:s|ped|ping)?|plung(?:e|es|ed|ing)|tumbl(?:e|es|ed|ing)|"
+     r"slump(?:s|ed|ing)?)", -1),
+    (r"(?:enterprises|producers|smelters|plants|mills|factories) (?:\w+ ){0,2}expect (?:further )?production cuts",
+     -1),
+)
+"""Direction words of production with their direction (1 up, 0 flat, -1 down). Earlier entries claim
+their words first; BOTH takes its sign from the words and gives MoM and YoY at once ("a decrease both
+MoM and YoY")."""
+NEGATIONS = (
+    r"possibility of\b.*\b(?:is|was) (?:relatively |very )?(?:small|low|slim)", r"no (?:\w+ ){0,2}(?:intention|plans?|news)",
+    r"unlikely", r"not (?:expected|likely)", r"no (?:sign|significant)",
+)
+"""A chunk with one of these states no direction ("the possibility of a rebound ... is relatively small")."""
+
+# --- counts of producers ---------------------------------------------------------------------------
+PRODUCER_STATUS: tuple[tuple[str, str], ...] = (
+    (r"halted production|in shutdown status|were shut down|(?:have|had) halted|halted", "status:halted"),
+    (r"experienced production cuts|cut production|production cuts", "status:production_cut"),
+    (r"maintained normal production", "status:normal"),
+    (r"(?:in a state of )?shutdown or commissioning", "status:shutdown_or_commissioning"),
+    (r"(?:saw|with|experienced) a significant (?:decline|decrease) in production", "status:significant_decrease"),
+    (r"(?:saw|with|experienced) a significant increase in production", "status:significant_increase"),
+    (r"(?:experienced|saw) a (?:certain )?increase in production", "status:increase"),
+    (r"underwent shutdown maintenance|shutdown maintenance", "status:shutdown_maintenance"),
+    (r"plan(?:ned|s)? to (?:conduct )?maintenance", "status:planned_maintenance"),
+    (r"resumed production|(?:expected to )?resume production|restarted", "status:resumed"),
+    (r"a slight decrease in production", "status:slight_decrease"),
+)
+"""What a count of producers is broken down by ("17 producers halted production")."""
+
 # --- time -----------------------------------------------------------------------------------------
 FORECAST_CUES = (
     r"will", r"(?:is|are|was|were) (?:\w+ )?(?:expected|projected|forecast|anticipated|estimated|set|likely|"
@@ -213,6 +303,11 @@ FORECAST_CUES = (
     r"estimates? that", r"plans? to", r"next month", r"likely to", r"may(?! \d)", r"might", r"should",
     r"could",
 )
+OUTLOOK_OPENERS = (
+    r"looking ahead", r"outlook", r"forecast", r"production forecast", r"in the coming month", r"next month",
+    r"entering", r"as we enter", r"it is expected", r"smm expects", r"smm forecasts",
+)
+"""A paragraph opening with one of these talks about next month until it names another."""
 YTD_CUES = (
     r"cumulative(?:ly)?", r"YTD", r"year[- ]to[- ]date", r"so far this year", r"accumulated",
     r"in total this year", r"since the start of the year", r"since January",
@@ -220,8 +315,14 @@ YTD_CUES = (
 LEVEL_CUES = (
     r"was", r"were", r"is", r"are", r"to", r"at", r"reached", r"reaching", r"reach", r"hit", r"hitting",
     r"stood at", r"came in at", r"totall?ed", r"totall?ing", r"amounted to", r"added up to", r"of",
-    r"remained at", r"remaining at", r"stayed at", r"recorded", r"registered", r"be", r"around",
-    r"with", r"rate", r"equivalent to", r"as high as", r"approximately", r"about", r"nearly", r"by",
+    r"remained at", r"stayed at", r"recorded", r"registered", r"be", r"equivalent to", r"as high as", r"mark of",
+    r"mark", r"exceeded", r"surpassed", r"exceeding", r"within", r"is projected at", r"projected at",
+    r"forecast at", r"estimated at", r"seen at",
+)
+"""Words right before a figure that make it a level, not a change ("reached 1.2 million mt")."""
+LEVEL_MODIFIERS = (
+    r"approximately", r"around", r"about", r"nearly", r"roughly", r"over", r"more than", r"below", r"less than",
+    r"the", r"a", r"an", r"only", r"just", r"still", r"some", r"an estimated", r"under",
 )
 
 
@@ -273,16 +374,6 @@ class WordClass(Generic[T]):
         self._entries = [(compile_lowered(p), meaning) for p, meaning in table.items()]
         self._known: dict[str, T] = {}
 
-    def finditer(self, low: str, pos: int = 0) -> Iterator[tuple[re.Match[str], T]]:
-        """Each match in `low` from `pos` and the meaning of the phrase that made it."""
-        for m in self.regex.finditer(low, pos):
-            yield m, self.meaning(m.group(0))
-
-    def match(self, low: str, pos: int) -> tuple[re.Match[str], T] | None:
-        """The match starting exactly at `pos`, if any."""
-        m = self.regex.match(low, pos)
-        return (m, self.meaning(m.group(0))) if m else None
-
     def meaning(self, phrase: str) -> T:
         """The meaning of the first entry that matches all of `phrase` (a lowered match)."""
         if phrase not in self._known:
@@ -302,16 +393,15 @@ class PatternSet:
         anonymous = [re.sub(r"\(\?P<\w+>", "(?:", p) for p in patterns]
         self._any = compile_lowered(lead + "(?=" + "|".join(f"(?:{p})" for p in anonymous) + ")")
 
-    def matches(self, low: str, start: int = 0, end: int | None = None) -> list[list[re.Match[str]]]:
-        """For each regex, its non-overlapping matches in `low[start:end]`, in order."""
-        end = len(low) if end is None else end
-        starts = [m.start() for m in self._any.finditer(low, start, end)]
+    def matches(self, low: str) -> list[list[re.Match[str]]]:
+        """For each regex, its non-overlapping matches in `low`, in order."""
+        starts = [m.start() for m in self._any.finditer(low)]
         found: list[list[re.Match[str]]] = []
         for regex in self.regexes:
             own: list[re.Match[str]] = []
-            after = start
+            after = 0
             for position in starts:
-                if position >= after and (m := regex.match(low, position, end)):
+                if position >= after and (m := regex.match(low, position)):
                     own.append(m)
                     after = max(m.end(), position + 1)
             found.append(own)
