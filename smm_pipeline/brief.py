@@ -1,0 +1,670 @@
+"""The monthly brief: one self-contained HTML page per report month, for people who do not write SQL.
+
+An analyst reads the monthly report to answer three questions: what moved, what is expected next, and
+can I trust it. The brief answers them on one page, in this order: a few lines at a glance; a table of
+every product (level, MoM and YoY, this report's forecast for next month, the previous report's forecast
+for this month and the miss, a marker where a finding applies); charts over every month loaded (the
+chain-linked production index per product group, the diffusion index, forecast errors); the month's
+findings with the rule that raised them; and the evidence, the sentences every stated number came from.
+
+It reads only what the pipeline published: the monthly panel, the derived indicators, the month's
+data-quality findings, and metric_facts of this month and the previous one for the sentences. A stated
+number links to its sentence; a computed one (an implied level, a miss, an index value) says in its
+tooltip how it was computed. The page needs no network: charts are inline SVG, style and script are
+inline and allowed by hash in a Content-Security-Policy, so even report text that slipped through
+unescaped could not run.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from html import escape, unescape
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from smm_pipeline import catalogue, charts, consistency, warehouse
+from smm_pipeline.citations import Citations, FactKey
+from smm_pipeline.periods import shift_month
+
+SERIOUS = ("error", "warning")
+HEADLINE_SEGMENTS = ("", "content:metal")
+"""The product's national figure; metal content where a product is reported only as content (NPI)."""
+FLAT_BAND_PCT = 0.1
+"""A forecast within +/-0.1% counts as flat, as in the diffusion index."""
+ORIGINALS = "../archive/originals"
+"""Where a brief in data/briefs/ finds the archived report files."""
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December")
+QUALIFIER_MARK = {"approx": "~", "over": ">", "under": "<"}
+DIRECTION = {1.0: "▲ up", 0.0: "► flat", -1.0: "▼ down"}
+
+
+class BriefError(ValueError):
+    """The warehouse cannot give a brief for this month (no such month, tables missing)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BriefInputs:
+    """What the brief reads: the whole panel and indicators, the month's findings, and the facts of this
+    month and the previous one (every vintage) for the sentences behind the numbers."""
+
+    month: str
+    panel: pd.DataFrame
+    indicators: pd.DataFrame
+    findings: pd.DataFrame
+    facts: pd.DataFrame
+
+
+def read_inputs(warehouse_path: str | Path, month: str) -> BriefInputs:
+    """The brief's inputs for `month` from the DuckDB warehouse; BriefError says what is missing."""
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise BriefError(f"{month!r} is not a report month: write it as YYYY-MM, e.g. 2025-07")
+    frames = {
+        "monthly_panel": warehouse.read_table(warehouse_path, "monthly_panel"),
+        "derived_indicators": warehouse.read_table(warehouse_path, "derived_indicators"),
+        "data_quality_findings": warehouse.read_table(warehouse_path, "data_quality_findings", [month]),
+        "metric_facts": warehouse.read_table(warehouse_path, "metric_facts", [shift_month(month, -1), month]),
+    }
+    missing = [name for name, frame in frames.items() if frame is None]
+    if missing:
+        raise BriefError(f"the warehouse {warehouse_path} has no {', '.join(missing)}: run the pipeline first")
+    facts = frames["metric_facts"]
+    if not (facts["report_month"] == month).any():
+        loaded = warehouse.read_table(warehouse_path, "raw_reports")
+        months = sorted(set(loaded["report_month"])) if loaded is not None else []
+        raise BriefError(f"no report for {month} in the warehouse {warehouse_path} "
+                         f"(months loaded: {', '.join(months) or 'none'})")
+    return BriefInputs(month=month, panel=frames["monthly_panel"], indicators=frames["derived_indicators"],
+                       findings=frames["data_quality_findings"], facts=facts)
+
+
+# --- figures and rows ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One number in the table: stated (it has the fact's key) or computed (it has a note saying how)."""
+
+    value: float
+    kind: str
+    """level, pct, abs, pp, dir or hit: how it is written."""
+    unit: str = ""
+    key: FactKey | None = None
+    note: str = ""
+    high: float | None = None
+    qualifier: str = "exact"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One product (or, without a national figure, one of its segments) in the headline table."""
+
+    product: str
+    segment: str
+    group: str
+    name: str
+    cells: dict[str, tuple[Figure, ...]]
+    flag: tuple[str, str, int] | None = None
+    """(worst severity, anchor of the first finding, number of findings) of warning/error findings."""
+
+    @property
+    def anchor(self) -> str:
+        """The row's id, so charts and findings can link to it."""
+        return row_anchor(self.product, self.segment)
+
+    def first(self, column: str) -> Figure | None:
+        """The column's leading figure (what the column sorts by)."""
+        figures = self.cells.get(column, ())
+        return figures[0] if figures else None
+
+
+def row_anchor(product: str, segment: str) -> str:
+    """'p-npi-content-metal' for NPI's metal content."""
+    return "p-" + re.sub(r"[^a-z0-9]+", "-", f"{product} {segment}".lower()).strip("-")
+
+
+def _number(value: float, decimals: int = 2, signed: bool = False) -> str:
+    """Thousands separators, at most `decimals` decimals, trailing zeros dropped."""
+    text = f"{value:{'+' if signed else ''},.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in {"+0", "-0"} else text
+
+
+def shown(figure: Figure) -> str:
+    """A figure as the table writes it: '1,128,000', '+2.85%', '+31,200', '+0.66 pp', '▲ up'."""
+    if figure.kind == "dir":
+        return DIRECTION.get(figure.value, "?")
+    if figure.kind == "hit":
+        return "✓ direction" if figure.value else "✗ direction"
+    mark = QUALIFIER_MARK.get(figure.qualifier, "")
+    if figure.kind == "level":
+        decimals = 0 if abs(figure.value) >= 1000 else 2
+        text = _number(figure.value, decimals)
+        return f"{mark}{text}–{_number(figure.high, decimals)}" if figure.high is not None else mark + text
+    if figure.kind == "pct":
+        return f"{mark}{_number(figure.value, signed=True)}%"
+    if figure.kind == "pp":
+        return f"{mark}{_number(figure.value, signed=True)} pp"
+    return mark + _number(figure.value, signed=True)
+
+
+def _value(row: pd.Series | None, column: str) -> float | None:
+    if row is None:
+        return None
+    value = row.get(column)
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _stated(cite: Citations, row: pd.Series | None, prefix: str, measure: str, kind: str,
+            source: str) -> Figure | None:
+    """The panel's figure `prefix + measure` with the fact that stated it (`source`: actual or forecast)."""
+    value = _value(row, prefix + measure)
+    if value is None or row is None:
+        return None
+    key = (str(row[f"{source}_sha256"]), str(row["product"]), str(row["segment"]), "production", str(row["month"]),
+           measure)
+    fact = cite.get(key)
+    high = _value(row, prefix + "level_high") if measure == "level" else None
+    return Figure(value=value, kind=kind, unit=str(row["unit"]), key=key, high=high,
+                  qualifier=fact.qualifier if fact else "exact")
+
+
+def _change(cite: Citations, row: pd.Series | None, prefix: str, basis: str, source: str) -> tuple[Figure, ...]:
+    """A relative change, or its direction where the report gives no number."""
+    figure = _stated(cite, row, prefix, f"{basis}_pct", "pct", source) or _stated(
+        cite, row, prefix, f"{basis}_dir", "dir", source)
+    return (figure,) if figure else ()
+
+
+def _forecast(cite: Citations, row: pd.Series | None) -> tuple[Figure, ...]:
+    """A forecast: its change (or direction) first, then its level when stated."""
+    level = _stated(cite, row, "forecast_", "level", "level", "forecast")
+    return (*_change(cite, row, "forecast_", "mom", "forecast"), *((level,) if level else ()))
+
+
+def _indicator(indicators: pd.DataFrame, name: str) -> dict[tuple[str, str], pd.Series]:
+    chosen = indicators[indicators["indicator"] == name]
+    return {(str(r["product"]), str(r["segment"])): r for _, r in chosen.iterrows()}
+
+
+def _miss(error: pd.Series | None, miss_pp: pd.Series | None, hit: pd.Series | None) -> tuple[Figure, ...]:
+    """The forecast miss: in level %, else in MoM percentage points, else whether the direction held."""
+    if error is not None:
+        return (Figure(float(error["value"]), "pct", "%", note=f"forecast error: {error['method']}"),)
+    if miss_pp is not None:
+        return (Figure(float(miss_pp["value"]), "pp", "pp", note=f"MoM miss: {miss_pp['method']}"),)
+    if hit is not None:
+        return (Figure(float(hit["value"]), "hit", note=f"direction: {hit['method']}"),)
+    return ()
+
+
+def headline_segments(segments: set[str]) -> list[str]:
+    """The rows a product gets: its national figure, else metal content, else every segment it has."""
+    for segment in HEADLINE_SEGMENTS:
+        if segment in segments:
+            return [segment]
+    return sorted(segments) or [""]
+
+
+def display_name(product: str, segment: str) -> str:
+    """'NPI · metal content' for ('npi', 'content:metal')."""
+    heading = catalogue.get(product).heading
+    if not segment:
+        return heading
+    axis, _, value = segment.partition(":")
+    return f"{heading} · {value.replace('_', ' ')} {axis if axis == 'content' else ''}".rstrip()
+
+
+def headline_rows(inputs: BriefInputs, cite: Citations, flags: dict[str, tuple[str, str, int]]) -> list[Row]:
+    """One row per product the month's panel or report has, in catalogue order."""
+    month, ahead = inputs.month, shift_month(inputs.month, 1)
+    panel = inputs.panel
+    this = {(str(r["product"]), str(r["segment"])): r for _, r in panel[panel["month"] == month].iterrows()}
+    upcoming = panel[(panel["month"] == ahead) & (panel["forecast_report_month"] == month)]
+    nxt = {(str(r["product"]), str(r["segment"])): r for _, r in upcoming.iterrows()}
+    reported = set(inputs.facts.loc[inputs.facts["report_month"] == month, "product"].astype(str))
+    segments: dict[str, set[str]] = {product: set() for product in reported}
+    for product, segment in [*this, *nxt]:
+        segments.setdefault(product, set()).add(segment)
+    implied = _indicator(inputs.indicators[inputs.indicators["month"] == month], "implied_level")
+    month_indicators = inputs.indicators[inputs.indicators["month"] == month]
+    errors, misses, hits = (_indicator(month_indicators, name) for name in (
+        "forecast_error_pct", "forecast_mom_pct_miss", "forecast_direction_hit"))
+    order = {p.product: i for i, p in enumerate(catalogue.products())}
+    rows = []
+    for product in sorted(segments, key=lambda p: order.get(p, len(order))):
+        for segment in headline_segments({s for s in segments[product] if not s.startswith("sample:")}):
+            actual, ahead_row = this.get((product, segment)), nxt.get((product, segment))
+            level = _stated(cite, actual, "", "level", "level", "actual")
+            if level is None and (product, segment) in implied:
+                estimate = implied[(product, segment)]
+                level = Figure(float(estimate["value"]), "level", str(estimate["unit"]),
+                               note=f"implied level, not stated: {estimate['method']}", qualifier="approx")
+            cells = {
+                "level": (level,) if level else (),
+                "mom_pct": _change(cite, actual, "", "mom", "actual"),
+                "mom_abs": tuple(f for f in [_stated(cite, actual, "", "mom_abs", "abs", "actual")] if f),
+                "yoy_pct": _change(cite, actual, "", "yoy", "actual"),
+                "yoy_abs": tuple(f for f in [_stated(cite, actual, "", "yoy_abs", "abs", "actual")] if f),
+                "next": _forecast(cite, ahead_row),
+                "expected": _forecast(cite, actual),
+                "miss": _miss(errors.get((product, segment)), misses.get((product, segment)),
+                              hits.get((product, segment))),
+            }
+            rows.append(Row(product=product, segment=segment, group=catalogue.get(product).group,
+                            name=display_name(product, segment), cells=cells, flag=flags.get(product)))
+    return rows
+
+
+# --- the table -----------------------------------------------------------------------------------------
+
+COLUMNS = (
+    ("level", "Production", "the month's production level; ~ marks a level implied by the stated change"),
+    ("mom_pct", "MoM %", "change against the previous month, in %"),
+    ("mom_abs", "MoM", "change against the previous month, in the level's unit"),
+    ("yoy_pct", "YoY %", "change against the same month a year earlier, in %"),
+    ("yoy_abs", "YoY", "change against the same month a year earlier, in the level's unit"),
+    ("next", "Forecast next month", "this report's forecast for next month: MoM change, then level"),
+    ("expected", "Forecast for this month", "what the previous report forecast for this month"),
+    ("miss", "Miss", "actual against the previous report's forecast: level error in %, else MoM miss in pp"),
+)
+
+
+def _figure_html(figure: Figure, cite: Citations) -> str:
+    text = shown(figure)
+    unit = f' <span class="u">{escape(figure.unit)}</span>' if figure.kind in {"level", "abs"} and figure.unit else ""
+    css = {"dir": " dir", "hit": " dir"}.get(figure.kind, "")
+    signed = figure.kind in {"pct", "abs", "dir"} and figure.key is not None
+    sign = (" up" if figure.value > 0 else " down" if figure.value < 0 else "") if signed else ""
+    if figure.key is not None and cite.get(figure.key) is not None:
+        return f'<span class="fig{css}{sign}">{cite.link(figure.key, text)}{unit}</span>'
+    return f'<span class="fig calc{css}{sign}" title="{escape(figure.note)}">{escape(text)}</span>{unit}'
+
+
+def _cell(row: Row, column: str, cite: Citations) -> str:
+    figures = row.cells.get(column, ())
+    lead = row.first(column)
+    sort = "" if lead is None else f"{lead.value:.6g}"
+    body = "<br>".join(_figure_html(f, cite) for f in figures) or '<span class="none">–</span>'
+    return f'<td class="num" data-v="{sort}">{body}</td>'
+
+
+def headline_table(rows: Sequence[Row], cite: Citations) -> str:
+    """The sortable table, one tbody per product group (the script can also sort across groups)."""
+    head = "".join(f'<th scope="col" class="num" title="{escape(tip)}"><button type="button">{escape(label)}'
+                   f"</button></th>" for _, label, tip in COLUMNS)
+    header = (f'<thead><tr><th scope="col"><button type="button">Product</button></th>{head}'
+              '<th scope="col" title="warning or error findings about this product">Findings</th></tr></thead>')
+    bodies = []
+    for group in dict.fromkeys(r.group for r in rows):
+        members = [r for r in rows if r.group == group]
+        lines = [f'<tr class="gh"><th colspan="{len(COLUMNS) + 2}" scope="rowgroup">{escape(_title(group))} '
+                 f'<span class="muted">{len(members)}</span></th></tr>']
+        for row in members:
+            flag = ""
+            if row.flag:
+                severity, anchor, count = row.flag
+                label = f"{count} {severity}" + ("s" if count > 1 else "")
+                flag = f'<a class="flag {severity}" href="#{anchor}" title="see the findings">{label}</a>'
+            cells = "".join(_cell(row, column, cite) for column, _, _ in COLUMNS)
+            lines.append(f'<tr class="p" id="{row.anchor}" data-g="{escape(row.group)}">'
+                         f'<th scope="row" data-v="{escape(row.name)}">{escape(row.name)}'
+                         f'<span class="grp"> · {escape(_title(row.group))}</span></th>'
+                         f'{cells}<td data-v="{_severity_rank(row.flag)}">{flag}</td></tr>')
+        bodies.append(f'<tbody class="group" data-g="{escape(group)}">{"".join(lines)}</tbody>')
+    return (f'<table id="headline" class="headline">{header}{"".join(bodies)}'
+            '<tbody class="flat" hidden></tbody></table>')
+
+
+def _severity_rank(flag: tuple[str, str, int] | None) -> str:
+    return "" if flag is None else str(SERIOUS[::-1].index(flag[0]) + 1)
+
+
+def _title(group: str) -> str:
+    return group.replace("_", " ").capitalize()
+
+
+# --- findings ------------------------------------------------------------------------------------------
+
+@cache
+def rule_explanations() -> dict[str, str]:
+    """Each rule's plain-language explanation, from consistency.py: the module docstring's list of rules,
+    else the rule function's docstring."""
+    doc = consistency.__doc__ or ""
+    found = {name: " ".join(text.split()) for name, text in re.findall(
+        r"^- (\w+)(?: \([^)\n]*\))?: (.*?)(?=^- |^\S|\Z)", doc, re.MULTILINE | re.DOTALL)}
+    for name, rule in consistency.RULES.items():
+        if rule.__doc__:
+            found.setdefault(name, " ".join(rule.__doc__.split("\n\n")[0].split()))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A data_quality_findings row with the facts it names, resolved to loaded facts."""
+
+    anchor: str
+    product: str | None
+    rule: str
+    severity: str
+    message: str
+    lines: str
+    sha256: str
+    facts: tuple[FactKey, ...] = field(default=())
+
+
+def _refs(text: str) -> list[tuple[tuple[str, str, str, str, str], float]]:
+    """The `facts` column: 'product|segment|metric|period|measure=value; ...'."""
+    refs = []
+    for ref in filter(None, (r.strip() for r in (text or "").split(";"))):
+        subject, _, value = ref.rpartition("=")
+        parts = subject.split("|")
+        if len(parts) == 5:
+            try:
+                refs.append(((parts[0], parts[1], parts[2], parts[3], parts[4]), float(value)))
+            except ValueError:
+                continue
+    return refs
+
+
+def findings_of(inputs: BriefInputs, cite: Citations) -> list[Finding]:
+    """The month's findings, worst first, each with the facts it rests on."""
+    frame = inputs.findings.copy()
+    frame["rank"] = frame["severity"].map({s: i for i, s in enumerate(("error", "warning", "info"))})
+    frame = frame.sort_values(["rank", "product", "line", "rule"], kind="stable", na_position="last")
+    vintages = list(dict.fromkeys(
+        inputs.facts.sort_values("received_at", ascending=False)["sha256"].astype(str)))
+    found = []
+    for i, row in enumerate(frame.itertuples(index=False)):
+        prefer = [str(row.sha256), *vintages]
+        keys = tuple(k for k in (cite.find(s, v, prefer) for s, v in _refs(str(row.facts))) if k is not None)
+        found.append(Finding(anchor=f"finding-{i + 1}", product=None if pd.isna(row.product) else str(row.product),
+                             rule=str(row.rule), severity=str(row.severity), message=str(row.message),
+                             lines=str(row.lines), sha256=str(row.sha256), facts=keys))
+    return found
+
+
+def finding_flags(findings: Sequence[Finding]) -> dict[str, tuple[str, str, int]]:
+    """Per product: the worst warning/error severity, the first such finding's anchor, how many."""
+    flags: dict[str, tuple[str, str, int]] = {}
+    for finding in findings:
+        if finding.severity not in SERIOUS or finding.product is None:
+            continue
+        if finding.product in flags:
+            severity, anchor, count = flags[finding.product]
+            flags[finding.product] = (severity, anchor, count + 1)
+        else:
+            flags[finding.product] = (finding.severity, finding.anchor, 1)
+    return flags
+
+
+def _finding_html(finding: Finding, cite: Citations, files: dict[str, str], explain: bool) -> str:
+    """One finding; the rule's explanation is written out on its first finding, a tooltip on the others."""
+    explanation = rule_explanations().get(finding.rule, "")
+    explanation = explanation[:1].upper() + explanation[1:]
+    sentences = {cite.sentence_of[k].anchor: cite.sentence_of[k] for k in finding.facts}
+    quotes = []
+    for sentence in sorted(sentences.values(), key=lambda s: (s.sha256 != finding.sha256, s.line, s.offset)):
+        where = f"{sentence.file_name}, line {sentence.line}"
+        quotes.append(f'<blockquote><cite>{escape(where)}</cite> {cite.quote(sentence, finding.facts)}</blockquote>')
+    if not quotes and finding.lines:
+        where = f"{files.get(finding.sha256, finding.sha256[:12])}, line {finding.lines.replace(';', ', ')}"
+        quotes.append(f'<p class="muted">{escape(where)}</p>')
+    product = display_name(finding.product, "") if finding.product in catalogue.product_ids() else "whole report"
+    link = f'<a href="#{row_anchor(finding.product, "")}">{escape(product)}</a>' if finding.product else escape(
+        product)
+    return (f'<article class="finding {escape(finding.severity)}" id="{finding.anchor}">'
+            f'<h3><span class="sev">{escape(finding.severity)}</span> {link} '
+            f'<span class="rule" title="{escape(explanation)}">{escape(finding.rule)}</span></h3>'
+            + (f'<p class="why">{escape(explanation)}</p>' if explanation and explain else "")
+            + f'<p class="msg">{escape(finding.message)}</p>{"".join(quotes)}</article>')
+
+
+def findings_section(findings: Sequence[Finding], cite: Citations, files: dict[str, str]) -> str:
+    """Warnings and errors in full (explanation, message, evidence); info findings folded away."""
+    serious = [f for f in findings if f.severity in SERIOUS]
+    info = [f for f in findings if f.severity not in SERIOUS]
+    first_of_rule = {f.rule: f.anchor for f in reversed(serious)}
+    parts = [_finding_html(f, cite, files, first_of_rule[f.rule] == f.anchor) for f in serious] or [
+        '<p>No warnings or errors: every check on this report passed.</p>']
+    if info:
+        rules = ", ".join(f"{n} {escape(r)}" for r, n in pd.Series([f.rule for f in info]).value_counts().items())
+        items = "".join(f'<li id="{f.anchor}"><span class="rule">{escape(f.rule)}</span> {escape(f.message)}</li>'
+                        for f in info)
+        parts.append(f"<details><summary>{len(info)} info findings ({rules}): differences that rounding "
+                     f"explains, forecasts against actuals</summary><ul class=\"info\">{items}</ul></details>")
+    return "\n".join(parts)
+
+
+# --- at a glance ---------------------------------------------------------------------------------------
+
+def _movers(rows: Sequence[Row], cite: Citations, rising: bool, count: int = 3) -> str:
+    stated = [(r, f) for r in rows if (f := r.first("mom_pct")) is not None and f.kind == "pct"]
+    chosen = sorted((x for x in stated if (x[1].value > 0) == rising and x[1].value != 0),
+                    key=lambda x: x[1].value, reverse=rising)[:count]
+    return ", ".join(f'<a href="#{r.anchor}">{escape(r.name)}</a> {_figure_html(f, cite)}' for r, f in chosen) or "none"
+
+
+def _direction_of(figure: Figure | None) -> int | None:
+    if figure is None or figure.kind not in {"pct", "dir"}:
+        return None
+    if figure.kind == "dir":
+        return int(figure.value)
+    return 0 if abs(figure.value) < FLAT_BAND_PCT else (1 if figure.value > 0 else -1)
+
+
+def glance(inputs: BriefInputs, rows: Sequence[Row], findings: Sequence[Finding], cite: Citations) -> str:
+    """What moved, what is expected, can I trust it: five lines."""
+    diffusion = inputs.indicators[(inputs.indicators["indicator"] == "diffusion_index")
+                                  & (inputs.indicators["product_group"] == "all")
+                                  & (inputs.indicators["month"] == inputs.month)]
+    breadth = (f'diffusion index <span class="fig calc" title="share of products growing MoM, flat counts half">'
+               f"{diffusion['value'].iloc[0]:.0f}</span> ({escape(str(diffusion['method'].iloc[0]))})"
+               if len(diffusion) else "no diffusion index (no MoM changes stated)")
+    outlook = [_direction_of(r.first("next")) for r in rows]
+    expected = (f"{outlook.count(1)} products expected up, {outlook.count(0)} flat, {outlook.count(-1)} down; "
+                f"{sum(1 for d in outlook if d is None)} without a forecast")
+    errors = [abs(f.value) for r in rows if (f := r.first("miss")) is not None and f.kind == "pct"]
+    accuracy = (f"median absolute miss of last month's level forecasts: {_number(float(pd.Series(errors).median()))}% "
+                f"over {len(errors)} products" if errors else "no level forecast from the previous report to score")
+    severities = pd.Series([f.severity for f in findings], dtype="string").value_counts()
+    trust = (f'<a href="#findings">{severities.get("error", 0)} errors, {severities.get("warning", 0)} warnings</a>, '
+             f"{severities.get('info', 0)} info findings")
+    items = [
+        f"<li><b>Reported:</b> {len({r.product for r in rows})} products; {breadth}.</li>",
+        f"<li><b>Biggest rises MoM:</b> {_movers(rows, cite, True)}.</li>",
+        f"<li><b>Biggest falls MoM:</b> {_movers(rows, cite, False)}.</li>",
+        f"<li><b>Next month:</b> {expected}; {accuracy}.</li>",
+        f"<li><b>Can I trust it:</b> {trust}.</li>",
+    ]
+    return f'<ul class="glance">{"".join(items)}</ul>'
+
+
+# --- charts --------------------------------------------------------------------------------------------
+
+def _months(frame: pd.DataFrame) -> list[str]:
+    return sorted(set(frame["month"].astype(str)))
+
+
+def index_charts(inputs: BriefInputs, rows: Sequence[Row]) -> str:
+    """Small multiples: the chain-linked production index of each product of a group, every month loaded."""
+    index = inputs.indicators[inputs.indicators["indicator"] == "production_index"]
+    if index.empty:
+        return '<p class="muted">No production index yet: it needs MoM changes in % for a product.</p>'
+    months = _months(index)
+    by_subject = {key: frame for key, frame in index.groupby(["product", "segment"])}
+    figures = []
+    for group in dict.fromkeys(r.group for r in rows):
+        lines = []
+        for row in (r for r in rows if r.group == group):
+            frame = by_subject.get((row.product, row.segment))
+            if frame is None:
+                continue
+            points = tuple(charts.Point(str(m), float(v), f"{row.name}, {m}: {v:.1f} ({method})")
+                           for m, v, method in zip(frame["month"], frame["value"], frame["method"], strict=True))
+            lines.append(charts.Line(row.name, points))
+        if lines:
+            svg = charts.line_chart(lines, months, title=f"{_title(group)}: production index", reference=100,
+                                    current=inputs.month)
+            figures.append(f"<figure><figcaption>{escape(_title(group))}</figcaption>{svg}"
+                           f"{charts.legend(lines)}</figure>")
+    return f'<div class="multiples">{"".join(figures)}</div>'
+
+
+def diffusion_charts(inputs: BriefInputs) -> str:
+    """The diffusion index of all products over time, and per group as a heatmap."""
+    frame = inputs.indicators[inputs.indicators["indicator"] == "diffusion_index"]
+    if frame.empty:
+        return '<p class="muted">No diffusion index yet.</p>'
+    months = _months(frame)
+    notes = {(str(r["product_group"]), str(r["month"])): (float(r["value"]), f"{_title(str(r['product_group']))}, "
+             f"{r['month']}: {r['value']:.0f} ({r['method']})") for _, r in frame.iterrows()}
+    overall = tuple(charts.Point(m, v, note) for (g, m), (v, note) in sorted(notes.items()) if g == "all")
+    line = charts.line_chart([charts.Line("All products", overall)], months, title="Diffusion index, all products",
+                             reference=50, fixed=(0, 100), current=inputs.month, width=360)
+    groups = ["all", *sorted({g for g, _ in notes} - {"all"})]
+    cells = {(_title(g) if g != "all" else "All products", m): value for (g, m), value in notes.items()}
+    heat = charts.heatmap([_title(g) if g != "all" else "All products" for g in groups], months, cells,
+                          title="Diffusion index by product group", current=inputs.month)
+    return f'<div class="multiples"><figure><figcaption>All products</figcaption>{line}</figure></div>{heat}'
+
+
+def error_chart(inputs: BriefInputs, rows: Sequence[Row]) -> str:
+    """This month's forecast miss per product: level error in %, and MoM misses in pp where no level."""
+    bars: dict[str, list[charts.Bar]] = {"pct": [], "pp": []}
+    for row in rows:
+        miss = row.first("miss")
+        if miss is not None and miss.kind in bars:
+            bars[miss.kind].append(charts.Bar(row.name, miss.value, f"{row.name}: {shown(miss)} ({miss.note})",
+                                              f"#{row.anchor}"))
+    parts = []
+    for kind, title in (("pct", "Level forecast error, % of the forecast"),
+                        ("pp", "MoM forecast miss, percentage points (products with no level forecast)")):
+        chosen = sorted(bars[kind], key=lambda b: b.value)
+        if chosen:
+            parts.append(f"<figure><figcaption>{escape(title)}</figcaption>"
+                         f"{charts.bar_chart(chosen, title=title, unit='%' if kind == 'pct' else 'pp')}</figure>")
+    return "".join(parts) or '<p class="muted">No forecast from the previous report to compare with.</p>'
+
+
+# --- the page ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Brief:
+    """A built page and the figures the Dagster metadata and the CLI report."""
+
+    month: str
+    html: str
+    products: int
+    sentences: int
+    findings: dict[str, int]
+    glance: str
+
+
+def _static(name: str) -> str:
+    return resources.files("smm_pipeline").joinpath("page", name).read_text(encoding="utf-8")
+
+
+def _csp_hash(text: str) -> str:
+    """The CSP source that allows exactly this inline script or style."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def month_title(month: str) -> str:
+    """'March 2025' for '2025-03'."""
+    return f"{MONTH_NAMES[int(month[5:]) - 1]} {month[:4]}"
+
+
+def build(inputs: BriefInputs) -> Brief:
+    """The page for one report month."""
+    cite = Citations(inputs.facts)
+    findings = findings_of(inputs, cite)
+    rows = headline_rows(inputs, cite, finding_flags(findings))
+    files = dict(zip(inputs.facts["sha256"].astype(str), inputs.facts["file_name"].astype(str), strict=True))
+    this_month = inputs.facts[inputs.facts["report_month"] == inputs.month].sort_values("received_at")
+    source = this_month.iloc[-1]
+    reported = {r.product for r in rows}
+    absent = [p.heading for p in catalogue.products() if p.product not in reported]
+    style, script = _static("brief.css"), _static("brief.js")
+    csp = (f"default-src 'none'; style-src {_csp_hash(style)}; script-src {_csp_hash(script)}; img-src data:; "
+           "base-uri 'none'; form-action 'none'")
+    summary = glance(inputs, rows, findings, cite)
+    body = f"""<header>
+<h1>China metal production: {month_title(inputs.month)}</h1>
+<p class="muted">From SMM's report <b>{escape(str(source['file_name']))}</b>
+(sha256 {escape(str(source['sha256'])[:12])}…, received {escape(str(source['received_at'])[:16])}).
+Underlined numbers link to the sentence that stated them; dotted ones are computed: hover for how.</p>
+<nav><a href="#glance">At a glance</a> <a href="#products">Products</a> <a href="#charts">Charts</a>
+<a href="#findings">Findings</a> <a href="#evidence">Evidence</a></nav>
+</header>
+<section id="glance"><h2>At a glance</h2>{summary}</section>
+<section id="products"><h2>Products</h2>
+<p class="controls"><label><input type="checkbox" id="keep-groups" checked> keep product groups</label>
+<span class="muted">Click a column heading to sort; click again to reverse.</span></p>
+{headline_table(rows, cite)}
+<p class="muted">Not in this report: {escape(", ".join(absent)) or "none"}.</p>
+</section>
+<section id="charts"><h2>Charts</h2>
+<h3>Production index by product group</h3>
+<p class="muted">Chain-linked from the stated MoM % changes: the month before a chain starts is 100; a gap
+in the MoM series starts a new chain.</p>
+{index_charts(inputs, rows)}
+<h3>Diffusion index</h3>
+<p class="muted">Share of products whose production grew MoM (flat counts half): above 50, growth is broad.</p>
+{diffusion_charts(inputs)}
+<h3>Forecast error by product, {month_title(inputs.month)}</h3>
+{error_chart(inputs, rows)}
+</section>
+<section id="findings"><h2>Findings</h2>{findings_section(findings, cite, files)}</section>
+"""
+    evidence = cite.evidence_section(ORIGINALS)
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
+<title>SMM brief {escape(inputs.month)}</title><style>{style}</style></head>
+<body>
+{body}<section id="evidence"><h2>Evidence</h2>
+<p class="muted">Every sentence a number on this page came from, by report file and line.</p>
+{evidence}</section>
+<script>{script}</script>
+</body></html>
+"""
+    counts = pd.Series([f.severity for f in findings], dtype="string").value_counts()
+    return Brief(month=inputs.month, html=page, products=len({r.product for r in rows}), sentences=len(cite.cited),
+                 findings={s: int(counts.get(s, 0)) for s in ("error", "warning", "info")},
+                 glance=_plain(summary))
+
+
+def _plain(fragment: str) -> str:
+    """HTML of the glance list as plain text lines (for metadata and the terminal)."""
+    text = re.sub(r"<li>", "\n- ", fragment)
+    return unescape(re.sub(r"<[^>]+>", "", text)).strip()
+
+
+def write(brief: Brief, folder: str | Path) -> Path:
+    """Write the page to `folder/YYYY-MM.html` atomically (a reader never sees half a page)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{brief.month}.html"
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{brief.month}.", suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(brief.html)
+    os.chmod(temporary, 0o644)
+    os.replace(temporary, target)
+    return target
+
+
+def build_from_warehouse(warehouse_path: str | Path, month: str, folder: str | Path) -> tuple[Brief, Path]:
+    """Read, build and write: what both the Dagster asset and `smm-pipeline brief` do."""
+    brief = build(read_inputs(warehouse_path, month))
+    return brief, write(brief, folder)
+

@@ -1,0 +1,36 @@
+"""The monthly brief as an asset: one HTML page per report month, rebuilt whenever the month is.
+
+It reads the warehouse tables the assets before it wrote (the panel and indicators over every month,
+the month's findings, and the facts of this month and the previous one for the sentences), so it sits
+downstream of them in the lineage; the page itself is a file, not a table, and its path is the link in
+the materialisation's metadata.
+"""
+
+import dagster as dg
+
+from smm_pipeline import brief
+from smm_pipeline.defs import assets
+from smm_pipeline.defs.metadata import file_metadata, text_markdown
+from smm_pipeline.defs.partitions import WAREHOUSE_POOL, report_months
+from smm_pipeline.defs.resources import PipelineSettings
+
+BRIEFS = "briefs"
+
+
+@dg.asset(partitions_def=report_months, pool=WAREHOUSE_POOL, group_name=BRIEFS, kinds={"python", "html"},
+          deps=[assets.monthly_panel, assets.derived_indicators, assets.data_quality_findings, assets.metric_facts])
+def monthly_brief(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
+    """A self-contained page for the month: every product's level, changes and forecasts, charts over all
+    months, the findings, and every stated number linked to the sentence it came from."""
+    try:
+        page, path = brief.build_from_warehouse(settings.warehouse, context.partition_key, settings.paths.briefs)
+    except brief.BriefError as err:
+        raise dg.Failure(str(err)) from err
+    return dg.MaterializeResult(metadata={
+        **file_metadata(path),
+        "products": dg.MetadataValue.int(page.products),
+        "sentences_cited": dg.MetadataValue.int(page.sentences),
+        "errors": dg.MetadataValue.int(page.findings["error"]),
+        "warnings": dg.MetadataValue.int(page.findings["warning"]),
+        "at_a_glance": text_markdown(page.glance),
+    })
