@@ -88,7 +88,8 @@ _DIGIT = re.compile(r"\d")
 _WORD_HINT = re.compile(r"\b(?:" + "|".join(WORD_NUMBERS) + r"|half)\b")
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
            "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
-_DATE_BEFORE = re.compile(r"\b(?:" + _MONTHS + r")\.?\s*(?:\d{1,2}(?:st|nd|rd|th)?\s*(?:,|and|to|-|–)\s*)*$", re.IGNORECASE)
+_DATE_BEFORE = re.compile(r"\b(?:" + _MONTHS + r")\.?\s*(?:\d{1,2}(?:st|nd|rd|th)?\s*(?:,|and|to|-|–)\s*)*$",
+                          re.IGNORECASE)
 _LABEL_BEFORE = re.compile(r"\b(?:No|Nos|Phase|Line|Unit|Article)\.?\s*$", re.IGNORECASE)
 _LABEL_AFTER = re.compile(r"\s*(?:-|–)?\s*series\b|-(?=\s*(?:,|and\b|or\b))|\s*contract\b", re.IGNORECASE)
 _LIST_MARKER_AFTER = re.compile(r"\)|\.\s+[A-Z]|\s*(?:st|nd|rd|th)\b")

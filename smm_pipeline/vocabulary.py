@@ -21,7 +21,8 @@ BOTH = 9
 # --- change words: sign of the change they introduce -------------------------------------------------
 INCREASE = (
     r"increas(?:e|ed|es|ing)", r"ris(?:e|es|ing)", r"rose", r"grow(?:s|ing|th)?", r"grew",
-    r"(?<!made )(?<!make )(?<!makes )(?<!making )up", r"climb(?:ed|s|ing)?", r"surg(?:e|ed|es|ing)", r"jump(?:ed|s|ing)?", r"rebound(?:ed|s|ing)?",
+    r"(?<!made )(?<!make )(?<!makes )(?<!making )up", r"climb(?:ed|s|ing)?", r"surg(?:e|ed|es|ing)",
+    r"jump(?:ed|s|ing)?", r"rebound(?:ed|s|ing)?",
     r"gain(?:ed|s)?", r"add(?:ed|s|ing)", r"expand(?:ed|s|ing)", r"higher", r"advanc(?:e|ed|es|ing)",
     r"edg(?:e|ed|es|ing) up", r"pick(?:ed|s)? up", r"recover(?:ed|s|y)?", r"bounced? back",
     r"increment", r"upturn",
@@ -61,14 +62,16 @@ CHANGE_FILLER = (
 """Words that may stand between a change word and its number ("decreased significantly by over 20%")."""
 
 # Comparisons with what the previous report expected for this month (FACTS.md basis:vs_expected).
-EXPECTATIONS = r"(?:(?:the|market|our|SMM's|SMM’s|previous|earlier|its|initial)\s+){0,2}(?:expectations?|forecasts?|estimates?)"
+EXPECTATIONS = (r"(?:(?:the|market|our|SMM's|SMM’s|previous|earlier|its|initial)\s+){0,2}"
+                r"(?:expectations?|forecasts?|estimates?)")
 BEAT = (r"beat(?:s|ing)?", r"exceed(?:ed|s|ing)?", r"surpass(?:ed|es|ing)?", r"topp?(?:ed|s)?",
         r"outperform(?:ed|s)?", r"(?:came|come|was|were|is) (?:in )?above")
 MISS = (r"miss(?:ed|es)?", r"(?:fell|falls|fall|came|come|was|were) short of", r"short of", r"undershot",
         r"(?:came|come|was|were|is) (?:in )?below", r"lagg?(?:ed|s)? behind")
 INCREASE += tuple(word + r" " + EXPECTATIONS for word in BEAT)
 DECREASE += tuple(word + r" " + EXPECTATIONS for word in MISS)
-THAN_EXPECTED = r"(?:than\s+)?(?:(?:the|SMM's|SMM’s|our)\s+)?(?:expected|forecast|projected|anticipated)|" + EXPECTATIONS
+THAN_EXPECTED = (r"(?:than\s+)?(?:(?:the|SMM's|SMM’s|our)\s+)?(?:expected|forecast|projected|anticipated)|"
+                 + EXPECTATIONS)
 """After "above", "below", "higher", "more" ...: the comparison is with the expectation ("7,300 mt above the
 expected 1.0261 million mt", "3,000 mt lower than expected")."""
 EXPECTED_LEVEL_BEFORE = (
@@ -83,14 +86,16 @@ EXPECTED_LEVEL_AFTER = (
 
 # --- comparison markers ---------------------------------------------------------------------------
 MOM = (
-    r"MoM", r"M/M", r"m-o-m", r"month[- ]on[- ]month", r"on the month", r"on a monthly basis", r"over the previous month",
+    r"MoM", r"M/M", r"m-o-m", r"month[- ]on[- ]month", r"on the month", r"on a monthly basis",
+    r"over the previous month",
     r"(?:compared|relative) (?:to|with) the previous month", r"from the previous month",
     r"than the previous month", r"from a month earlier", r"than a month earlier",
     r"from last month", r"over last month", r"(?:compared|relative) (?:to|with) last month",
     r"sequentially", r"month over month", r"from the prior month", r"than the prior month",
 )
 YOY = (
-    r"YoY", r"Y/Y", r"y-o-y", r"year[- ]on[- ]year", r"on the year", r"on an? (?:yearly|annual) basis", r"from a year earlier", r"than a year earlier",
+    r"YoY", r"Y/Y", r"y-o-y", r"year[- ]on[- ]year", r"on the year", r"on an? (?:yearly|annual) basis",
+    r"from a year earlier", r"than a year earlier",
     r"(?:the (?:level|figure|output|production) )?(?:of|in) a year (?:earlier|ago|before)",
     r"(?:from|than|on) (?:the )?(?:same month )?(?:a )?year (?:earlier|ago|before)", r"from last year",
     r"from a year ago", r"than a year ago", r"(?:compared|relative) (?:to|with) a year (?:earlier|ago)",
@@ -160,8 +165,8 @@ SEGMENT_CUES: tuple[SegmentCue, ...] = (
     SegmentCue(r"medium[- ]sized", "size:medium"),
     SegmentCue(r"not using (?:copper )?concentrates?|using copper scrap|scrap-fed|non-concentrate",
                "feed:non_concentrate"),
-    SegmentCue(r"(?:running|run|ran|relying|rely|relies|fed) on (?:copper )?(?:scrap|anodes?|blister)(?: or (?:copper )?"
-               r"(?:scrap|anodes?|blister(?: copper)?))?", "feed:non_concentrate"),
+    SegmentCue(r"(?:running|run|ran|relying|rely|relies|fed) on (?:copper )?(?:scrap|anodes?|blister)"
+               r"(?: or (?:copper )?(?:scrap|anodes?|blister(?: copper)?))?", "feed:non_concentrate"),
     SegmentCue(r"using (?:copper )?concentrates?|concentrate-fed|fed (?:with|on) (?:copper )?concentrates?",
                "feed:concentrate"),
     SegmentCue(r"metal content|(?:in|on a) metal (?:basis|tonnage|terms)|nickel content", "content:metal"),
@@ -274,7 +279,8 @@ DIRECTION_WORDS: tuple[tuple[str, int], ...] = (
 their words first; BOTH takes its sign from the words and gives MoM and YoY at once ("a decrease both
 MoM and YoY")."""
 NEGATIONS = (
-    r"possibility of\b.*\b(?:is|was) (?:relatively |very )?(?:small|low|slim)", r"no (?:\w+ ){0,2}(?:intention|plans?|news)",
+    r"possibility of\b.*\b(?:is|was) (?:relatively |very )?(?:small|low|slim)",
+    r"no (?:\w+ ){0,2}(?:intention|plans?|news)",
     r"unlikely", r"not (?:expected|likely)", r"no (?:sign|significant)",
 )
 """A chunk with one of these states no direction ("the possibility of a rebound ... is relatively small")."""
