@@ -224,7 +224,8 @@ def bar_chart(bars: Sequence[Bar], *, title: str, unit: str, width: int = 760) -
         colour = "#3a7dbf" if bar.value >= 0 else "#d0623c"
         end = zero + length + 4 if bar.value >= 0 else zero - length - 4
         anchor = "start" if bar.value >= 0 else "end"
-        row = (f'<text x="{left - 6}" y="{y + 11}" text-anchor="end" fill="#222">{escape(bar.label)}</text>'
+        label = bar.label if len(bar.label) <= 32 else bar.label[:31] + "…"
+        row = (f'<text x="{left - 6}" y="{y + 11}" text-anchor="end" fill="#222">{escape(label)}</text>'
                f'<rect x="{x:.1f}" y="{y + 2}" width="{max(length, 0.5):.1f}" height="{row_h - 5}" fill="{colour}">'
                f"<title>{escape(bar.note)}</title></rect>"
                f'<text x="{end:.1f}" y="{y + 11}" text-anchor="{anchor}" fill="#333">{bar.value:+.2f}</text>')

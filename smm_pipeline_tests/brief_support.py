@@ -45,6 +45,9 @@ IMG_SENTENCE = ("China's primary aluminum output in January 2025 (31 days) reach
                 "China's primary aluminum output in January 2025 (31 days) <img src=x onerror=\"window.__pwned = "
                 "'img'\"> reached 3.72 million mt")
 
+SVG_HEADING = "Mystery <svg onload=\"window.__pwned = 'svg'\">"
+"""An unknown heading: it reaches report_sections, a finding's message and the UI metadata."""
+
 
 def inputs_from_reports(paths: Sequence[Path], month: str) -> BriefInputs:
     """The brief's inputs for `month`, built from report files with the functions the assets call."""
@@ -167,9 +170,11 @@ def sample_warehouse() -> Materialised:
 
 
 def hostile_report() -> bytes:
-    """The January sample with a <script> and an <img onerror> inside sentences that state numbers."""
+    """The January sample with a <script> and an <img onerror> inside sentences that state numbers, and an
+    <svg onload> section heading before its cobalt section."""
     text = SAMPLES[0].read_text(encoding="utf-8")
-    for plain, hostile in (SCRIPT_SENTENCE, IMG_SENTENCE):
+    cobalt = ("\nCobalt sulphate\n", f"\n{SVG_HEADING}\nNothing to extract here.\nCobalt sulphate\n")
+    for plain, hostile in (SCRIPT_SENTENCE, IMG_SENTENCE, cobalt):
         assert plain in text, f"the January sample no longer says {plain!r}"
         text = text.replace(plain, hostile)
     return text.encode("utf-8")
