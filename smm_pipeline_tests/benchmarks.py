@@ -1,6 +1,6 @@
 """`make bench`: the speed figures the README quotes. Benchmarks, not tests: they print, they do not assert.
 
-    python -m smm_pipeline_tests.benchmarks [extract] [materialise] [scaling] [soak]   (default: all)
+    python -m smm_pipeline_tests.benchmarks [extract] [materialise] [scaling] [soak] [brief]   (default: all)
 
 - extract: extraction throughput in MB/s of report text, one core, after warm-up (mean of 20 runs);
 - materialise: wall time of a full in-process materialisation of the bundled samples into a fresh
@@ -9,7 +9,10 @@
   with the number of reports;
 - soak: 36 generated monthly reports dropped one after another through the drop-folder path (sensor
   ticks, report_job runs, serving copy) while a separate process queries the serving copy and its
-  Parquet in a loop; prints runs, reader queries, reader errors and rows lost.
+  Parquet in a loop; prints runs, reader queries, reader errors and rows lost;
+- brief: the monthly brief of the seed month (54 products; when ../shared is present) and of a generated
+  54-product month over 24 months: build time, page size, and render time in headless Chromium (load
+  event and first contentful paint of fresh tabs, median and max of 10 after 2 warm-up).
 """
 
 from __future__ import annotations
@@ -171,8 +174,39 @@ def bench_soak(count: int = 36) -> None:
     print(f"  rows lost: {lost} (metric_facts rows each month had after its own run, missing at the end)")
 
 
+def bench_brief(runs: int = 10, warmup: int = 2) -> None:
+    """Build time, size and browser render time of the brief for a month of every product."""
+    from smm_pipeline import brief
+    from smm_pipeline_tests.brief_support import (
+        chromium,
+        chromium_missing,
+        generated_inputs,
+        inputs_from_reports,
+        render_figures,
+    )
+
+    cases = [("seed 2025-07", lambda: inputs_from_reports([SEED], "2025-07"))] if SEED.exists() else []
+    cases.append(("generated, 24 months", generated_inputs))
+    with tempfile.TemporaryDirectory(prefix="smm-bench-brief-") as folder:
+        pages = []
+        for name, make in cases:
+            inputs = make()
+            build = min(_timed(lambda inputs=inputs: brief.build(inputs)) for _ in range(5))
+            page = brief.build(inputs)
+            path = brief.write(page, Path(folder) / str(len(pages)))
+            pages.append((name, path))
+            print(f"brief {name}: {page.products} products, {path.stat().st_size / 1024:.0f} KB, "
+                  f"build {build * 1e3:.0f} ms (best of 5)")
+        if chromium_missing():
+            print(f"  render: skipped, {chromium_missing()}")
+            return
+        with chromium() as browser:
+            for name, path in pages:
+                print(f"  render {name}: {render_figures(browser, path, runs, warmup).line()}")
+
+
 BENCHES = {"extract": bench_extract, "materialise": bench_materialise, "scaling": bench_scaling,
-           "soak": bench_soak}
+           "soak": bench_soak, "brief": bench_brief}
 
 
 def main(argv: list[str]) -> int:

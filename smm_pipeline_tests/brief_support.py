@@ -31,7 +31,6 @@ from smm_pipeline.periods import shift_month
 from smm_pipeline.settings import PROJECT_ROOT, Paths
 from smm_pipeline_tests.corpus import SAMPLES
 
-SEED = PROJECT_ROOT.parent / "shared" / "seeds" / "smm_2025-07_production_overview.txt"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

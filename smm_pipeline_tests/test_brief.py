@@ -13,9 +13,9 @@ from smm_pipeline import brief, cli
 from smm_pipeline.brief import Brief, BriefInputs
 from smm_pipeline.citations import align
 from smm_pipeline.consistency import __doc__ as rules_doc
+from smm_pipeline_tests.benchmarks import SEED
 from smm_pipeline_tests.brief_support import (
     SAMPLES,
-    SEED,
     Materialised,
     generated_inputs,
     hostile_report,

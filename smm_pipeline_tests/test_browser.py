@@ -14,9 +14,9 @@ import dagster as dg
 import pytest
 
 from smm_pipeline import brief
+from smm_pipeline_tests.benchmarks import SEED
 from smm_pipeline_tests.brief_support import (
     ARTIFACTS,
-    SEED,
     SVG_HEADING,
     Materialised,
     chromium,
