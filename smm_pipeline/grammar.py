@@ -118,10 +118,13 @@ class _Slot:
 # --- word classes scanned over whole sentences (compiled for lowered text, see vocabulary.lowered) -----
 _CHANGE_RE = v.compile_lowered(
     r"\b(?:(?P<inc>" + v.longest_first(v.INCREASE) + r")\b|(?P<dec>" + v.longest_first(v.DECREASE) + r")\b)")
+_BASE_PATTERN = (v.BASE_MONTH + r"(?P<month>" + MONTHS + r")\b\.?(?:\s+\d{1,2}\b)?(?:,?\s*(?P<year>(?:19|20)\d\d))?"
+                 r"(?!\s*(?:-|–|to|through)\s*(?:" + MONTHS + r"))")
+"""A month a change is compared with ("up 5.02% from April"), not a range's first month ("from January to July")."""
 _MARKER_RE = v.compile_lowered(
     r"\b(?:(?P<mom>" + v.longest_first(v.MOM) + r")\b|(?P<yoy>" + v.longest_first(v.YOY) + r")\b|(?P<qoq>"
-    + v.longest_first(v.QOQ) + r")\b|(?P<base>" + v.BASE_MONTH + r"(?P<month>" + MONTHS
-    + r")\b\.?(?:\s+\d{1,2}\b)?(?:,?\s*(?P<year>(?:19|20)\d\d))?(?!\s*(?:-|–|to|through)\s*(?:" + MONTHS + r"))))")
+    + v.longest_first(v.QOQ) + r")\b|(?P<base>" + _BASE_PATTERN + r"))")
+_BASE_RE = v.compile_lowered(r"\b(?:" + _BASE_PATTERN + ")")
 _METRICS = v.WordClass(v.METRIC_NOUNS)
 _BLOCKER_RE = v.compile_words(v.BLOCKER_NOUNS)
 _FORECAST_RE = v.compile_words(v.FORECAST_CUES)
@@ -367,7 +370,7 @@ class _Sentence:
         text = self.text
         if not self.all_months:
             return []
-        skip = [(m.start(), m.end()) for m in self.markers if m.group("base")]
+        skip = [m.span() for m in _BASE_RE.finditer(self.low)]
         skip += [(r.start, r.end) for r in self.ytd_ranges if r.implies_ytd] + self.brackets
         return [m for m in self.all_months
                 if not any(a <= m.start < b for a, b in skip)
@@ -429,6 +432,12 @@ class _Sentence:
         found = _DIRECTION_WORDS.matches(self.low)
         return [(value, m) for (_, value), matches in zip(v.DIRECTION_WORDS, found, strict=True) for m in matches]
 
+    @_memo
+    def blanked(self) -> str:
+        """The lowered sentence with the product's own names blanked out (other names and breakdown
+        words are then looked for in it)."""
+        return self.scope.names.sub(lambda m: " " * len(m.group(0)), self.low)
+
     def plant_before(self, position: int) -> bool:
         """Whether a single plant or company is named before `position`."""
         return any(end <= position for end in self._plant_ends)
@@ -438,13 +447,19 @@ class _Sentence:
         August,"), next to a metric noun ("production in August", "July production"), or in the same
         comma-chunk as one of the figures at `positions`. A month in a side remark ("as orders were
         fulfilled in July") does not move the period."""
+        return [m for m, anchored in self._anchored_months
+                if anchored or any(self.chunk_of(p) == self.chunk_of(m.start) for p in positions)]
+
+    @_memo
+    def _anchored_months(self) -> list[tuple[MonthMention, bool]]:
+        """Each month, and whether it sets the period wherever the figures are (see relevant_months)."""
+        if not self.months:
+            return []
         first_comma = self.commas[0] if self.commas else -1
         opening = first_comma if 0 <= first_comma <= 60 else 0
-        return [m for m in self.months
-                if m.end <= opening or _ADJACENT_AFTER.match(self.text, m.end)
-                or _ADJACENT_BEFORE.search(self.text, max(0, m.start - 120), m.start)
-                or _AS_OF.search(self.text, max(0, m.start - 12), m.start)
-                or any(self.chunk_of(p) == self.chunk_of(m.start) for p in positions)]
+        return [(m, bool(m.end <= opening or _ADJACENT_AFTER.match(self.text, m.end)
+                         or _ADJACENT_BEFORE.search(self.text, max(0, m.start - 120), m.start)
+                         or _AS_OF.search(self.text, max(0, m.start - 12), m.start))) for m in self.months]
 
     def forecast_at(self, position: int) -> bool:
         """Whether the figure at `position` is in the future tense: a forecast cue before it, or in its
@@ -1103,11 +1118,10 @@ def _directions(s: _Sentence, period: str) -> list[Reading]:
     words = s.direction_words
     if not words:
         return []
-    bases = [(m.start(), m.end()) for m in s.markers if m.group("base")] if s.all_months else []
+    bases = [m.span() for m in _BASE_RE.finditer(s.low)] if s.all_months else []
     months = [m for m in s.all_months if not _inside(m.start + 1, bases)
               and not _MONTH_RANGE_AFTER.match(s.text, m.end)
               and not _MONTH_RANGE_BEFORE.search(s.text, max(0, m.start - 16), m.start)]
-    blanked = s.scope.names.sub(lambda m: " " * len(m.group(0)), s.low)  # lowered, names blanked
     best: dict[str, Reading] = {}
     start = 0
     for boundary in [*_CHUNK_SPLIT.finditer(s.text), None]:
@@ -1116,14 +1130,14 @@ def _directions(s: _Sentence, period: str) -> list[Reading]:
         in_chunk = [(value, m) for value, m in words if chunk_start <= m.start() and m.end() <= end]
         if not in_chunk or _NEGATED.search(s.low, chunk_start, end):
             continue
-        for reading in _chunk_directions(s, blanked, chunk_start, in_chunk, period, months):
+        for reading in _chunk_directions(s, chunk_start, in_chunk, period, months):
             current = best.get(reading.measure)
             if current is None or reading.priority > current.priority:
                 best[reading.measure] = reading
     return list(best.values())
 
 
-def _chunk_directions(s: _Sentence, blanked: str, start: int, words: list[tuple[int, re.Match[str]]],
+def _chunk_directions(s: _Sentence, start: int, words: list[tuple[int, re.Match[str]]],
                       period: str, months: list[MonthMention]) -> Iterator[Reading]:
     """The readings of one comma-chunk's direction words (in DIRECTION_WORDS order: earlier entries
     claim their words first)."""
@@ -1143,23 +1157,23 @@ def _chunk_directions(s: _Sentence, blanked: str, start: int, words: list[tuple[
         if _NOT_PRODUCTION_BETWEEN.search(between) or (subject.end() >= start and len(between) > 120):
             continue
         head_start = max(start, min(subject.start(), m.start()) - 60)
-        local = blanked[head_start:m.start()]
+        local = s.blanked[head_start:m.start()]
         named = scope.names.search(text, head_start, m.start())
-        if scope.others.search(local[-50:]) and not named:
+        if not named and scope.others.search(local[-50:]):
             continue  # another product's production
-        if _about_breakdown(s, blanked, max(head_start, m.start() - 60), subject, m) or (
+        if _about_breakdown(s, max(head_start, m.start() - 60), subject, m) or (
                 (s.plant_before(m.start()) or _foreign_name(text[head_start:m.start()]))
                 and not (_AGGREGATE.search(local) or named)):
             continue
         yield from _direction_readings(s, period, months, m, value, text[head_start:m.end()])
 
 
-def _about_breakdown(s: _Sentence, blanked: str, start: int, subject: re.Match[str], m: re.Match[str]) -> bool:
+def _about_breakdown(s: _Sentence, start: int, subject: re.Match[str], m: re.Match[str]) -> bool:
     """Whether the direction word `m` may be about a breakdown ("output in Xinjiang rose", "Xinjiang's
     output rose", "Yunnan and Sichuan continued to drive production increases"): any breakdown cue near
     it, unless the cue is plainly in another phrase and clause ("restarts in Yunnan mean output is
     expected to climb")."""
-    for cue in _SEGMENT_ONLY.finditer(blanked, start, m.start()):
+    for cue in _SEGMENT_ONLY.finditer(s.blanked, start, m.start()):
         if cue.end() > subject.start() or _opens_clause(s, cue.start(), cue.end()):
             return True
         if not (_in_other_phrase(s, cue.start()) and _CLAUSE_LINK.search(_gap(s, cue.end(), subject.start()))):

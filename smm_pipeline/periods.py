@@ -24,7 +24,11 @@ _ORDINALS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "
              "9": 9, "10": 10, "11": 11, "12": 12}
 
 # All matched on lowered text (vocabulary.lowered): these run over every sentence of a report.
-_MONTH_RE = compile_lowered(r"\b(?P<month>" + MONTHS + r")\b\.?(?:\s*(?P<year>(?:19|20)\d\d))?")
+_MONTH_RE = re.compile(
+    r"(?P<month>J(?i:anuary|une|uly|an|un|ul)|F(?i:ebruary|eb)|M(?i:arch|ar|ay)|A(?i:ugust|pril|pr|ug)|"
+    r"S(?i:eptember|ept|ep)|O(?i:ctober|ct)|N(?i:ovember|ov)|D(?i:ecember|ec))\b\.?(?:\s*(?P<year>(?:19|20)\d\d))?")
+"""A month name with its capital ("may", "march" the verbs are not months). Each alternative starts with
+its capital letter, so the regex engine skips straight to the few capitals of a sentence."""
 _RANGE_RE = compile_lowered(
     r"\b(?:from\s+)?(?P<first>" + MONTHS + r")\.?\s*(?:-|–|to|through)\s*(?P<last>" + MONTHS
     + r")\b\.?(?:,?\s*(?P<year>(?:19|20)\d\d))?")
@@ -113,9 +117,10 @@ def months_in(text: str, around: str) -> list[MonthMention]:
     Only capitalised names count ("may" the verb, "march" the verb are not months), and an
     abbreviation must end its word ("Mar" but not "Marked")."""
     found = []
-    for m in _MONTH_RE.finditer(lowered(text)):
-        name = m.group("month")
-        if not text[m.start()].isupper() or (name == "may" and _is_may_verb(text, m.start())):
+    for m in _MONTH_RE.finditer(text):
+        name = m.group("month").lower()
+        if (m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_")) or (
+                name == "may" and _is_may_verb(text, m.start())):
             continue
         if name in _SHORT_NAMES and m.end() < len(text) and (text[m.end()].isalnum() or text[m.end()] == "_"):
             continue
