@@ -7,7 +7,7 @@ so splitting must not break on decimal points, abbreviations or "No. 17".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _ABBREVIATIONS = re.compile(
     r"(?:\b(?:No|Nos|e\.g|i\.e|etc|vs|approx|Co|Ltd|Inc|Corp|Mr|Ms|Dr|St|U\.S|Jan|Feb|Mar|Apr|Jun|Jul|Aug|"
@@ -15,8 +15,7 @@ _ABBREVIATIONS = re.compile(
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9*])")
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
+class Sentence(NamedTuple):
     """A sentence and its offset within the paragraph it came from."""
 
     text: str

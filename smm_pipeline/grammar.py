@@ -32,7 +32,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from smm_pipeline import vocabulary as v
 from smm_pipeline.clauses import clause_bounds, parenthesised
@@ -67,9 +67,11 @@ class Scope:
     """The other catalogue products' names, compiled for lowered text."""
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """A fact as read from one sentence, before report-level resolution (dedupe, direction rules)."""
+class Reading(NamedTuple):
+    """A fact as read from one sentence, before report-level resolution (dedupe, direction rules).
+
+    A named tuple rather than a frozen dataclass: a report makes hundreds of these, and a frozen
+    dataclass pays a setattr call per field to build one."""
 
     segment: str
     metric: str

@@ -9,7 +9,7 @@ was written (the rounding interval), and where in the text it sits. This module 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 from decimal import Decimal
 
 WORD_NUMBERS = {
@@ -96,8 +96,7 @@ _LIST_MARKER_AFTER = re.compile(r"\)|\.\s+[A-Z]|\s*(?:st|nd|rd|th)\b")
 _YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
 
 
-@dataclass(frozen=True, slots=True)
-class Quantity:
+class Quantity(NamedTuple):
     """One stated number, normalised to FACTS.md units.
 
     `resolution` is the size of one unit in the last written digit, in normalised units: it is what
@@ -130,7 +129,7 @@ class Quantity:
     def negated(self) -> Quantity:
         """The same quantity with the sign flipped (decreases are negative in FACTS.md)."""
         high = None if self.value_high is None else -self.value_high
-        return replace(self, value=-self.value, value_high=high)
+        return self._replace(value=-self.value, value_high=high)
 
 
 def _decimal(text: str) -> Decimal:

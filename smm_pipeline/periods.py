@@ -7,7 +7,7 @@ which year is meant follows from the report's own month: the nearest such month 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from smm_pipeline.vocabulary import compile_lowered, lowered
 
@@ -86,8 +86,7 @@ def latest_before(month: int, before: str) -> str:
     return key if key < before else f"{year - 1:04d}-{month:02d}"
 
 
-@dataclass(frozen=True, slots=True)
-class MonthMention:
+class MonthMention(NamedTuple):
     """A month named in the text: the month it means and where it is."""
 
     key: str
@@ -95,8 +94,7 @@ class MonthMention:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class YtdRange:
+class YtdRange(NamedTuple):
     """A year-to-date range ("from January to July", "Jan-Aug", "H1", "first nine months")."""
 
     last: str
