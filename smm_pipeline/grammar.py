@@ -158,15 +158,18 @@ _COORDINATION = re.compile(
 _RESTATEMENT = re.compile(
     r"\s*(?:MoM|YoY|month[- ]on[- ]month|year[- ]on[- ]year)?\s*(?:\(|,?\s*or\b|,?\s*i\.e\.,?|,?\s*"
     r"representing(?:\s+an?)?|,?\s*marking(?:\s+an?)?|,?\s*equivalent to(?:\s+an?)?|,?\s*which (?:is|was)|"
-    r",?\s*that is|,\s*an?\s+(?=\w+\s+of\s*$))\s*(?:\w+\s+of\s*)?", re.IGNORECASE)
+    r",?\s*that is|,\s*an?\s+(?=\w+\s+of\s*$)|,\s*(?:up|down)(?:\s+by)?\b)\s*(?:\w+\s+of\s*)?", re.IGNORECASE)
 """Between a change and the next figure when the next restates it in another unit ("or", "(",
-"representing a", ", a rise of")."""
+"representing a", ", a rise of", "12,600 mt MoM, up 1.12%")."""
 _OR_BETWEEN = re.compile(r"\s*(?:mt\s*)?(?:\(|,?\s*or|,?\s*i\.e\.,?)\s*")
 _LEVEL_CUE = re.compile(
     r"\b(?:" + "|".join(v.LEVEL_CUES) + r")\b(?:\s+(?:" + "|".join(v.LEVEL_MODIFIERS) + r"))*\s*$", re.IGNORECASE)
 _BY = re.compile(r"\s*by\s*")
 _EXPECTATION_WORD = re.compile(r"expect|forecast|estimate|projected|anticipated", re.IGNORECASE)
 _THAN_EXPECTED = re.compile(r"\s*(?:" + v.THAN_EXPECTED + r")\b", re.IGNORECASE)
+_VERSUS_EXPECTED = re.compile(r"\s*(?:mt\s+)?(?:compared\s+(?:with|to)|than|over|versus|vs\.?|relative\s+to|against)\s+"
+                              r"(?:" + v.THAN_EXPECTED + r")\b", re.IGNORECASE)
+"""After a change: it is the gap to the expectation ("increased 23,800 mt compared with the expected")."""
 _EXPECTED_BEFORE = re.compile(r"(?:" + v.EXPECTED_LEVEL_BEFORE + r")(?:approximately\s+|about\s+|around\s+)?$",
                               re.IGNORECASE)
 _EXPECTED_AFTER = re.compile(r"\s*" + v.EXPECTED_LEVEL_AFTER, re.IGNORECASE)
@@ -196,8 +199,8 @@ _PRODUCERS_WORD = re.compile(r"\b(?:smelters|producers|enterprises|plants)\b", r
 _POSSESSIVE_NAME = re.compile(r"[A-Z][\w-]*(?:'s|’s)\s")
 _AGGREGATE = re.compile(v.alternation(v.AGGREGATE_WORDS), re.IGNORECASE)
 _CAPITALISED = re.compile(r"(?<![.\w'’-])[A-Z][a-z][\w-]*")
-_KNOWN_CAPS = re.compile(r"(?<![\w'’-])(?:" + "|".join(v.KNOWN_CAPITALISED) + r"|(?i:(?:" + MONTHS + r")(?:-(?:"
-                         + MONTHS + r"))?))(?![\w-])")
+_KNOWN_CAPS = re.compile(r"(?<![\w'’-])(?:" + "|".join(v.KNOWN_CAPITALISED) + r"|(?i:(?:" + MONTHS
+                         + r")(?:(?:-to-|-)(?:" + MONTHS + r"))?))(?![\w-])")
 
 # --- which breakdown ----------------------------------------------------------------------------------------
 _AFTER_CUE_GAP = re.compile(r"\s*(?:(?:MoM|YoY)\s*)?(?:mt\s*)?(?:in|on|of|for)?\s*(?:the\s+)?(?:a\s+)?")
@@ -226,8 +229,12 @@ _COUNT_TAIL_END = re.compile(r"(?<!\d),|,(?!\d)|;|\bwhile\b|\bbut\b")
 _REGION_NAMES = {r.lower() for r in v.REGIONS}
 
 # --- when ----------------------------------------------------------------------------------------------------
-_ATTACHED_MONTH = re.compile(r"\s*(?:mt\s+)?(?:(?:MoM|YoY)\s+)?(?:in|for|during)\s+(?P<month>" + MONTHS
-                             + r")\b\.?(?:\s+(?P<year>(?:19|20)\d\d))?", re.IGNORECASE)
+_ATTACHED_MONTH = re.compile(
+    r"\s*(?:mt\s+)?(?:(?:MoM|YoY)\s+)?(?:(?:recorded|seen)\s+)?(?:in|for|during|at|by|as of)\s+(?:the\s+)?"
+    r"(?:(?:end|middle|start|beginning)\s+of\s+|mid-|early\s+|late\s+)?(?P<month>" + MONTHS
+    + r")\b\.?(?:\s+(?P<year>(?:19|20)\d\d))?", re.IGNORECASE)
+"""A month right after a figure dates it: "812,300 mt in March", "795,900 mt at May-end"."""
+_IN_RANGE = re.compile(r"\s*(?:in|for|during|over)?\s*(?:the\s+)?")
 _IN_PART_OF_YEAR = re.compile(r"\s*(?:mt\s+)?(?:in|for|during)\s+(?:the\s+)?")
 _TIME_NOUNS = (r"(?:production(?: schedules?)?|output|supply|operating rates?|operating capacity|capacity|"
                r"imports?|inventor(?:y|ies)|prices?|proportion|share|volume)")
@@ -236,8 +243,8 @@ _ADJACENT_BEFORE = re.compile(r"\b" + _TIME_NOUNS + r"(?:\s+[\w()-]+){0,7}?\s+(?
                               re.IGNORECASE)
 _AS_OF = re.compile(r"\b(?:as of|end of)\s+$", re.IGNORECASE)
 _SINCE = re.compile(r"\b(?:since|starting (?:from|in))\s+$", re.IGNORECASE)
-_MONTH_RANGE_AFTER = re.compile(r"\s*-\s*(?:" + MONTHS + r")\b", re.IGNORECASE)
-_MONTH_RANGE_BEFORE = re.compile(r"(?:" + MONTHS + r")\s*-\s*$", re.IGNORECASE)
+_MONTH_RANGE_AFTER = re.compile(r"\s*-(?:to-)?\s*(?:" + MONTHS + r")\b", re.IGNORECASE)
+_MONTH_RANGE_BEFORE = re.compile(r"(?:" + MONTHS + r")\s*-(?:to-)?\s*$", re.IGNORECASE)
 _STATED_PAST = re.compile(r"\s*(?:According to|In (?:" + MONTHS + r")\b)[^,]*,\s*(?:\w+\s+){0,8}?(?:was|were|"
                           r"increased|decreased|rose|fell)\b")
 _PARAGRAPH_FORECAST = re.compile(r"\s*(?:" + "|".join(v.OUTLOOK_OPENERS) + ")", re.IGNORECASE)
@@ -246,6 +253,7 @@ _PARAGRAPH_FORECAST = re.compile(r"\s*(?:" + "|".join(v.OUTLOOK_OPENERS) + ")", 
 _DIRECTION_WORDS = v.PatternSet([pattern + r"\b" for pattern, _ in v.DIRECTION_WORDS])
 _NEGATED = v.compile_words(v.NEGATIONS)
 _PRODUCTION_SUBJECT = v.compile_words(v.PRODUCTION_SUBJECTS)
+_DAILY = re.compile(r"\bdaily\b[\w\s-]*$")
 _SUBJECT_AFTER = re.compile(r"\s*(?:(?:mom|yoy)\s+)?(?:in|of)\s")
 _NUMBER_BEFORE = re.compile(r"\d\s*(?:%|mt|percentage points?|pp)?\s*$")
 """A number just before a direction word governs it ("2.3% lower"): the numeric grammar reads it."""
@@ -605,6 +613,8 @@ def _classify(s: _Sentence, slots: list[_Slot], index: int) -> None:
         slot.change = True
         if slot.sign == 1 and last_change is not None and last_change.group("dec"):
             slot.sign = -1
+    if slot.change and slot.expectation is None and _VERSUS_EXPECTED.match(post):
+        slot.expectation = "vs"
     if not slot.change and (_EXPECTED_BEFORE.search(pre[-100:]) or _EXPECTED_AFTER.match(post)):
         slot.expectation = "level"
     elif previous is not None and previous.expectation == "level" and _BY.fullmatch(pre):
@@ -734,7 +744,7 @@ def _resolve_metric(s: _Sentence, slots: list[_Slot], index: int) -> None:
                            and s.text[cue[1]:q.start].count(",") <= 1 and not _inside(cue[0], s.brackets)
                            and (metric is None or cue[0] >= metric.start() - 40)), None)
     if blocker is not None and (metric is None or blocker.start() > metric.start() or blocker.end() >= metric.end()) \
-            and not (s.names and max(s.names) > blocker.start()):  # "trading volume" is not "volume"
+            and not (s.names and max(s.names) >= blocker.end()):  # "trading volume" is not "volume"
         slot.reason = f"context: the subject is {s.text[blocker.start():blocker.end()]!r}, not a panel metric"
         return
     if q.unit == "count":
@@ -1048,8 +1058,9 @@ def _resolve_ytd(s: _Sentence, slots: list[_Slot], index: int) -> None:
         chosen = range_before or range_after or ranges
         if chosen:
             slot.period = chosen[-1].last if range_before else chosen[0].last
-    elif range_after and slot.change and slot.marker in {"yoy", None}:
-        slot.ytd = True
+    elif range_after and (slot.change and slot.marker in {"yoy", None}
+                          or _IN_RANGE.fullmatch(s.text, q.end, range_after[0].start)):
+        slot.ytd = True  # "rose 4.1% YoY in January-May", "totalled 6.49 million mt from January to July"
         slot.period = range_after[0].last
 
 
@@ -1153,8 +1164,8 @@ def _chunk_directions(s: _Sentence, start: int, words: list[tuple[int, re.Match[
                 _NUMBER_BEFORE.search(text, max(0, m.start() - 30), m.start()):
             continue
         subject = _direction_subject(s.low, start, m)
-        if subject is None:
-            continue
+        if subject is None or _DAILY.search(s.low, max(0, subject.start() - 30), subject.start()):
+            continue  # no production subject, or daily output (not the month's)
         between = text[max(min(subject.end(), m.start()), start if subject.end() < start else 0):m.start()]
         if _NOT_PRODUCTION_BETWEEN.search(between) or (subject.end() >= start and len(between) > 120):
             continue

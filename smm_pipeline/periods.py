@@ -30,7 +30,7 @@ _MONTH_RE = re.compile(
 """A month name with its capital ("may", "march" the verbs are not months). Each alternative starts with
 its capital letter, so the regex engine skips straight to the few capitals of a sentence."""
 _RANGE_RE = compile_lowered(
-    r"\b(?:from\s+)?(?P<first>" + MONTHS + r")\.?\s*(?:-|–|to|through)\s*(?P<last>" + MONTHS
+    r"\b(?:from\s+)?(?P<first>" + MONTHS + r")\.?\s*(?:-|–|to|through|-to-|–to–)\s*(?P<last>" + MONTHS
     + r")\b\.?(?:,?\s*(?P<year>(?:19|20)\d\d))?")
 _FIRST_N_RE = compile_lowered(
     r"\b(?:in\s+)?the\s+first\s+(?P<n>" + "|".join(_ORDINALS) + r")\s+(?P<unit>months|quarters)"
