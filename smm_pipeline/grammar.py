@@ -158,7 +158,8 @@ _COORDINATION = re.compile(
 _RESTATEMENT = re.compile(
     r"\s*(?:MoM|YoY|month[- ]on[- ]month|year[- ]on[- ]year)?\s*(?:\(|,?\s*or\b|,?\s*i\.e\.,?|,?\s*"
     r"representing(?:\s+an?)?|,?\s*marking(?:\s+an?)?|,?\s*equivalent to(?:\s+an?)?|,?\s*which (?:is|was)|"
-    r",?\s*that is|,\s*an?\s+(?=\w+\s+of\s*$)|,\s*(?:up|down)(?:\s+by)?\b)\s*(?:\w+\s+of\s*)?", re.IGNORECASE)
+    r",?\s*that is|,\s*an?\s+(?=\w+\s+of\s*$)|,\s*(?:up|down)(?:\s+by)?\b)\s*(?:\w+\s+of\s*|(?:up|down)\s+(?:by\s+)?)?",
+    re.IGNORECASE)
 """Between a change and the next figure when the next restates it in another unit ("or", "(",
 "representing a", ", a rise of", "12,600 mt MoM, up 1.12%")."""
 _OR_BETWEEN = re.compile(r"\s*(?:mt\s*)?(?:\(|,?\s*or|,?\s*i\.e\.,?)\s*")

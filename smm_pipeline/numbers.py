@@ -41,7 +41,8 @@ _QUALIFIER_RE = re.compile(
     re.IGNORECASE,
 )
 
-_SCALE = {"million": Decimal(1_000_000), "mn": Decimal(1_000_000), "billion": Decimal(1_000_000_000),
+_SCALE = {"million": Decimal(1_000_000), "mn": Decimal(1_000_000), "mln": Decimal(1_000_000),
+          "billion": Decimal(1_000_000_000),
           "thousand": Decimal(1000), "10,000": Decimal(10_000)}
 
 # Unit spellings after the number, longest first; value: (canonical unit, scale factor).
@@ -51,9 +52,9 @@ _UNITS: list[tuple[str, str, Decimal]] = [
     (r"million\s+(?:mt|tonnes|tons|t)\s*(?:/\s*year|/\s*yr|per\s+year|per\s+annum|a\s+year|annually)",
      "mt/year", Decimal(1_000_000)),
     (r"(?:mt|tonnes|tons|t)\s*(?:/\s*year|/\s*yr|per\s+year|per\s+annum|a\s+year)", "mt/year", Decimal(1)),
-    (r"mtpa", "mt/year", Decimal(1)),
+    (r"mtpa|mtpy", "mt/year", Decimal(1)),
     (r"million\s+(?:mt|tonnes|tons|metric\s+tons)\b", "mt", Decimal(1_000_000)),
-    (r"mn\s+(?:mt|tonnes|tons)\b", "mt", Decimal(1_000_000)),
+    (r"(?:mn|mln)\s+(?:mt|tonnes|tons|t)\b", "mt", Decimal(1_000_000)),
     (r"(?-i:Mt)\b", "mt", Decimal(1_000_000)),
     (r"(?:thousand\s+(?:mt|tonnes|tons)|kt)\b", "mt", Decimal(1000)),
     (r"(?:mt|tonnes|tons|metric\s+tons|t)\b", "mt", Decimal(1)),
@@ -75,9 +76,11 @@ _UNIT_RE = re.compile(r"\s*(?:" + "|".join(f"(?P<u{i}>{pattern})" for i, (patter
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _NUM_RE = re.compile(
     r"(?P<sign>[-−–](?=\$?\d))?(?P<dollar>\$|US\$|USD\s?)?(?P<num>" + _NUMBER + r")"
-    r"(?:\s*(?P<scale>million|mn|billion|thousand)\b)?"
+    r"(?:\s*(?P<scale>million|mn|mln|billion|thousand)\b)?"
 )
 _SLASH_UNIT = re.compile(r"\s*/\s*(?P<per>dmt|mt|t|tonne|wmt|mtu|lb|kg)\b", re.IGNORECASE)
+_CHANGED_BEFORE = re.compile(r"\b(?:increas|decreas|ris|rose|fell|fall|drop|declin|grow|grew|climb|add|cut|shed|gain|"
+                             r"lost|los|jump|slid|dip)\w*\s+$", re.IGNORECASE)
 _RANGE_SEP = re.compile(r"\s*(?:-|–|—|~|to)\s*", re.IGNORECASE)
 _WORD_RE = re.compile(
     r"\b(?P<word>" + "|".join(w for w in WORD_NUMBERS if w not in {"none", "no"}) + r")\s+(?="
@@ -248,9 +251,9 @@ def _range_high(text: str, m: re.Match[str], unit_end: int, unit: str, dollar: b
     second = _NUM_RE.match(text, sep.end())
     if not second:
         return None, unit_end
-    if not unit and sep.group(0).strip().lower() == "to" and not re.match(
-            r"\s*(?:yuan|mt|%|\$)", text[second.end():second.end() + 6]):
-        return None, unit_end
+    if sep.group(0).strip().lower() == "to" and (_CHANGED_BEFORE.search(text, max(0, m.start() - 20), m.start()) or (
+            not unit and not re.match(r"\s*(?:yuan|mt|%|\$)", text[second.end():second.end() + 6]))):
+        return None, unit_end  # "decrease 64,000 mt to 547,200 mt" is a change and a level
     scale2 = _SCALE.get((second.group("scale") or "").lower(), Decimal(1))
     unit2, unit_scale2, end2 = _read_unit(text, second.end(), bool(second.group("dollar")) or dollar)
     if not unit2 and unit in {"", "count"}:

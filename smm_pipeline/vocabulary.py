@@ -86,7 +86,7 @@ EXPECTED_LEVEL_AFTER = (
 
 # --- comparison markers ---------------------------------------------------------------------------
 MOM = (
-    r"MoM", r"M/M", r"m-o-m", r"month[- ]on[- ]month", r"on the month", r"on a monthly basis",
+    r"MoM", r"M/M", r"m-o-m", r"month[- ]on[- ]month", r"on (?:the |a )?month", r"on-month", r"on a monthly basis",
     r"over the previous month",
     r"(?:compared|relative) (?:to|with) the previous month", r"from the previous month",
     r"than the previous month", r"from a month earlier", r"than a month earlier",
@@ -94,7 +94,8 @@ MOM = (
     r"sequentially", r"month over month", r"from the prior month", r"than the prior month",
 )
 YOY = (
-    r"YoY", r"Y/Y", r"y-o-y", r"year[- ]on[- ]year", r"on the year", r"on an? (?:yearly|annual) basis",
+    r"YoY", r"Y/Y", r"y-o-y", r"year[- ]on[- ]year", r"on (?:the |a )?year(?!-end)", r"on-year",
+    r"on an? (?:yearly|annual) basis",
     r"from a year earlier", r"than a year earlier",
     r"(?:the (?:level|figure|output|production) )?(?:of|in) a year (?:earlier|ago|before)",
     r"(?:from|than|on) (?:the )?(?:same month )?(?:a )?year (?:earlier|ago|before)", r"from last year",
