@@ -205,6 +205,7 @@ _KNOWN_CAPS = re.compile(r"(?<![\w'’-])(?:" + "|".join(v.KNOWN_CAPITALISED) + 
 
 # --- which breakdown ----------------------------------------------------------------------------------------
 _AFTER_CUE_GAP = re.compile(r"\s*(?:(?:MoM|YoY)\s*)?(?:mt\s*)?(?:in|on|of|for)?\s*(?:the\s+)?(?:a\s+)?")
+_CONTENT_IN_BRACKETS = re.compile(r"\s*(?:of\s+(?:[\w-]+\s+){0,3}?)?\(\s*(?:in\s+)?")
 _BREAKDOWN_AXES = ("region:", "size:", "feed:", "source:", "form:", "grade:", "series:", "stage:")
 _CLAUSE_LINK = re.compile(r"[;,]\s*(?:and|but|while|whereas|so|as|with)?\b|\b(?:and|but|while|whereas|so|as|mean|"
                           r"means|meant|therefore|thus)\b", re.IGNORECASE)
@@ -866,8 +867,10 @@ def _cue_segment(s: _Sentence, slots: list[_Slot], index: int) -> str:
     _, _, _, post_end = _window(s, slots, index)
     cues = [c for c in s.segment_cues if not _inside(c[0], s.such_as)]
     after = [c for c in cues if q.end <= c[0] < post_end
-             and (not _inside(c[0], s.brackets) or any(a < q.start < c[0] < b for a, b in s.brackets))
-             and _AFTER_CUE_GAP.fullmatch(s.text, q.end, c[0])]
+             and ((not _inside(c[0], s.brackets) or any(a < q.start < c[0] < b for a, b in s.brackets))
+                  and _AFTER_CUE_GAP.fullmatch(s.text, q.end, c[0])
+                  or c[2].startswith("content:") and slots[index].metric == "production"
+                  and _CONTENT_IN_BRACKETS.fullmatch(s.text, q.end, c[0]))]  # "43.7 kt of NPI (in Ni metal)"
     if after and not after[0][2].startswith("sample:"):
         return after[0][2]
     respectively = _respectively(s, slots, index, cues)
@@ -886,6 +889,11 @@ def _cue_segment(s: _Sentence, slots: list[_Slot], index: int) -> str:
             return cue[2]
     if _MAINTENANCE_CAPACITY.search(s.text, clause_start, q.start):
         return "item:capacity_under_maintenance"
+    previous = slots[index - 1] if index else None
+    if previous is not None and slots[index].change and not previous.change and previous.segment \
+            and previous.metric == slots[index].metric and s.clause_of(previous.q.start)[0] == clause_start \
+            and not any(previous.q.end <= m.start() < q.start for m in s.metrics):
+        return previous.segment  # "43.7 kt of NPI (in Ni metal), down 5.2% m-o-m": the level's change
     if s.inherited and not any(n < q.start for n in s.headings):
         return s.inherited
     return ""
