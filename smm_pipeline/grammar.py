@@ -745,8 +745,9 @@ def _resolve_metric(s: _Sentence, slots: list[_Slot], index: int) -> None:
     segment_metric = next((cue[3] for cue in s.segment_cues if cue[3] and cue[1] <= q.start
                            and s.text[cue[1]:q.start].count(",") <= 1 and not _inside(cue[0], s.brackets)
                            and (metric is None or cue[0] >= metric.start() - 40)), None)
-    if blocker is not None and (metric is None or blocker.start() > metric.start() or blocker.end() >= metric.end()) \
-            and not (s.names and max(s.names) >= blocker.end()):  # "trading volume" is not "volume"
+    if blocker is not None and (
+            (metric is not None and blocker.start() <= metric.start() and blocker.end() >= metric.end())  # "trading volume"
+            or ((metric is None or blocker.start() > metric.start()) and not (s.names and max(s.names) >= blocker.end()))):
         slot.reason = f"context: the subject is {s.text[blocker.start():blocker.end()]!r}, not a panel metric"
         return
     if q.unit == "count":
@@ -1114,7 +1115,7 @@ def _to_reading(s: _Sentence, slot: _Slot) -> Reading | None:
             slot.reason = "a change with no MoM/YoY label"
             return None
     if marker == "qoq":
-        slot.reason = "a quarter-on-quarter change (not a panel measure)"
+        slot.reason = "context: a quarter-on-quarter or week-on-week change, not a panel measure"
         return None
     if unit == "pp" and slot.metric not in {"operating_rate", "share"}:
         unit = "%"  # "production dropped by 1.49 percentage points": a misused unit, read as a % change

@@ -106,7 +106,8 @@ YOY = (
     r"than the same (?:period|month) (?:a year (?:before|earlier|ago)|last year)", r"year over year",
     r"over the same period (?:last year|a year (?:before|earlier))",
 )
-QOQ = (r"QoQ", r"quarter[- ]on[- ]quarter")
+QOQ = (r"QoQ", r"quarter[- ]on[- ]quarter", r"WoW", r"week[- ]on[- ]week")
+"""Comparisons that are no panel measure (quarter on quarter, week on week)."""
 BASE_MONTH = (r"(?:from|compared (?:to|with)|than(?: in)?|over|versus|vs\.?|relative to|above|below)\s+"
               r"(?:that (?:of|in)\s+)?(?:the\s+)?(?:(?:revised|previous|prior|adjusted|final)\s+)?(?P<last>last\s+)?")
 """Words before a month that make it the base of a comparison ("up 5.02% from April", "from the revised
@@ -140,7 +141,7 @@ BLOCKER_NOUNS = (
     r"circulation", r"exports?", r"profits?", r"profitability", r"losses", r"margins?", r"costs?",
     r"deliver(?:y|ies)", r"shipments?", r"purchases?", r"procurement", r"inquir(?:y|ies)",
     r"installations?", r"tender volumes?", r"power", r"revenue",
-    r"daily (?:average )?(?:[\w-]+ ){0,2}?(?:output|production)",
+    r"(?:daily|weekly) (?:average )?(?:[\w-]+ ){0,2}?(?:output|production|operating rates?)",
 )
 """Subjects whose changes are context, not facts of the production panel."""
 
