@@ -203,6 +203,44 @@ CASES: list[tuple[str, str, set[Row]]] = [
      {("item:smelters_with_maintenance_plans", "producer_count", "2025-08", "level", 1)}),
     ("solar_cell", "Cell output was 58.19GW in July, down 3.2% MoM.",
      {("", P, "2025-07", "level", 58.19), ("", P, "2025-07", "mom_pct", -3.2)}),
+    # --- phrasings of other months' reports (numbers invented) --------------------------------------
+    ("copper_cathode", "July copper cathode production grew by 11,300 mt MoM, up 0.98%, and rose 9.4% YoY.",
+     {("", P, "2025-07", "mom_abs", 11300), ("", P, "2025-07", "mom_pct", 0.98), ("", P, "2025-07", "yoy_pct", 9.4)}),
+    ("refined_zinc", "Refined zinc output stood at 512,000 mt in July, falling 9,800 mt or down 1.88% on month and "
+     "up 3.1% on year.",
+     {("", P, "2025-07", "level", 512000), ("", P, "2025-07", "mom_abs", -9800), ("", P, "2025-07", "mom_pct", -1.88),
+      ("", P, "2025-07", "yoy_pct", 3.1)}),
+    ("refined_zinc", "Output reached 489.5 kt in July, up 1.2% on-month and 7.7% on-year.",
+     {("", P, "2025-07", "level", 489500), ("", P, "2025-07", "mom_pct", 1.2), ("", P, "2025-07", "yoy_pct", 7.7)}),
+    ("refined_zinc", "Output is expected to decrease 52,000 mt to 498,000 mt in August.",
+     {("", P, "2025-08", "mom_abs", -52000), ("", P, "2025-08", "level", 498000)}),
+    ("copper_cathode", "The output grew 15,600 mt compared with the expected 1.03 million mt.",
+     {("basis:vs_expected", P, "2025-07", "level", 15600), ("basis:expected", P, "2025-07", "level", 1030000)}),
+    ("copper_cathode", "The output totalled 7.12 million mt from January to July, an increase of 512,000 mt or 7.75% "
+     "year on year.",
+     {("", P, "2025-07", "ytd_level", 7120000), ("", P, "2025-07", "ytd_yoy_abs", 512000),
+      ("", P, "2025-07", "ytd_yoy_pct", 7.75)}),
+    ("copper_cathode", "Output is likely to rise 1.1% on the month to 1.18 million mt in August, and January-to-August "
+     "output is likely to increase 8.2% on the year to 8.6 mln t.",
+     {("", P, "2025-08", "mom_pct", 1.1), ("", P, "2025-08", "level", 1180000), ("", P, "2025-08", "ytd_yoy_pct", 8.2),
+      ("", P, "2025-08", "ytd_level", 8600000)}),
+    ("copper_cathode", "Copper concentrate inventories at major domestic ports fell from 640,100 mt at June-end to "
+     "612,300 mt at July-end.",
+     {("item:copper_concentrate_port_inventory", "inventory", "2025-06", "level", 640100),
+      ("item:copper_concentrate_port_inventory", "inventory", "2025-07", "level", 612300)}),
+    ("copper_cathode", "The SMM Imported Copper Concentrates Index stood at -$38.10/mt, up $1.05/mt MoM.",
+     {("item:imported_copper_concentrate_index", "treatment_charge", "2025-07", "level", -38.10),
+      ("item:imported_copper_concentrate_index", "treatment_charge", "2025-07", "mom_abs", 1.05)}),
+    ("primary_aluminum", "The share of aluminium liquid output rose by 1.2 percentage points MoM to about 76.10%.",
+     {("form:liquid_aluminum", "share", "2025-07", "mom_pp", 1.2),
+      ("form:liquid_aluminum", "share", "2025-07", "level", 76.10)}),
+    ("npi", "China produced 29.4 kt of NPI (in Ni metal) in July, down 3.1% m-o-m.",
+     {("content:metal", P, "2025-07", "level", 29400), ("content:metal", P, "2025-07", "mom_pct", -3.1)}),
+    ("npi", "High-NPI output was 25.1 kt, down 2.2% m-o-m, and low NPI output was 4.3 kt, up 1.5% m-o-m.",
+     {("grade:high_grade", P, "2025-07", "level", 25100), ("grade:high_grade", P, "2025-07", "mom_pct", -2.2),
+      ("grade:low_grade", P, "2025-07", "level", 4300), ("grade:low_grade", P, "2025-07", "mom_pct", 1.5)}),
+    ("nickel_sulphate", "Output was up 12.1% from a year ago and 2.3% from a month ago.",
+     {("", P, "2025-07", "yoy_pct", 12.1), ("", P, "2025-07", "mom_pct", 2.3)}),
 ]
 
 
@@ -228,6 +266,8 @@ def test_qualifiers_reach_the_fact(text: str, qualifier: str, high: float | None
     ("Spot trading volume decreased by 10%-20%.", "context:"),
     ("Output in Q3 is expected to reach 3.3 million mt.", "context:"),
     ("Tomago consumes about 125 kilometers of cable.", "context:"),
+    ("The domestic daily average output was flat MoM at 114,900 mt.", "context:"),
+    ("The weekly production of sampled plants in Xinjiang was 31,570 mt, up 2% WoW.", "context:"),
 ])
 def test_numbers_that_are_not_facts_say_why(text: str, reason: str) -> None:
     result = read(text)
