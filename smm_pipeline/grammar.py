@@ -745,9 +745,7 @@ def _resolve_metric(s: _Sentence, slots: list[_Slot], index: int) -> None:
     segment_metric = next((cue[3] for cue in s.segment_cues if cue[3] and cue[1] <= q.start
                            and s.text[cue[1]:q.start].count(",") <= 1 and not _inside(cue[0], s.brackets)
                            and (metric is None or cue[0] >= metric.start() - 40)), None)
-    if blocker is not None and (
-            (metric is not None and blocker.start() <= metric.start() and blocker.end() >= metric.end())  # "trading volume"
-            or ((metric is None or blocker.start() > metric.start()) and not (s.names and max(s.names) >= blocker.end()))):
+    if blocker is not None and _blocks(s, blocker, metric):
         slot.reason = f"context: the subject is {s.text[blocker.start():blocker.end()]!r}, not a panel metric"
         return
     if q.unit == "count":
@@ -772,6 +770,15 @@ def _resolve_metric(s: _Sentence, slots: list[_Slot], index: int) -> None:
         slot.reason = f"no metric fits a {q.unit or 'bare'} figure here"
         return
     slot.metric = fitting
+
+
+def _blocks(s: _Sentence, blocker: re.Match[str], metric: re.Match[str] | None) -> bool:
+    """Whether a non-panel subject ("demand", "trading volume", "daily output") is what the figure is
+    about: it contains the metric noun, or comes after it without the product being named again."""
+    if metric is not None and blocker.start() <= metric.start() and blocker.end() >= metric.end():
+        return True
+    renamed = bool(s.names) and max(s.names) >= blocker.end()
+    return (metric is None or blocker.start() > metric.start()) and not renamed
 
 
 def _percent_is_a_change(s: _Sentence, slots: list[_Slot], index: int) -> None:
@@ -867,11 +874,7 @@ def _cue_segment(s: _Sentence, slots: list[_Slot], index: int) -> str:
     clause_start, _ = s.clause_of(q.start)
     _, _, _, post_end = _window(s, slots, index)
     cues = [c for c in s.segment_cues if not _inside(c[0], s.such_as)]
-    after = [c for c in cues if q.end <= c[0] < post_end
-             and ((not _inside(c[0], s.brackets) or any(a < q.start < c[0] < b for a, b in s.brackets))
-                  and _AFTER_CUE_GAP.fullmatch(s.text, q.end, c[0])
-                  or c[2].startswith("content:") and slots[index].metric == "production"
-                  and _CONTENT_IN_BRACKETS.fullmatch(s.text, q.end, c[0]))]  # "43.7 kt of NPI (in Ni metal)"
+    after = [c for c in cues if q.end <= c[0] < post_end and _right_after(s, q, c, slots[index].metric)]
     if after and not after[0][2].startswith("sample:"):
         return after[0][2]
     respectively = _respectively(s, slots, index, cues)
@@ -898,6 +901,15 @@ def _cue_segment(s: _Sentence, slots: list[_Slot], index: int) -> str:
     if s.inherited and not any(n < q.start for n in s.headings):
         return s.inherited
     return ""
+
+
+def _right_after(s: _Sentence, q: Quantity, cue: Cue, metric: str | None) -> bool:
+    """Whether a cue after the figure names its breakdown: "29,100 mt in metal content", or a content
+    basis in brackets after the product ("43.7 kt of NPI (in Ni metal)")."""
+    if _AFTER_CUE_GAP.fullmatch(s.text, q.end, cue[0]):
+        return not _inside(cue[0], s.brackets) or any(a < q.start < cue[0] < b for a, b in s.brackets)
+    return cue[2].startswith("content:") and metric == "production" \
+        and bool(_CONTENT_IN_BRACKETS.fullmatch(s.text, q.end, cue[0]))
 
 
 def _detached(s: _Sentence, cue: Cue, position: int) -> bool:
@@ -1068,7 +1080,7 @@ def _resolve_ytd(s: _Sentence, slots: list[_Slot], index: int) -> None:
         chosen = range_before or range_after or ranges
         if chosen:
             slot.period = chosen[-1].last if range_before else chosen[0].last
-    elif range_after and (slot.change and slot.marker in {"yoy", None}
+    elif range_after and ((slot.change and slot.marker in {"yoy", None})
                           or _IN_RANGE.fullmatch(s.text, q.end, range_after[0].start)):
         slot.ytd = True  # "rose 4.1% YoY in January-May", "totalled 6.49 million mt from January to July"
         slot.period = range_after[0].last

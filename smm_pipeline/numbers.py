@@ -9,8 +9,8 @@ was written (the rounding interval), and where in the text it sits. This module 
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 from decimal import Decimal
+from typing import NamedTuple
 
 WORD_NUMBERS = {
     "none": 0, "no": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
