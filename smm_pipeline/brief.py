@@ -23,7 +23,7 @@ import os
 import re
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from html import escape, unescape
 from importlib import resources
@@ -33,13 +33,12 @@ import pandas as pd
 
 from smm_pipeline import catalogue, charts, consistency, warehouse
 from smm_pipeline.citations import Citations, FactKey
+from smm_pipeline.indicators import FLAT_BAND_PCT
 from smm_pipeline.periods import shift_month
 
 SERIOUS = ("error", "warning")
 HEADLINE_SEGMENTS = ("", "content:metal")
 """The product's national figure; metal content where a product is reported only as content (NPI)."""
-FLAT_BAND_PCT = 0.1
-"""A forecast within +/-0.1% counts as flat, as in the diffusion index."""
 ORIGINALS = "../archive/originals"
 """Where a brief in data/briefs/ finds the archived report files."""
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -178,17 +177,20 @@ def _stated(cite: Citations, row: pd.Series | None, prefix: str, measure: str, k
                   qualifier=fact.qualifier if fact else "exact")
 
 
+def _one(figure: Figure | None) -> tuple[Figure, ...]:
+    return (figure,) if figure else ()
+
+
 def _change(cite: Citations, row: pd.Series | None, prefix: str, basis: str, source: str) -> tuple[Figure, ...]:
     """A relative change, or its direction where the report gives no number."""
-    figure = _stated(cite, row, prefix, f"{basis}_pct", "pct", source) or _stated(
-        cite, row, prefix, f"{basis}_dir", "dir", source)
-    return (figure,) if figure else ()
+    return _one(_stated(cite, row, prefix, f"{basis}_pct", "pct", source) or _stated(
+        cite, row, prefix, f"{basis}_dir", "dir", source))
 
 
 def _forecast(cite: Citations, row: pd.Series | None) -> tuple[Figure, ...]:
     """A forecast: its change (or direction) first, then its level when stated."""
-    level = _stated(cite, row, "forecast_", "level", "level", "forecast")
-    return (*_change(cite, row, "forecast_", "mom", "forecast"), *((level,) if level else ()))
+    return (*_change(cite, row, "forecast_", "mom", "forecast"),
+            *_one(_stated(cite, row, "forecast_", "level", "level", "forecast")))
 
 
 def _indicator(indicators: pd.DataFrame, name: str) -> dict[tuple[str, str], pd.Series]:
@@ -235,10 +237,9 @@ def headline_rows(inputs: BriefInputs, cite: Citations, flags: dict[str, tuple[s
     segments: dict[str, set[str]] = {product: set() for product in reported}
     for product, segment in [*this, *nxt]:
         segments.setdefault(product, set()).add(segment)
-    implied = _indicator(inputs.indicators[inputs.indicators["month"] == month], "implied_level")
     month_indicators = inputs.indicators[inputs.indicators["month"] == month]
-    errors, misses, hits = (_indicator(month_indicators, name) for name in (
-        "forecast_error_pct", "forecast_mom_pct_miss", "forecast_direction_hit"))
+    implied, errors, misses, hits = (_indicator(month_indicators, name) for name in (
+        "implied_level", "forecast_error_pct", "forecast_mom_pct_miss", "forecast_direction_hit"))
     order = {p.product: i for i, p in enumerate(catalogue.products())}
     rows = []
     for product in sorted(segments, key=lambda p: order.get(p, len(order))):
@@ -250,11 +251,11 @@ def headline_rows(inputs: BriefInputs, cite: Citations, flags: dict[str, tuple[s
                 level = Figure(float(estimate["value"]), "level", str(estimate["unit"]),
                                note=f"implied level, not stated: {estimate['method']}", qualifier="approx")
             cells = {
-                "level": (level,) if level else (),
+                "level": _one(level),
                 "mom_pct": _change(cite, actual, "", "mom", "actual"),
-                "mom_abs": tuple(f for f in [_stated(cite, actual, "", "mom_abs", "abs", "actual")] if f),
+                "mom_abs": _one(_stated(cite, actual, "", "mom_abs", "abs", "actual")),
                 "yoy_pct": _change(cite, actual, "", "yoy", "actual"),
-                "yoy_abs": tuple(f for f in [_stated(cite, actual, "", "yoy_abs", "abs", "actual")] if f),
+                "yoy_abs": _one(_stated(cite, actual, "", "yoy_abs", "abs", "actual")),
                 "next": _forecast(cite, ahead_row),
                 "expected": _forecast(cite, actual),
                 "miss": _miss(errors.get((product, segment)), misses.get((product, segment)),
@@ -313,8 +314,8 @@ def headline_table(rows: Sequence[Row], cite: Citations) -> str:
             flag = ""
             if row.flag:
                 severity, anchor, count = row.flag
-                label = f"{count} {severity}" + ("s" if count > 1 else "")
-                flag = f'<a class="flag {severity}" href="#{anchor}" title="see the findings">{label}</a>'
+                label = f"{count} finding" + ("s" if count > 1 else "")
+                flag = f'<a class="flag {severity}" href="#{anchor}" title="worst: {severity}">{label}</a>'
             cells = "".join(_cell(row, column, cite) for column, _, _ in COLUMNS)
             lines.append(f'<tr class="p" id="{row.anchor}" data-g="{escape(row.group)}">'
                          f'<th scope="row" data-v="{escape(row.name)}">{escape(row.name)}'
@@ -359,7 +360,7 @@ class Finding:
     message: str
     lines: str
     sha256: str
-    facts: tuple[FactKey, ...] = field(default=())
+    facts: tuple[FactKey, ...] = ()
 
 
 def _refs(text: str) -> list[tuple[tuple[str, str, str, str, str], float]]:
@@ -407,7 +408,8 @@ def finding_flags(findings: Sequence[Finding]) -> dict[str, tuple[str, str, int]
     return flags
 
 
-def _finding_html(finding: Finding, cite: Citations, files: dict[str, str], explain: bool) -> str:
+def _finding_html(finding: Finding, cite: Citations, files: dict[str, str], rows: dict[str, str],
+                  explain: bool) -> str:
     """One finding; the rule's explanation is written out on its first finding, a tooltip on the others."""
     explanation = rule_explanations().get(finding.rule, "")
     explanation = explanation[:1].upper() + explanation[1:]
@@ -420,8 +422,7 @@ def _finding_html(finding: Finding, cite: Citations, files: dict[str, str], expl
         where = f"{files.get(finding.sha256, finding.sha256[:12])}, line {finding.lines.replace(';', ', ')}"
         quotes.append(f'<p class="muted">{escape(where)}</p>')
     product = display_name(finding.product, "") if finding.product in catalogue.product_ids() else "whole report"
-    link = f'<a href="#{row_anchor(finding.product, "")}">{escape(product)}</a>' if finding.product else escape(
-        product)
+    link = f'<a href="#{rows[finding.product]}">{escape(product)}</a>' if finding.product in rows else escape(product)
     return (f'<article class="finding {escape(finding.severity)}" id="{finding.anchor}">'
             f'<h3><span class="sev">{escape(finding.severity)}</span> {link} '
             f'<span class="rule" title="{escape(explanation)}">{escape(finding.rule)}</span></h3>'
@@ -429,12 +430,14 @@ def _finding_html(finding: Finding, cite: Citations, files: dict[str, str], expl
             + f'<p class="msg">{escape(finding.message)}</p>{"".join(quotes)}</article>')
 
 
-def findings_section(findings: Sequence[Finding], cite: Citations, files: dict[str, str]) -> str:
-    """Warnings and errors in full (explanation, message, evidence); info findings folded away."""
+def findings_section(findings: Sequence[Finding], cite: Citations, files: dict[str, str], rows: Sequence[Row]) -> str:
+    """Warnings and errors in full (explanation, message, evidence, a link to the product's row); info
+    findings folded away."""
+    anchors = {r.product: r.anchor for r in reversed(rows)}
     serious = [f for f in findings if f.severity in SERIOUS]
     info = [f for f in findings if f.severity not in SERIOUS]
     first_of_rule = {f.rule: f.anchor for f in reversed(serious)}
-    parts = [_finding_html(f, cite, files, first_of_rule[f.rule] == f.anchor) for f in serious] or [
+    parts = [_finding_html(f, cite, files, anchors, first_of_rule[f.rule] == f.anchor) for f in serious] or [
         '<p>No warnings or errors: every check on this report passed.</p>']
     if info:
         rules = ", ".join(f"{n} {escape(r)}" for r, n in pd.Series([f.rule for f in info]).value_counts().items())
@@ -624,7 +627,7 @@ in the MoM series starts a new chain.</p>
 <h3>Forecast error by product, {month_title(inputs.month)}</h3>
 {error_chart(inputs, rows)}
 </section>
-<section id="findings"><h2>Findings</h2>{findings_section(findings, cite, files)}</section>
+<section id="findings"><h2>Findings</h2>{findings_section(findings, cite, files, rows)}</section>
 """
     evidence = cite.evidence_section(ORIGINALS)
     page = f"""<!doctype html>

@@ -21,7 +21,8 @@ from functools import cache
 from smm_pipeline import catalogue
 from smm_pipeline.clauses import sentences
 from smm_pipeline.facts import Fact, is_headline
-from smm_pipeline.grammar import Reading, Scope, paragraph_opening_period, read_sentence, subheading_segment
+from smm_pipeline.grammar import (Reading, Scope, SentenceResult, paragraph_opening_period, read_sentence,
+                                  subheading_segment)
 from smm_pipeline.reports import Report
 from smm_pipeline.sections import Section, SectionFinding, split_sections
 from smm_pipeline.vocabulary import compile_lowered
@@ -130,7 +131,7 @@ def _extract_section(report: Report, section: Section) -> tuple[list[Fact], list
     product = catalogue.get(section.product or "")
     scope = _scope(product, report.report_month, report.forecast_month)
     numeric: list[_Stated] = []
-    directional: list[_Stated] = []
+    spoken: list[tuple[SentenceResult, int, int, str]] = []
     unparsed: list[Unparsed] = []
     inherited = ""
     for line in section.lines:
@@ -143,7 +144,7 @@ def _extract_section(report: Report, section: Section) -> tuple[list[Fact], list
             result = read_sentence(sentence.text, scope, period, inherited)
             offset = line.offset + sentence.start
             numeric.extend(_Stated(r, line.number, offset, sentence.text) for r in result.readings)
-            directional.extend(_Stated(r, line.number, offset, sentence.text) for r in result.directions)
+            spoken.append((result, line.number, offset, sentence.text))
             unparsed.extend(Unparsed(product.product, line.number, q.text, reason, sentence.text)
                             for q, reason in result.unread)
             if not result.readings and not result.unread and _DIGIT.search(sentence.text):
@@ -157,7 +158,7 @@ def _extract_section(report: Report, section: Section) -> tuple[list[Fact], list
                  f"duplicate: the {d.reading.measure} of {d.key[1]} {d.key[0] or '(total)'} for {d.key[2]} "
                  f"is taken from line {chosen[d.key].line}", d.sentence)
         for d in duplicates)
-    stated = [*chosen.values(), *_directions(report, chosen, directional)]
+    stated = [*chosen.values(), *_directions(report, chosen, spoken)]
     facts = sorted((_fact(report, section, item) for item in stated), key=lambda f: (f.line, f.char_start))
     return facts, unparsed
 
@@ -174,18 +175,23 @@ def _one_per_key(numeric: list[_Stated]) -> tuple[dict[tuple[str, str, str, str]
 
 
 def _directions(report: Report, chosen: dict[tuple[str, str, str, str], _Stated],
-                directional: list[_Stated]) -> list[_Stated]:
+                spoken: list[tuple[SentenceResult, int, int, str]]) -> list[_Stated]:
     """Direction-only facts: for the report month and later, where no number states that measure.
 
     A product reported only in metal and physical content has no total to give a direction to. Among
     several statements of one direction the strongest wins (explicit marker, named subject); in an
-    outlook the last of equal strength wins, because an outlook's last word is its conclusion.
+    outlook the last of equal strength wins, because an outlook's last word is its conclusion. A
+    sentence whose every possible direction is already stated by a number is not read for directions.
     """
     covered = {(seg, metric, period, measure.split("_")[0]) for seg, metric, period, measure in chosen
                if measure.startswith(("mom_", "yoy_"))}
     production_segments = {seg for seg, metric, _, _ in chosen if metric == "production"}
     if "" not in production_segments and any(seg.startswith("content:") for seg in production_segments):
         return []
+    directional = [_Stated(reading, line, offset, text) for result, line, offset, text in spoken
+                   if any(period >= report.report_month and ("", "production", period, kind) not in covered
+                          for period in result.direction_periods for kind in ("mom", "yoy"))
+                   for reading in result.directions]
     best: dict[tuple[str, str, str, str], _Stated] = {}
     for item in directional:
         seg, metric, period, measure = item.key

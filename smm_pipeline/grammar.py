@@ -89,13 +89,26 @@ class Reading(NamedTuple):
 
 @dataclass(slots=True)
 class SentenceResult:
-    """What one sentence yielded: facts, quantities left unread (with why), direction-only statements
-    and the period the next sentence inherits."""
+    """What one sentence yielded: facts, quantities left unread (with why) and the period the next
+    sentence inherits. Its direction-only statements are read on request (`directions`): a report
+    needs them only where no number states the measure, and they are the costliest part to read."""
 
     readings: list[Reading] = field(default_factory=list)
     unread: list[tuple[Quantity, str]] = field(default_factory=list)
     period: str = ""
-    directions: list[Reading] = field(default_factory=list)
+    _sentence: _Sentence | None = None
+
+    @property
+    def direction_periods(self) -> set[str]:
+        """Every period a direction-only statement of this sentence could be about."""
+        if self._sentence is None:
+            return set()
+        return {m.key for m in self._sentence.all_months} | {self.period}
+
+    @property
+    def directions(self) -> list[Reading]:
+        """The sentence's direction-only statements (see `_directions`)."""
+        return [] if self._sentence is None else _directions(self._sentence, self.period)
 
 
 @dataclass(slots=True)
@@ -525,7 +538,7 @@ def read_sentence(text: str, scope: Scope, period: str, inherited_segment: str =
     result.unread.extend((q, f"context: {_SIDE_UNITS[q.unit]}, not a panel measure") for q in s.side_quantities)
     if slots and not any(slot.reason for slot in slots):
         result.period = slots[-1].period or result.period
-    result.directions = _directions(s, result.period)
+    result._sentence = s
     return result
 
 
