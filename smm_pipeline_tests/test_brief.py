@@ -129,6 +129,15 @@ def test_findings_explain_their_rule_in_the_words_of_consistency_py(march: tuple
     assert flag in parsed.ids and page.findings["error"] == 2
 
 
+@pytest.mark.parametrize("reports, month", [
+    (SAMPLES, "2025-01"), (SAMPLES, "2025-03"),
+    pytest.param([SEED], "2025-07", marks=pytest.mark.skipif(not SEED.exists(), reason=f"no seed report {SEED}"))])
+def test_every_link_in_the_page_has_its_target(reports: list[Path], month: str) -> None:
+    parsed = Page(brief.build(inputs_from_reports(reports, month)).html)
+    anchors = {url[1:] for url in parsed.urls if url.startswith("#")}
+    assert anchors and anchors <= parsed.ids
+
+
 def test_the_page_needs_no_network(march: tuple[BriefInputs, Brief, Page]) -> None:
     _, page, parsed = march
     assert all(url.startswith(("#", "../archive/originals/")) for url in parsed.urls)
