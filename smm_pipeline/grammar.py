@@ -566,7 +566,7 @@ def _sentence_period(s: _Sentence) -> str:
     months = s.relevant_months()
     if months:
         return months[-1].key
-    if s.forecast and s.quantities:
+    if s.quantities and s.forecast:
         return s.scope.forecast_month
     return s.carry
 
