@@ -28,7 +28,6 @@ from smm_pipeline.sections import Section, SectionFinding, split_sections
 from smm_pipeline.vocabulary import compile_lowered
 
 _DIGIT = re.compile(r"\d")
-_DIGITS = re.compile(r"\S*\d\S*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +123,7 @@ def _unknown_section(section: Section) -> list[Unparsed]:
 
 
 def _digit_words(sentence: str) -> str:
-    return " ".join(m.group(0).strip(".,;:()") for m in _DIGITS.finditer(sentence))
+    return " ".join(word.strip(".,;:()") for word in sentence.split() if _DIGIT.search(word))
 
 
 def _extract_section(report: Report, section: Section) -> tuple[list[Fact], list[Unparsed]]:

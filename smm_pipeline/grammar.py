@@ -404,6 +404,10 @@ class _Sentence:
                 and not _SINCE.search(text, max(0, m.start - 20), m.start)]
 
     @_memo
+    def parts_of_year(self) -> list[tuple[int, int]]:
+        return parts_of_year(self.text)
+
+    @_memo
     def forecast_cues(self) -> list[int]:
         return [m.start() for m in _FORECAST_RE.finditer(self.low)]
 
@@ -1069,7 +1073,7 @@ def _dated_by_part_of_year(s: _Sentence, q: Quantity) -> bool:
     """Whether a quarter or half-year ("Q3 output is expected to reach", "3.3 million mt in Q3") is what the
     figure at `q` is for: in its comma-chunk before it with no month between, or right after it."""
     chunk_start, _ = s.chunk_of(q.start)
-    for start, end in parts_of_year(s.text):
+    for start, end in s.parts_of_year:
         if (chunk_start <= start and end <= q.start and not any(end <= m.start < q.start for m in s.months)) \
                 or (start >= q.end and _IN_PART_OF_YEAR.fullmatch(s.text, q.end, start)):
             return True

@@ -130,7 +130,10 @@ def months_in(text: str, around: str) -> list[MonthMention]:
 def parts_of_year(text: str) -> list[tuple[int, int]]:
     """Spans naming a quarter or half-year that is not year-to-date ("Q3", "the second half"): a figure
     for one of these is not a monthly panel figure."""
-    return [m.span() for m in _PART_OF_YEAR_RE.finditer(lowered(text))]
+    low = lowered(text)
+    if not any(word in low for word in ("q2", "q3", "q4", "h2", "quarter", "half")):
+        return []
+    return [m.span() for m in _PART_OF_YEAR_RE.finditer(low)]
 
 
 def _year(m: re.Match[str]) -> int | None:
