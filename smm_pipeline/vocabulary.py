@@ -68,8 +68,8 @@ BEAT = (r"beat(?:s|ing)?", r"exceed(?:ed|s|ing)?", r"surpass(?:ed|es|ing)?", r"t
         r"outperform(?:ed|s)?", r"(?:came|come|was|were|is) (?:in )?above")
 MISS = (r"miss(?:ed|es)?", r"(?:fell|falls|fall|came|come|was|were) short of", r"short of", r"undershot",
         r"(?:came|come|was|were|is) (?:in )?below", r"lagg?(?:ed|s)? behind")
-INCREASE += tuple(word + r" " + EXPECTATIONS for word in BEAT)
-DECREASE += tuple(word + r" " + EXPECTATIONS for word in MISS)
+INCREASE += (r"(?:" + "|".join(BEAT) + r") " + EXPECTATIONS,)  # "beat expectations by 5,200 mt"
+DECREASE += (r"(?:" + "|".join(MISS) + r") " + EXPECTATIONS,)  # "fell short of expectations by 2,000 mt"
 THAN_EXPECTED = (r"(?:than\s+)?(?:(?:the|SMM's|SMM’s|our)\s+)?(?:expected|forecast|projected|anticipated)|"
                  + EXPECTATIONS)
 """After "above", "below", "higher", "more" ...: the comparison is with the expectation ("7,300 mt above the
