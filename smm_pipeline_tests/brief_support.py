@@ -13,12 +13,12 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 import pandas as pd
+import pytest
 
 from smm_pipeline import catalogue, consistency, indicators, panel, tables
 from smm_pipeline.archive import Archive
@@ -157,15 +157,15 @@ def materialise(data_dir: Path, reports: Sequence[Path]) -> Materialised:
     return Materialised(where, months, results)
 
 
-_kept: list[tempfile.TemporaryDirectory] = []
+_BUILT: dict[Path, Materialised] = {}
 
 
-@cache
-def sample_warehouse() -> Materialised:
-    """The three samples materialised once per test process (removed when the process ends)."""
-    folder = tempfile.TemporaryDirectory(prefix="smm-brief-samples-")
-    _kept.append(folder)
-    return materialise(Path(folder.name) / "data", SAMPLES)
+def sample_warehouse(folders: pytest.TempPathFactory) -> Materialised:
+    """The three samples materialised once per test session, whichever module asks first."""
+    session = folders.getbasetemp()
+    if session not in _BUILT:
+        _BUILT[session] = materialise(folders.mktemp("brief-samples") / "data", SAMPLES)
+    return _BUILT[session]
 
 
 def hostile_report() -> bytes:

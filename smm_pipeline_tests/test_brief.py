@@ -168,8 +168,8 @@ def test_the_seed_month_weighs_under_2_mb() -> None:
 
 
 @pytest.fixture(scope="module")
-def samples() -> Materialised:
-    return sample_warehouse()
+def samples(tmp_path_factory: pytest.TempPathFactory) -> Materialised:
+    return sample_warehouse(tmp_path_factory)
 
 
 def test_the_asset_writes_each_months_page_and_links_it(samples: Materialised) -> None:

@@ -40,8 +40,8 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def samples() -> Materialised:
-    return sample_warehouse()
+def samples(tmp_path_factory: pytest.TempPathFactory) -> Materialised:
+    return sample_warehouse(tmp_path_factory)
 
 
 @pytest.fixture
