@@ -200,8 +200,11 @@ def test_cli_brief_builds_the_page_or_says_why_not(samples: Materialised, monkey
     monkeypatch.delenv("SMM_WAREHOUSE", raising=False)
     target = samples.brief("2025-02")
     target.unlink()
-    assert cli.main(["brief", "2025-02"]) == 0
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", opened.append)
+    assert cli.main(["brief", "2025-02", "--open"]) == 0
     assert capsys.readouterr().out.strip() == str(target) and target.exists()
+    assert opened == [target.as_uri()]
     assert cli.main(["brief", "2025-09"]) == 2
     error = capsys.readouterr().err
     assert "no report for 2025-09" in error and "months loaded: 2025-01, 2025-02, 2025-03" in error
