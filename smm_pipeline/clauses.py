@@ -12,7 +12,8 @@ from typing import NamedTuple
 _ABBREVIATIONS = re.compile(
     r"(?:\b(?:No|Nos|e\.g|i\.e|etc|vs|approx|Co|Ltd|Inc|Corp|Mr|Ms|Dr|St|U\.S|Jan|Feb|Mar|Apr|Jun|Jul|Aug|"
     r"Sep|Sept|Oct|Nov|Dec|mt|Fig|est)\.)$", re.IGNORECASE)
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9*])")
+_BOUNDARY = re.compile(r"(?:(?<=[.!?][\"”’)])|(?<=[.!?]))\s+(?=[\"“(]?[A-Z0-9*])")
+"""The space after a full stop (and a closing quote or bracket, which stays with its sentence)."""
 
 
 class Sentence(NamedTuple):

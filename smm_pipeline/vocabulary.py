@@ -188,7 +188,8 @@ SEGMENT_CUES: tuple[SegmentCue, ...] = (
                "source:lepidolite", ("lithium",)),
     SegmentCue(r"(?:derived )?from salt lakes?|salt[- ]lake(?:[- ]derived)?(?= output| production)|"
                r"salt[- ]lake[- ]derived", "source:salt_lake", ("lithium",)),
-    SegmentCue(r"(?:derived )?from recycling|recycling(?:[- ]derived|(?= output| production))|from recycled materials?",
+    SegmentCue(r"(?:derived )?from recycling|recycling(?:[- ]derived|(?= output| production))|from recycled materials?|"
+               r"recycled lithium (?:carbonate|hydroxide)",
                "source:recycling", ("lithium",)),
     SegmentCue(r"smelting sector", "stage:smelting", ("lithium",)),
     SegmentCue(r"causticisation sector|causticization sector", "stage:causticisation", ("lithium",)),

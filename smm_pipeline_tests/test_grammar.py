@@ -241,6 +241,12 @@ CASES: list[tuple[str, str, set[Row]]] = [
       ("grade:low_grade", P, "2025-07", "level", 4300), ("grade:low_grade", P, "2025-07", "mom_pct", 1.5)}),
     ("nickel_sulphate", "Output was up 12.1% from a year ago and 2.3% from a month ago.",
      {("", P, "2025-07", "yoy_pct", 12.1), ("", P, "2025-07", "mom_pct", 2.3)}),
+    ("lithium_carbonate", "The total production of recycled lithium carbonate in July was 6,120 mt, up 2.4% MoM.",
+     {("source:recycling", P, "2025-07", "level", 6120), ("source:recycling", P, "2025-07", "mom_pct", 2.4)}),
+    ("lithium_carbonate", "The total production of lithium carbonate from salt lakes decreased by 4% MoM.",
+     {("source:salt_lake", P, "2025-07", "mom_pct", -4)}),
+    ("lithium_carbonate", "Recycling output rose 9.5%, while spodumene output grew 3.1% MoM.",
+     {("source:recycling", P, "2025-07", "mom_pct", 9.5), ("source:spodumene", P, "2025-07", "mom_pct", 3.1)}),
 ]
 
 
