@@ -21,8 +21,14 @@ from functools import cache
 from smm_pipeline import catalogue
 from smm_pipeline.clauses import sentences
 from smm_pipeline.facts import Fact, is_headline
-from smm_pipeline.grammar import (Reading, Scope, SentenceResult, paragraph_opening_period, read_sentence,
-                                  subheading_segment)
+from smm_pipeline.grammar import (
+    Reading,
+    Scope,
+    SentenceResult,
+    paragraph_opening_period,
+    read_sentence,
+    subheading_segment,
+)
 from smm_pipeline.reports import Report
 from smm_pipeline.sections import Section, SectionFinding, split_sections
 from smm_pipeline.vocabulary import compile_lowered
