@@ -12,8 +12,9 @@ from typing import NamedTuple
 _ABBREVIATIONS = re.compile(
     r"(?:\b(?:No|Nos|e\.g|i\.e|etc|vs|approx|Co|Ltd|Inc|Corp|Mr|Ms|Dr|St|U\.S|Jan|Feb|Mar|Apr|Jun|Jul|Aug|"
     r"Sep|Sept|Oct|Nov|Dec|mt|Fig|est)\.)$", re.IGNORECASE)
-_BOUNDARY = re.compile(r"(?:(?<=[.!?][\"”’)])|(?<=[.!?]))\s+(?=[\"“(]?[A-Z0-9*])")
-"""The space after a full stop (and a closing quote or bracket, which stays with its sentence)."""
+_BOUNDARY = re.compile(r"[.!?][\"”’)]?(?P<space>\s+)(?=[\"“(]?[A-Z0-9*])")
+"""A full stop (with a closing quote or bracket, which stays with its sentence) and the space after it.
+Starting with the stop lets the regex engine skip to the few stops of a line."""
 
 
 class Sentence(NamedTuple):
@@ -33,12 +34,12 @@ def sentences(paragraph: str) -> list[Sentence]:
     out: list[Sentence] = []
     start = 0
     for boundary in _BOUNDARY.finditer(paragraph):
-        head = paragraph[start:boundary.start()]
-        if _ABBREVIATIONS.search(paragraph, max(start, boundary.start() - 8), boundary.start()) and \
-                not head.endswith(("etc.", "mt.")):
+        end = boundary.start("space")
+        head = paragraph[start:end]
+        if _ABBREVIATIONS.search(paragraph, max(start, end - 8), end) and not head.endswith(("etc.", "mt.")):
             continue
         if head.strip():
-            out.append(_trimmed(paragraph, start, boundary.start()))
+            out.append(_trimmed(paragraph, start, end))
         start = boundary.end()
     if paragraph[start:].strip():
         out.append(_trimmed(paragraph, start, len(paragraph)))
