@@ -47,12 +47,16 @@ class Section:
 
 @dataclass(frozen=True, slots=True)
 class SectionFinding:
-    """Something about the report's layout that a person should look at."""
+    """Something about the report's layout that a person should look at, with the file and line."""
 
     line: int
     rule: str
     severity: str
     message: str
+    source: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.severity}: {self.message}"
 
 
 def looks_like_heading(text: str) -> bool:
@@ -103,7 +107,7 @@ def split_sections(report: Report) -> tuple[list[Section], list[SectionFinding]]
             findings.append(SectionFinding(
                 line=index + 1, rule="unknown_heading", severity="warning",
                 message=f"section heading {text!r} is not in the product catalogue: its numbers are "
-                        "not extracted until the heading is added as a product or alias"))
+                        "not extracted until the heading is added as a product or alias", source=report.source))
         current = {"product": product.product if product else None, "heading": text,
                    "line": index + 1, "first": index + 1}
     else:
@@ -111,7 +115,8 @@ def split_sections(report: Report) -> tuple[list[Section], list[SectionFinding]]
     if not any(s.product for s in sections):
         seen = f" (heading-like lines: {', '.join(map(repr, subtitles[:5]))})" if subtitles else ""
         findings.append(SectionFinding(line=report.title_line, rule="no_sections", severity="error",
-                                       message=f"no product section heading from the catalogue was found{seen}"))
+                                       message=f"no product section heading from the catalogue was found{seen}",
+                                       source=report.source))
     return sections, findings
 
 

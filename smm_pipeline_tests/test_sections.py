@@ -32,7 +32,7 @@ def test_an_unknown_heading_is_a_finding_with_its_line_and_keeps_its_text_apart(
     assert [s.product for s in sections] == ["copper_cathode", None]
     (finding,) = findings
     assert (finding.line, finding.rule, finding.severity) == (4, "unknown_heading", "warning")
-    assert "Gallium Ingot" in finding.message
+    assert "Gallium Ingot" in finding.message and str(finding).startswith("t.txt:4: warning:")
     assert sections[0].body == "Output rose 2%."
 
 
