@@ -35,7 +35,8 @@ def schema_check(asset: dg.AssetsDefinition, model: type[pa.DataFrameModel]) -> 
     @dg.asset_check(asset=asset, name="matches_schema", blocking=True, partitions_def=asset.partitions_def,
                     description=f"Validates {table} against schemas.{model.__name__}: {model.__doc__}")
     def check(context: dg.AssetCheckExecutionContext, settings: PipelineSettings) -> dg.AssetCheckResult:
-        partitions = [context.partition_key] if context.has_partition_key else None
+        # An unpartitioned table is checked whole, even inside a run for one report month.
+        partitions = [context.partition_key] if asset.partitions_def is not None else None
         frame = warehouse.read_table(settings.warehouse, table, partitions)
         if frame is None:
             return dg.AssetCheckResult(passed=False, metadata={"reason": f"table {table} is missing"})
@@ -46,6 +47,9 @@ def schema_check(asset: dg.AssetsDefinition, model: type[pa.DataFrameModel]) -> 
             shown = failures.astype("string")
             metadata["failure_cases"] = dg.MetadataValue.md(markdown_table(
                 shown, ["column", "check", "failure_case", "index"], limit=30))
+            rows = failures["index"].dropna().astype(int).unique()
+            offending = frame.loc[[i for i in rows if i in frame.index]]
+            metadata["offending_rows"] = dg.MetadataValue.md(markdown_table(offending, limit=20))
         return dg.AssetCheckResult(passed=failures.empty, severity=dg.AssetCheckSeverity.ERROR, metadata=metadata)
 
     return check

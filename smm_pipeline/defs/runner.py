@@ -1,7 +1,8 @@
 """Running the whole graph in-process, for `smm-pipeline run` and the benchmarks.
 
 The same jobs the UI and the sensor run: every archived month through `extract_job`, then
-`rebuild_job` for the panel, indicators and dbt marts. With DAGSTER_HOME set, runs are recorded in
+`rebuild_job` for the panel, indicators, dbt marts and the serving copy, then each month's brief
+page. With DAGSTER_HOME set, runs are recorded in
 that instance (they show in `dagster dev`); otherwise an ephemeral instance is used.
 """
 
@@ -29,7 +30,7 @@ class RunSummary:
     warehouse: Path
     accepted: list[tuple[str, str, str]] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
-    runs: list[tuple[str, bool, int]] = field(default_factory=list)
+    runs: list[tuple[str, bool, str]] = field(default_factory=list)
     tables: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -42,7 +43,7 @@ class RunSummary:
         lines = [f"warehouse: {self.warehouse}", "", f"{'report file':<44} {'month':<8} status"]
         lines += [f"{name:<44} {month:<8} {status}" for name, month, status in self.accepted]
         lines += [f"{name:<44} {'-':<8} rejected: {why}" for name, why in self.rejected]
-        lines += ["", f"{'run':<44} {'result':<8} failed checks"]
+        lines += ["", f"{'run':<44} {'result':<8} failed checks (findings are in data_quality_findings)"]
         lines += [f"{name:<44} {'ok' if success else 'FAILED':<8} {failed}" for name, success, failed in self.runs]
         lines += ["", f"{'table':<44} rows"]
         lines += [f"{name:<44} {count}" for name, count in self.tables.items()]
@@ -64,8 +65,11 @@ def archive_folder(folder: Path, archive: Archive, summary: RunSummary) -> None:
             summary.rejected.append((path.name, err.message))
 
 
-def _failed_checks(result: dg.ExecuteInProcessResult) -> int:
-    return sum(1 for evaluation in result.get_asset_check_evaluations() if not evaluation.passed)
+def _failed_checks(result: dg.ExecuteInProcessResult) -> str:
+    """The checks that failed, as 'asset:check' names ('-' when none did)."""
+    failed = sorted({f"{e.asset_key.to_user_string()}:{e.check_name}"
+                     for e in result.get_asset_check_evaluations() if not e.passed})
+    return ", ".join(failed) or "-"
 
 
 def run_pipeline(reports: Path, instance: dg.DagsterInstance | None = None) -> RunSummary:
@@ -91,5 +95,9 @@ def run_pipeline(reports: Path, instance: dg.DagsterInstance | None = None) -> R
         result = defs.get_job_def("rebuild_job").execute_in_process(instance=instance, raise_on_error=False,
                                                                     run_config=QUIET)
         summary.runs.append(("rebuild_job", result.success, _failed_checks(result)))
+    for month in months:
+        result = defs.get_job_def("brief_job").execute_in_process(
+            partition_key=month, instance=instance, raise_on_error=False, run_config=QUIET)
+        summary.runs.append((f"brief_job [{month}]", result.success, _failed_checks(result)))
     summary.tables = warehouse.table_counts(where.warehouse)
     return summary
