@@ -2,8 +2,8 @@
 
 The same jobs the UI and the sensor run: every archived month through `extract_job`, then
 `rebuild_job` for the panel, indicators, dbt marts and the serving copy, then each month's brief
-page. With DAGSTER_HOME set, runs are recorded in
-that instance (they show in `dagster dev`); otherwise an ephemeral instance is used.
+page. With DAGSTER_HOME set, runs are recorded in that instance (they show in `dagster dev`);
+otherwise an ephemeral instance is used.
 """
 
 import os
