@@ -94,11 +94,6 @@ def decode(data: bytes, source: str) -> str:
         return data.decode("utf-16").replace("\r\n", "\n").replace("\r", "\n")
     if data.startswith(b"%PDF"):
         raise ReportError(source, "this is a PDF, not report text: save the report as a .txt file")
-    if _looks_utf16_without_bom(data):
-        try:
-            return data.decode("utf-16-le" if data[1] == 0 else "utf-16-be").replace("\r\n", "\n").replace("\r", "\n")
-        except UnicodeDecodeError:
-            pass  # not UTF-16 after all: the NUL check below reports a binary file
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
@@ -115,14 +110,6 @@ def decode(data: bytes, source: str) -> str:
     if controls > max(8, len(text) // 200):
         raise ReportError(source, f"binary file ({controls} control characters): not report text")
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _looks_utf16_without_bom(data: bytes) -> bool:
-    """Text saved as UTF-16 without a byte-order mark: every other byte of ASCII text is NUL."""
-    if len(data) < 4 or len(data) % 2:
-        return False
-    high = data[1::2] if data[1] == 0 else data[0::2]
-    return high.count(0) > 0.9 * len(high)
 
 
 def html_to_text(text: str) -> str:

@@ -23,10 +23,13 @@ def test_crlf_and_bom_are_normalised() -> None:
     assert "\r" not in report.text and report.text.startswith("Intro")
 
 
-def test_utf16_with_or_without_bom_is_decoded() -> None:
+def test_utf16_with_a_byte_order_mark_is_decoded() -> None:
     assert parse_report(BODY.encode("utf-16"), "wide.txt").report_month == "2025-07"
-    assert parse_report(BODY.encode("utf-16-le"), "wide.txt").report_month == "2025-07"
-    assert parse_report(BODY.encode("utf-16-be"), "wide.txt").report_month == "2025-07"
+
+
+def test_utf16_without_a_byte_order_mark_is_a_binary_file_error() -> None:
+    with pytest.raises(ReportError, match="binary file"):
+        parse_report(BODY.encode("utf-16-le"), "wide.txt")
 
 
 def test_december_forecasts_january_of_the_next_year() -> None:
