@@ -256,6 +256,8 @@ _TIME_NOUNS = (r"(?:production(?: schedules?)?|output|supply|operating rates?|op
 _ADJACENT_AFTER = re.compile(r"(?:'s|’s)?\s+(?:[\w-]+\s+){0,2}?" + _TIME_NOUNS + r"\b", re.IGNORECASE)
 _ADJACENT_BEFORE = re.compile(r"\b" + _TIME_NOUNS + r"(?:\s+[\w()-]+){0,7}?\s+(?:in|for|during|of)\s+$",
                               re.IGNORECASE)
+_PREPOSITION_END = re.compile(r"\b(?:in|for|during|of)\s+$", re.IGNORECASE)
+"""Cheap test that _ADJACENT_BEFORE can match at all."""
 _AS_OF = re.compile(r"\b(?:as of|end of)\s+$", re.IGNORECASE)
 _SINCE = re.compile(r"\b(?:since|starting (?:from|in))\s+$", re.IGNORECASE)
 _MONTH_RANGE_AFTER = re.compile(r"\s*-(?:to-)?\s*(?:" + MONTHS + r")\b", re.IGNORECASE)
@@ -487,7 +489,8 @@ class _Sentence:
         first_comma = self.commas[0] if self.commas else -1
         opening = first_comma if 0 <= first_comma <= 60 else 0
         return [(m, bool(m.end <= opening or _ADJACENT_AFTER.match(self.text, m.end)
-                         or _ADJACENT_BEFORE.search(self.text, max(0, m.start - 120), m.start)
+                         or (_PREPOSITION_END.search(self.text, max(0, m.start - 10), m.start)
+                             and _ADJACENT_BEFORE.search(self.text, max(0, m.start - 120), m.start))
                          or _AS_OF.search(self.text, max(0, m.start - 12), m.start))) for m in self.months]
 
     def forecast_at(self, position: int) -> bool:
