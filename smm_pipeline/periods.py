@@ -72,11 +72,13 @@ def months_between(first: str, last: str) -> int:
 
 def nearest(month: int, around: str, year: int | None = None) -> str:
     """The key of calendar month `month` nearest to `around` (or in `year` when it is stated)."""
-    if year is not None:
-        return f"{year:04d}-{month:02d}"
-    base_year = int(around[:4])
-    candidates = [f"{y:04d}-{month:02d}" for y in (base_year - 1, base_year, base_year + 1)]
-    return min(candidates, key=lambda k: abs(months_between(around, k)))
+    if year is None:
+        year, difference = int(around[:4]), month - int(around[5:7])
+        if difference >= 6:  # "June" in a January report is last June (a tie goes to the past)
+            year -= 1
+        elif difference < -6:  # "January" in a December report is next January
+            year += 1
+    return f"{year:04d}-{month:02d}"
 
 
 def latest_before(month: int, before: str) -> str:

@@ -86,3 +86,9 @@ def test_through_a_month_only_bounds_a_range() -> None:
 ])
 def test_parts_of_year_are_quarters_and_halves_that_are_not_year_to_date(text: str, parts: int) -> None:
     assert len(parts_of_year(text)) == parts
+
+
+@given(st.integers(1, 12), keys)
+def test_nearest_is_within_six_months_and_prefers_the_past_on_a_tie(month: int, around: str) -> None:
+    distance = months_between(around, nearest(month, around))
+    assert -6 <= distance < 6 and int(nearest(month, around)[5:]) == month
