@@ -33,11 +33,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from smm_pipeline import vocabulary
-from smm_pipeline.extraction import Extraction, Unparsed
+from smm_pipeline import catalogue, vocabulary
+from smm_pipeline.clauses import sentences
+from smm_pipeline.extraction import Extraction, Unparsed, product_names
 from smm_pipeline.facts import FACT_COLUMNS, Fact, facts_frame
 from smm_pipeline.intervals import Interval, apply, interval_of
-from smm_pipeline.periods import shift_month
+from smm_pipeline.periods import months_in, shift_month
 
 SEVERITIES = ("info", "warning", "error")
 RATE_METRICS = {"operating_rate", "share"}
@@ -584,6 +585,89 @@ def text_findings(extraction: Extraction, sha256: str) -> list[Finding]:
     return found
 
 
+_UP = vocabulary.compile_lowered(r"\b(?:" + vocabulary.DIRECTION_WORDS[-3][0] + r")\b")
+_DOWN = vocabulary.compile_lowered(r"\b(?:" + vocabulary.DIRECTION_WORDS[-2][0] + r")\b")
+_BASIS_AFTER = vocabulary.compile_lowered(r"^\s*(?:[a-z]+ly\s+)?(?:both\s+)?(?P<m>mom|yoy|month[- ]on[- ]month|"
+                                          r"year[- ]on[- ]year)\b")
+_BASIS_BEFORE = vocabulary.compile_lowered(r"\b(?P<m>mom|yoy|month[- ]on[- ]month|year[- ]on[- ]year)\s+"
+                                           r"(?:[a-z]+\s+)?$")
+_PRODUCTION_DIRECTION = r"(?:production|output)\s+(?:\w+\s+){0,2}?"
+
+
+@dataclass(frozen=True, slots=True)
+class _Direction:
+    """A direction word of a sentence, its sign, and the MoM/YoY basis written next to it (if any)."""
+
+    sign: int
+    basis: str | None
+    start: int
+
+
+def _directions_in(sentence: str) -> list[_Direction]:
+    low = vocabulary.lowered(sentence)
+    found = []
+    for regex, sign in ((_UP, 1), (_DOWN, -1)):
+        for m in regex.finditer(low):
+            if re.match(r"\s*(?:by\s+)?(?:approximately|around|about|nearly|over)?\s*[-$\d]", low[m.end():]):
+                continue  # "increased by 3.2%": a number, read by the grammar
+            basis = _BASIS_AFTER.match(low[m.end():]) or _BASIS_BEFORE.search(low[max(0, m.start() - 30):m.start()])
+            kind = None if basis is None else ("yoy" if basis.group("m").startswith(("yoy", "year")) else "mom")
+            found.append(_Direction(sign, kind, m.start()))
+    return found
+
+
+def direction_findings(extraction: Extraction, facts: pd.DataFrame, sha256: str) -> list[Finding]:
+    """Directions the words give that the report's own figures or other words contradict.
+
+    - A sentence whose MoM and YoY directions differ cannot also have an unlabelled direction ("increased
+      significantly, with a slight MoM increase and a YoY decline": which of the two increased?).
+    - "<product> production increased" against that product's own MoM figure for the month, wherever in
+      the report it is said (the NPI section speaking of stainless steel, say).
+    """
+    report = extraction.report
+    stated_mom = {(row.product, row.period): row for row in facts.itertuples(index=False)
+                  if row.metric == "production" and row.segment == "" and row.measure in ("mom_pct", "mom_abs")}
+    names = {p.product: product_names(p) for p in catalogue.products()}
+    found: list[Finding] = []
+    for section in extraction.sections:
+        for line in section.lines:
+            for sentence in sentences(line.text):
+                directions = _directions_in(sentence.text)
+                signs = {d.basis: d.sign for d in directions if d.basis}
+                if signs.get("mom") is not None and signs.get("yoy") is not None and signs["mom"] != signs["yoy"] \
+                        and any(d.basis is None for d in directions) and section.product:
+                    found.append(Finding(report.report_month, sha256, section.product, "direction_conflict",
+                                         "warning", f"{section.product}: the sentence gives MoM and YoY directions "
+                                         "that differ and a direction with neither basis: which change does it mean? "
+                                         f"(\"{sentence.text[:160]}\")", extra_lines=(line.number,)))
+                found.extend(_named_direction_conflicts(report.report_month, sha256, sentence.text, line.number,
+                                                        names, stated_mom))
+    return found
+
+
+def _named_direction_conflicts(report_month: str, sha256: str, text: str, line: int,
+                               names: dict[str, re.Pattern[str]], stated_mom: dict) -> Iterator[Finding]:
+    months = months_in(text, report_month)
+    period = months[0].key if months else report_month
+    for product, pattern in names.items():
+        fact = stated_mom.get((product, period))
+        if fact is None:
+            continue
+        for name in pattern.finditer(text):
+            rest = vocabulary.lowered(text[name.end():name.end() + 60])
+            said = re.match(r"\s+" + _PRODUCTION_DIRECTION, rest)
+            if said is None:
+                continue
+            direction = next((d for d in _directions_in(rest[said.end():]) if d.start == 0 and d.basis != "yoy"),
+                             None)
+            if direction is not None and direction.sign * fact.value < 0:
+                yield Finding(report_month, sha256, product, "direction_conflict", "warning",
+                              f"{product} {period}: the text says its production "
+                              f"{'rose' if direction.sign > 0 else 'fell'} (line {line}), but the report's MoM "
+                              f"figure is {fact.value:+g}{'%' if fact.unit == '%' else ' ' + fact.unit} "
+                              f"(line {fact.line})", extra_lines=(line, int(fact.line)))
+
+
 def _number_of(value_text: str) -> str:
     match = re.search(r"\d[\d,]*(?:\.\d+)?", value_text)
     return match.group(0).replace(",", "") if match else value_text
@@ -616,6 +700,7 @@ def check_report(extraction: Extraction, sha256: str, previous: pd.DataFrame | N
     facts = facts_frame(extraction.facts).assign(sha256=sha256)
     result = check_facts(facts, previous, older_vintages)
     result.findings.extend(text_findings(extraction, sha256))
+    result.findings.extend(direction_findings(extraction, facts, sha256))
     return result
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from smm_pipeline.archive import Archive, ArchiveEntry
-from smm_pipeline.consistency import check_facts, findings_frame, text_findings
+from smm_pipeline.consistency import check_facts, direction_findings, findings_frame, text_findings
 from smm_pipeline.extraction import Extraction, extract
 from smm_pipeline.facts import facts_frame
 from smm_pipeline.panel import latest_vintages
@@ -81,8 +81,11 @@ def finding_rows(raw: pd.DataFrame, facts: pd.DataFrame, previous_facts: pd.Data
     latest = ordered.iloc[-1]
     older = [facts[facts["sha256"] == sha] for sha in ordered["sha256"].iloc[:-1]]
     previous = latest_vintages(previous_facts) if previous_facts is not None and not previous_facts.empty else None
-    result = check_facts(facts[facts["sha256"] == latest["sha256"]], previous, older)
-    result.findings.extend(text_findings(extract(report_of(latest)), str(latest["sha256"])))
+    latest_facts = facts[facts["sha256"] == latest["sha256"]]
+    result = check_facts(latest_facts, previous, older)
+    extraction = extract(report_of(latest))
+    result.findings.extend(text_findings(extraction, str(latest["sha256"])))
+    result.findings.extend(direction_findings(extraction, latest_facts, str(latest["sha256"])))
     return findings_frame(result.findings)
 
 

@@ -193,3 +193,19 @@ def test_a_new_vintage_that_changes_a_figure_is_a_restatement() -> None:
     findings = check_facts(second, older_vintages=[first]).findings
     assert [(f.rule, f.severity) for f in findings] == [("restatement", "warning")]
     assert "earlier vintage" in findings[0].message
+
+
+def test_an_unlabelled_direction_beside_differing_mom_and_yoy_directions_is_a_conflict() -> None:
+    body = ("SiMn alloy\nIn July 2025, China's total production of SiMn alloy increased significantly, with a slight "
+            "MoM increase and a YoY decline.\n")
+    assert ("direction_conflict", "warning", (3,)) in _text_rules(body)
+    agreeing = "SiMn alloy\nIn July 2025, SiMn alloy production rose, with a slight MoM increase and a YoY increase.\n"
+    assert all(rule != "direction_conflict" for rule, _, _ in _text_rules(agreeing))
+
+
+def test_words_about_another_product_are_checked_against_that_products_figures() -> None:
+    body = ("NPI\nIn July, downstream stainless steel production increased, lifting NPI demand.\n"
+            "Stainless Steel\nStainless steel production in July 2025 decreased by 1.21% MoM.\n")
+    conflicts = [(f.product, f.lines) for f in check_report(_report(body), "c" * 64).findings
+                 if f.rule == "direction_conflict"]
+    assert conflicts == [("stainless_steel", (3, 5))]
