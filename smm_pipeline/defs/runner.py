@@ -88,15 +88,15 @@ def run_pipeline(reports: Path, instance: dg.DagsterInstance | None = None) -> R
     instance.add_dynamic_partitions(report_months.name, [m for m in months if m not in known])
     defs = build_defs()
     for month in months:
-        result = defs.get_job_def("extract_job").execute_in_process(
+        result = defs.resolve_job_def("extract_job").execute_in_process(
             partition_key=month, instance=instance, raise_on_error=False, run_config=QUIET)
         summary.runs.append((f"extract_job [{month}]", result.success, _failed_checks(result)))
     if months:
-        result = defs.get_job_def("rebuild_job").execute_in_process(instance=instance, raise_on_error=False,
+        result = defs.resolve_job_def("rebuild_job").execute_in_process(instance=instance, raise_on_error=False,
                                                                     run_config=QUIET)
         summary.runs.append(("rebuild_job", result.success, _failed_checks(result)))
     for month in months:
-        result = defs.get_job_def("brief_job").execute_in_process(
+        result = defs.resolve_job_def("brief_job").execute_in_process(
             partition_key=month, instance=instance, raise_on_error=False, run_config=QUIET)
         summary.runs.append((f"brief_job [{month}]", result.success, _failed_checks(result)))
     summary.tables = warehouse.table_counts(where.warehouse)
