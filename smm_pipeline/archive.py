@@ -42,13 +42,15 @@ class ArchiveEntry:
         return datetime.fromisoformat(self.received_at)
 
 
-def safe_name(name: str) -> str:
-    """A file name that cannot climb out of a folder ('..', slashes) and stays readable (unicode kept).
+def printable(name: str) -> str:
+    """A file name as it can be shown in a log, a message or the ledger: bytes that are not UTF-8 (Linux
+    allows them; Python keeps them as lone surrogates) become '?', control characters become '_'."""
+    return re.sub(r"[\x00-\x1f]", "_", name.encode("utf-8", "replace").decode("utf-8"))
 
-    Bytes that are not UTF-8 in a file name (Linux allows them; Python keeps them as lone surrogates)
-    become '?', so the name can be written to the ledger, a log or a run tag."""
-    name = name.encode("utf-8", "replace").decode("utf-8")
-    cleaned = re.sub(r"[/\\\x00-\x1f]+", "_", name).strip()
+
+def safe_name(name: str) -> str:
+    """A printable file name that cannot climb out of a folder ('..', slashes); unicode is kept."""
+    cleaned = re.sub(r"[/\\]+", "_", printable(name)).strip()
     cleaned = re.sub(r"^\.+", "", cleaned).replace("..", "_")
     return cleaned[:200] or "unnamed"
 
@@ -92,7 +94,7 @@ class Archive:
 
     def add(self, data: bytes, file_name: str, received_at: datetime | None = None) -> tuple[ArchiveEntry, bool]:
         """Accept a report's bytes: (its entry, whether it is new). ReportError when it is not a report."""
-        report = parse_report(data, safe_name(file_name))
+        report = parse_report(data, printable(file_name))
         existing = self.find(report.sha256)
         if existing is not None:
             return existing, False
@@ -116,7 +118,7 @@ class Archive:
         try:
             data = read_bounded(path)
         except OSError as err:
-            raise ReportError(path.name, f"cannot read: {err.strerror or err}") from None
+            raise ReportError(printable(path.name), f"cannot read: {err.strerror or err}") from None
         return self.add(data, path.name, received_at)
 
 
@@ -132,7 +134,7 @@ def read_bounded(path: Path, limit: int = MAX_BYTES) -> bytes:
         if len(data) <= limit:
             return data
         size = len(data)
-    raise ReportError(safe_name(path.name), f"file is {size / 1e6:.1f} MB, far larger than a monthly report "
+    raise ReportError(printable(path.name), f"file is {size / 1e6:.1f} MB, far larger than a monthly report "
                                             f"(limit {limit / 1e6:.0f} MB)")
 
 

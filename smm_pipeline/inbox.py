@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
-from smm_pipeline.archive import Archive, ArchiveEntry, quarantine, read_bounded, safe_name
+from smm_pipeline.archive import Archive, ArchiveEntry, printable, quarantine, read_bounded
 from smm_pipeline.periods import month_key, months_between, shift_month
 from smm_pipeline.reports import ReportError, parse_report
 
@@ -110,7 +110,7 @@ class Outcome:
     @property
     def name(self) -> str:
         """The file name, printable."""
-        return safe_name(self.path.name)
+        return printable(self.path.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,10 +125,8 @@ class Tick:
 
     def messages(self) -> list[tuple[str, str]]:
         """(log level, message) lines saying what happened and why, for the sensor log and skip reason."""
-        lines: list[tuple[str, str]] = [("error", f"cannot list the drop folder: {self.scan.error}")] \
-            if self.scan.error else []
-        for outcome in self.outcomes:
-            lines.append(_message(outcome))
+        lines = [("error", f"cannot list the drop folder: {self.scan.error}")] if self.scan.error else []
+        lines += [_message(outcome) for outcome in self.outcomes]
         taken_now = {o.entry.sha256 for o in self.outcomes if o.kind == "new" and o.entry is not None}
         for month, entries in sorted(self.runs.items()):
             fresh = [e for e in entries if e.sha256 in taken_now]
@@ -137,17 +135,17 @@ class Tick:
                                          f"({', '.join(e.file_name for e in fresh)}); the last received, "
                                          f"{fresh[-1].file_name}, wins in the panel"))
             if len(fresh) < len(entries):
-                lines.append(("warning", f"{month}: requesting a run for vintages archived by an earlier tick "
-                                         "whose run request was not recorded"))
-        lines += [("info", f"waiting for {safe_name(p.name)} to stop changing") for p in self.scan.settling]
+                lines.append(("warning", f"{month}: requesting a run for vintages archived earlier with no run "
+                                         "requested yet (a tick lost after archiving, or a new sensor cursor)"))
+        lines += [("info", f"waiting for {printable(p.name)} to stop changing") for p in self.scan.settling]
         lines += [("info", f"{name} disappeared before it was taken") for name in self.scan.disappeared]
-        lines += [("debug", f"ignoring {safe_name(p.name)}: hidden or still downloading") for p in self.scan.ignored]
+        lines += [("info", f"ignoring {printable(p.name)}: a hidden or still-downloading name, taken once renamed")
+                  for p in self.scan.ignored]
         return lines
 
     def skip_reason(self) -> str:
         """Why the tick requested no run."""
-        return "; ".join(message for level, message in self.messages() if level != "debug") \
-            or "no new report in the drop folder"
+        return "; ".join(message for _, message in self.messages()) or "no new report in the drop folder"
 
 
 def scan(drop: Path, previous: dict[str, Seen], now: float, settle_seconds: float) -> Scan:
@@ -179,7 +177,7 @@ def scan(drop: Path, previous: dict[str, Seen], now: float, settle_seconds: floa
             result.state[path.name] = Seen(stat.st_size, stat.st_mtime_ns, first_seen)
             result.settling.append(path)
     present = {p.name for p in paths}
-    result.disappeared = sorted(safe_name(name) for name, seen in previous.items()
+    result.disappeared = sorted(printable(name) for name, seen in previous.items()
                                 if name not in present and not seen.done)
     result.ready = [path for _, path in sorted(ready, key=lambda item: (item[0], item[1].name))]
     return result
@@ -201,7 +199,7 @@ def take(path: Path, archive: Archive, quarantine_dir: Path, now: datetime | Non
 
     `now` is the vintage's received_at and the 'today' the title month is checked against."""
     now = now or datetime.now(UTC)
-    name = safe_name(path.name)
+    name = printable(path.name)
     try:
         before = path.stat()
         data = read_bounded(path)
@@ -223,7 +221,7 @@ def take(path: Path, archive: Archive, quarantine_dir: Path, now: datetime | Non
 def check_month(report_month: str, file_name: str, today: datetime) -> None:
     """ReportError when the title month is implausible: far in the future, or not the file name's month."""
     current = f"{today.year:04d}-{today.month:02d}"
-    name = safe_name(file_name)
+    name = printable(file_name)
     if months_between(current, report_month) > FUTURE_MONTHS_ALLOWED:
         raise ReportError(name, f"the title reports {report_month}, more than a month after today "
                                 f"({current}): a typo in the title or the wrong file")
@@ -298,7 +296,7 @@ def freshness(months: Iterable[str], today: date, due_day: int) -> Freshness:
 
 def _reject(path: Path, quarantine_dir: Path, reason: str, now: datetime) -> Outcome:
     if not path.exists():
-        return Outcome(path, "vanished", reason=f"{safe_name(path.name)} was deleted before it could be read")
+        return Outcome(path, "vanished", reason=f"{printable(path.name)} was deleted before it could be read")
     try:
         kept = quarantine(path, quarantine_dir, reason, now)
     except OSError as err:
