@@ -114,16 +114,9 @@ class MetricFacts(pa.DataFrameModel):
     @pa.dataframe_check
     def unit_fits_measure(cls, df: pd.DataFrame) -> Series[bool]:
         """% for relative changes, pp for rate changes, dir for directions, the level's unit otherwise."""
-        fixed = df["measure"].map(UNIT_OF_MEASURE)
-        level_units = df["metric"].map(LEVEL_UNITS)
-        ok_fixed = [unit in allowed for unit, allowed in zip(df["unit"], fixed, strict=True)
-                    if isinstance(allowed, set)]
-        result = pd.Series(True, index=df.index)
-        result[fixed.map(lambda a: isinstance(a, set))] = ok_fixed
-        other = ~fixed.map(lambda a: isinstance(a, set))
-        result[other] = [unit in allowed for unit, allowed in zip(df.loc[other, "unit"], level_units[other],
-                                                                  strict=True)]
-        return result
+        allowed = [UNIT_OF_MEASURE.get(measure) or LEVEL_UNITS.get(metric, set())
+                   for measure, metric in zip(df["measure"], df["metric"], strict=True)]
+        return pd.Series([unit in units for unit, units in zip(df["unit"], allowed, strict=True)], index=df.index)
 
     @pa.dataframe_check
     def directions_are_signs(cls, df: pd.DataFrame) -> Series[bool]:
