@@ -128,6 +128,8 @@ class _Slot:
     expectation: str | None = None
     reason: str = ""
     restates: bool = False
+    dated: bool = False
+    """Its period comes from a month written right after it ("68.9% in May")."""
 
 
 # --- word classes scanned over whole sentences (compiled for lowered text, see vocabulary.lowered) -----
@@ -145,6 +147,7 @@ _BLOCKER_RE = v.compile_words(v.BLOCKER_NOUNS)
 _FORECAST_RE = v.compile_words(v.FORECAST_CUES)
 _YTD_RE = v.compile_words(v.YTD_CUES)
 _CONTEXT_WORDS = v.compile_words(v.CONTEXT_WORDS)
+_CONTRIBUTION = v.compile_lowered(r"\b(?:" + v.longest_first(v.CONTRIBUTION_WORDS) + r")\s*(?:of\s+)?$")
 _REGION_PATTERN = (
     r"(?<!such as )(?<![\w-])(?P<region>(?:" + v.longest_first(v.REGIONS) + r")"
     r"(?:\s+and\s+(?:" + v.longest_first(v.REGIONS) + r"))?)(?:'s|\s+regions?|\s+provinces?)?\b")
@@ -217,6 +220,7 @@ _KNOWN_CAPS = re.compile(r"(?<![\w'’-])(?:" + "|".join(v.KNOWN_CAPITALISED) + 
                          + r")(?:(?:-to-|-)(?:" + MONTHS + r"))?))(?![\w-])")
 
 # --- which breakdown ----------------------------------------------------------------------------------------
+_POSSESSIVE_BEFORE = re.compile(r"\b(?:their|its)\s+(?:[a-z-]+\s+){0,2}$")
 _AFTER_CUE_GAP = re.compile(r"\s*(?:(?:MoM|YoY)\s*)?(?:mt\s*)?(?:in|on|of|for)?\s*(?:the\s+)?(?:a\s+)?")
 _CONTENT_IN_BRACKETS = re.compile(r"\s*(?:of\s+(?:[\w-]+\s+){0,3}?)?\(\s*(?:in\s+)?")
 _BREAKDOWN_AXES = ("region:", "size:", "feed:", "source:", "form:", "grade:", "series:", "stage:")
@@ -607,6 +611,9 @@ def _classify(s: _Sentence, slots: list[_Slot], index: int) -> None:
     if _CONTEXT_WORDS.search(s.low, s.clause_of(q_start)[0], q_start) and slot.q.unit not in {"%", "pp", "mt"}:
         slot.reason = "context: exchange or tender price"
         return
+    if _CONTRIBUTION.search(s.low, max(pre_start, q_start - 45), q_start):
+        slot.reason = "context: one part's contribution to a change, not a level or the total's change"
+        return
     change_words = [m for m in s.changes if pre_start <= m.start() and m.end() <= q_start]
     last_change = change_words[-1] if change_words else None
     post_change = _POST_CHANGE.match(post)
@@ -913,6 +920,9 @@ def _cue_segment(s: _Sentence, slots: list[_Slot], index: int) -> str:
             return cue[2]
     if _MAINTENANCE_CAPACITY.search(s.text, clause_start, q.start):
         return "item:capacity_under_maintenance"
+    referred = _referred_breakdown(s, cues, q.start)
+    if referred:
+        return referred
     previous = slots[index - 1] if index else None
     if previous is not None and slots[index].change and not previous.change and previous.segment \
             and previous.metric == slots[index].metric and s.clause_of(previous.q.start)[0] == clause_start \
@@ -921,6 +931,16 @@ def _cue_segment(s: _Sentence, slots: list[_Slot], index: int) -> str:
     if s.inherited and not any(n < q.start for n in s.headings):
         return s.inherited
     return ""
+
+
+def _referred_breakdown(s: _Sentence, cues: list[Cue], position: int) -> str:
+    """The breakdown a possessive points back to: "production at smelters not using copper concentrates
+    declined, as reflected in their lower operating rate (68.9% ...)" is about those smelters."""
+    noun = _nearest_before(s.metrics, position, 0)
+    if noun is None or not _POSSESSIVE_BEFORE.search(s.low, max(0, noun.start() - 30), noun.start()):
+        return ""
+    earlier = [c for c in cues if c[1] <= noun.start() and c[2].startswith(_BREAKDOWN_AXES)]
+    return earlier[-1][2] if earlier else ""
 
 
 def _right_after(s: _Sentence, q: Quantity, cue: Cue, metric: str | None) -> bool:
@@ -1056,11 +1076,17 @@ def _resolve_period(s: _Sentence, slots: list[_Slot], index: int) -> None:
     if attached and attached.group("month")[0].isupper():  # "812,300 mt in March"
         year = int(attached.group("year")) if attached.group("year") else None
         slot.period = nearest(month_number(attached.group("month")), s.scope.report_month, year)
+        slot.dated = True
         return
     months = s.relevant_months(tuple(other.q.start for other in slots[:index + 1]))
     before = [m for m in months if m.end <= q.start]
     if before:
         slot.period = before[-1].key
+        return
+    previous = slots[index - 1] if index else None
+    if previous is not None and previous.dated and slot.change and not previous.change \
+            and s.clause_of(previous.q.start) == s.clause_of(q.start):
+        slot.period = previous.period  # "(68.9% in May, down 3 percentage points)": the level's month
         return
     after = [m.key for m in months if m.start >= q.end]
     if after:

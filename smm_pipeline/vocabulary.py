@@ -253,6 +253,12 @@ KNOWN_CAPITALISED = (
 # --- context: figures that are not the national panel ------------------------------------------------
 CONTEXT_WORDS = (r"futures", r"contract", r"tender", r"SHFE", r"LME", r"most-traded", r"bid", r"deals?", r"QoQ")
 """A price after these words is an exchange or tender price."""
+CONTRIBUTION_WORDS = (r"contribut(?:e|es|ed|ing)(?: to)?(?: an?)?(?: additional| extra)?",
+                      r"(?:bring|brings|bringing|brought|add|adds|adding|added)(?: an?)? "
+                      r"(?:additional|extra|incremental)",
+                      r"an? (?:additional|extra|incremental)")
+"""A figure right after these words is one part's contribution to a change ("smelters resumed
+production, contributing an additional 51,400 mt"), not a level or a change of the total."""
 PLANT_NOUNS = (r"smelter", r"refinery", r"plant", r"mine", r"project", r"production line", r"company", r"factory",
                r"mill")
 COMPANY_WORDS = (r"Group", r"Corp", r"Co\.", r"Ltd", r"Inc", r"Company")
@@ -320,9 +326,12 @@ FORECAST_CUES = (
     r"will", r"(?:is|are|was|were) (?:\w+ )?(?:expected|projected|forecast|anticipated|estimated|set|likely|"
     r"poised|predicted|scheduled) to", r"expects?", r"expected to", r"forecasts?", r"projected",
     r"anticipat(?:es?|ed)", r"looking ahead", r"outlook", r"predicts?", r"is projected at",
-    r"estimates? that", r"plans? to", r"next month", r"likely to", r"may(?! \d)", r"might", r"should",
-    r"could",
+    r"estimates? that", r"plans? to", r"next month", r"likely to",
+    r"(?<!\bin )(?<!\bof )(?<!\bfrom )(?<!\bsince )(?<!\bto )(?<!\bby )(?<!\bend of )may(?![ ,.;]*\d)(?!\s*[,.;)])",
+    r"might", r"should", r"could",
 )
+"""Words of the future tense. The matching is on lower-cased text, so "may" must not be the month
+("in May, down 3 percentage points" is not a forecast)."""
 OUTLOOK_OPENERS = (
     r"looking ahead", r"outlook", r"forecast", r"production forecast", r"in the coming month", r"next month",
     r"entering", r"as we enter", r"it is expected", r"smm expects", r"smm forecasts",

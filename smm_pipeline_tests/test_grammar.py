@@ -247,6 +247,16 @@ CASES: list[tuple[str, str, set[Row]]] = [
      {("source:salt_lake", P, "2025-07", "mom_pct", -4)}),
     ("lithium_carbonate", "Recycling output rose 9.5%, while spodumene output grew 3.1% MoM.",
      {("source:recycling", P, "2025-07", "mom_pct", 9.5), ("source:spodumene", P, "2025-07", "mom_pct", 3.1)}),
+    # --- a breakdown named earlier and referred back to; contributions; "May" the month ----------------
+    ("copper_cathode", "Production at smelters not using copper concentrates declined due to tight scrap supply, as "
+     "reflected in their lower operating rate (68.9% in May, down 3 percentage points).",
+     {("feed:non_concentrate", OR, "2025-05", "level", 68.9), ("feed:non_concentrate", OR, "2025-05", "mom_pp", -3)}),
+    ("copper_cathode", "Large smelters ran harder, and their operating rate rose to 91.2% in July.",
+     {("size:large", OR, "2025-07", "level", 91.2)}),
+    ("copper_cathode", "Entering August, smelters that had undergone maintenance resumed production, contributing an "
+     "additional 51,400 mt.", set()),
+    ("copper_cathode", "Restarts bring an extra 20,000 mt, and output is expected to rise 2.1% MoM in August.",
+     {("", P, "2025-08", "mom_pct", 2.1)}),
 ]
 
 
