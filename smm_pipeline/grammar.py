@@ -165,6 +165,7 @@ _SIDE_UNITS = {"day": "a number of days", "km": "a distance", "duration": "a dur
 
 # --- change or level ------------------------------------------------------------------------------------
 _CHANGE_THEN_FILLER = re.compile(r"(?:\s+|,|" + "|".join(v.CHANGE_FILLER) + r")*", re.IGNORECASE)
+_CHANGED_NOUN_BY = re.compile(v.CHANGED_NOUN_BY, re.IGNORECASE)
 _CHANGE_NOUN = r"(?P<w>" + v.longest_first(list(v.CHANGE_NOUNS)) + r")\b"
 _POST_CHANGE = re.compile(r"\s*(?:(?:MoM|YoY|month[- ]on[- ]month|year[- ]on[- ]year)\s+)?" + _CHANGE_NOUN,
                           re.IGNORECASE)
@@ -620,7 +621,8 @@ def _classify(s: _Sentence, slots: list[_Slot], index: int) -> None:
     previous = slots[index - 1] if index else None
     linked = previous is not None and previous.change and not previous.reason \
         and s.clause_of(previous.q.start) == s.clause_of(q_start)
-    if last_change is not None and _CHANGE_THEN_FILLER.fullmatch(s.text, last_change.end(), q_start):
+    if last_change is not None and (_CHANGE_THEN_FILLER.fullmatch(s.text, last_change.end(), q_start)
+                                    or _CHANGED_NOUN_BY.fullmatch(s.text, last_change.end(), q_start)):
         slot.change, slot.sign = True, (1 if last_change.group("inc") else -1)
         if _EXPECTATION_WORD.search(last_change.group(0)):  # "beat expectations by 5,200 mt"
             slot.expectation = "vs"

@@ -134,7 +134,7 @@ METRIC_NOUNS: dict[str, str] = {
     r"prices?": "price", r"premiums?": "price", r"spot price": "price",
     r"TCs?": "treatment_charge", r"treatment charges?": "treatment_charge",
     r"(?:concentrate )?index": "treatment_charge",
-    r"imports?": "imports", r"import volume": "imports",
+    r"imports?": "imports", r"import volume": "imports", r"imported": "imports",
 }
 BLOCKER_NOUNS = (
     r"demand", r"consumption", r"sales", r"orders?", r"trading volumes?", r"transactions?",
@@ -206,6 +206,7 @@ SEGMENT_CUES: tuple[SegmentCue, ...] = (
     SegmentCue(r"before (?:the )?(?:sample )?adjustment", "sample:before_adjustment"),
     SegmentCue(r"after (?:the )?(?:sample )?adjustment", "sample:after_adjustment"),
     SegmentCue(r"in the (?:SMM )?database", "sample:database"),
+    SegmentCue(r"capacity of the survey(?: samples?)?", "sample:surveyed", (), "capacity"),
     SegmentCue(r"surveyed|survey respondents|sample capacity|in (?:our|the) (?:survey )?sample",
                "sample:surveyed"),
     SegmentCue(r"average (?:nickel )?grade", "item:average_nickel_grade", ("nickel",), "share"),
@@ -253,6 +254,13 @@ KNOWN_CAPITALISED = (
 # --- context: figures that are not the national panel ------------------------------------------------
 CONTEXT_WORDS = (r"futures", r"contract", r"tender", r"SHFE", r"LME", r"most-traded", r"bid", r"deals?", r"QoQ")
 """A price after these words is an exchange or tender price."""
+CHANGED_NOUN_BY = (
+    r"(?:\s+(?:the|its|their|total|combined|overall|sample|survey))*\s+"
+    r"(?:capacity|production|output|operating rates?|inventor(?:y|ies))"
+    r"(?:\s+(?:of|at|in)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,2}?)?"
+    r"\s+by(?:\s+(?:a|an|the|combined|total|approximately|around|about|nearly|over|some))*\s*")
+"""After a change verb, the noun it changes and "by": "increased capacity of the survey samples by a
+combined 90,000 mt" is a change of that noun."""
 CONTRIBUTION_WORDS = (r"contribut(?:e|es|ed|ing)(?: to)?(?: an?)?(?: additional| extra)?",
                       r"(?:bring|brings|bringing|brought|add|adds|adding|added)(?: an?)? "
                       r"(?:additional|extra|incremental)",

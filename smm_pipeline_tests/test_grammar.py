@@ -257,6 +257,13 @@ CASES: list[tuple[str, str, set[Row]]] = [
      "additional 51,400 mt.", set()),
     ("copper_cathode", "Restarts bring an extra 20,000 mt, and output is expected to rise 2.1% MoM in August.",
      {("", P, "2025-08", "mom_pct", 2.1)}),
+    ("copper_cathode", "(SMM increased capacity of the survey samples by a combined 90,000 mt.)",
+     {("sample:surveyed", "capacity", "2025-07", "mom_abs", 90000)}),
+    ("copper_cathode", "The total capacity of the survey is 12.575 million mt/year.",
+     {("sample:surveyed", "capacity", "2025-07", "level", 12575000)}),
+    ("copper_cathode", "In July, China imported 2.574 million mt of copper concentrates, up 18.9% MoM, down 4.6% YoY.",
+     {("", "imports", "2025-07", "level", 2574000), ("", "imports", "2025-07", "mom_pct", 18.9),
+      ("", "imports", "2025-07", "yoy_pct", -4.6)}),
 ]
 
 
