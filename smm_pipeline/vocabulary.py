@@ -189,7 +189,8 @@ SEGMENT_CUES: tuple[SegmentCue, ...] = (
     SegmentCue(r"(?:derived )?from salt lakes?|salt[- ]lake(?:[- ]derived)?(?= output| production)|"
                r"salt[- ]lake[- ]derived", "source:salt_lake", ("lithium",)),
     SegmentCue(r"(?:derived )?from recycling|recycling(?:[- ]derived|(?= output| production))|from recycled materials?|"
-               r"recycled lithium (?:carbonate|hydroxide)",
+               r"recycled lithium (?:carbonate|hydroxide)|(?:derived )?from (?:battery )?scrap|scrap[- ]derived|"
+               r"scrap[- ]based",
                "source:recycling", ("lithium",)),
     SegmentCue(r"smelting sector", "stage:smelting", ("lithium",)),
     SegmentCue(r"causticisation sector|causticization sector", "stage:causticisation", ("lithium",)),

@@ -259,6 +259,8 @@ CASES: list[tuple[str, str, set[Row]]] = [
      {("", P, "2025-08", "mom_pct", 2.1)}),
     ("copper_cathode", "(SMM increased capacity of the survey samples by a combined 90,000 mt.)",
      {("sample:surveyed", "capacity", "2025-07", "mom_abs", 90000)}),
+    ("lithium_carbonate", "Scrap-derived lithium carbonate: Total production in September increased 7% MoM.",
+     {("source:recycling", P, "2025-09", "mom_pct", 7)}),
     ("copper_cathode", "The total capacity of the survey is 12.575 million mt/year.",
      {("sample:surveyed", "capacity", "2025-07", "level", 12575000)}),
     ("copper_cathode", "In July, China imported 2.574 million mt of copper concentrates, up 18.9% MoM, down 4.6% YoY.",
