@@ -540,6 +540,7 @@ def read_sentence(text: str, scope: Scope, period: str, inherited_segment: str =
             _resolve_period(s, slots, index)
             _resolve_ytd(s, slots, index)
     _inherit_across_restatements(slots)
+    _share_content_basis(s, slots)
     _carry_context(s, slots)
     for slot in slots:
         reading = _to_reading(s, slot)
@@ -869,6 +870,24 @@ def _foreign_name(chunk: str) -> bool:
     return any(not any(a <= start and end <= b for a, b in known) for start, end in words)
 
 
+def _share_content_basis(s: _Sentence, slots: list[_Slot]) -> None:
+    """Figures of one clause about one content basis share it: "117,900 mt (Ni content) of NPI in March,
+    up 3.51% MoM and 23.9% YoY" are all metal content; "output rose 19% YoY to 353,700 mt in nickel
+    content" too. A clause with both bases ("27,700 mt in nickel content or 662,000 mt in physical
+    content") is left as its cues say."""
+    by_clause: dict[tuple[int, int], list[_Slot]] = {}
+    for slot in slots:
+        if not slot.reason and slot.metric == "production":
+            by_clause.setdefault(s.clause_of(slot.q.start), []).append(slot)
+    for members in by_clause.values():
+        bases = {slot.segment for slot in members if slot.segment.startswith("content:")}
+        if len(bases) == 1:
+            (basis,) = bases
+            for slot in members:
+                if slot.segment == "":
+                    slot.segment = basis
+
+
 def _carry_context(s: _Sentence, slots: list[_Slot]) -> None:
     """A change that follows a company's figure in the same clause is that company's change too: "The
     average premiums for Jinchuan nickel were 2,100 yuan/mt, down 500 yuan/mt MoM from June"."""
@@ -905,6 +924,11 @@ def _cue_segment(s: _Sentence, slots: list[_Slot], index: int) -> str:
     cues = [c for c in s.segment_cues if not _inside(c[0], s.such_as)]
     after = [c for c in cues if q.end <= c[0] < post_end and _right_after(s, q, c, slots[index].metric)]
     if after and not after[0][2].startswith("sample:"):
+        grade = [c for c in cues if c[2].startswith("grade:") and clause_start <= c[0] and c[1] <= q.start
+                 and not _detached(s, c, q.start)]
+        grades_named = {c[2] for c in cues if c[2].startswith("grade:")}
+        if after[0][2].startswith("content:") and grade and len(grades_named) > 1:
+            return grade[-1][2]  # "high-grade NPI was 225,000 mt in physical content; low-grade NPI was ..."
         return after[0][2]
     respectively = _respectively(s, slots, index, cues)
     if respectively:

@@ -261,6 +261,13 @@ CASES: list[tuple[str, str, set[Row]]] = [
      {("sample:surveyed", "capacity", "2025-07", "mom_abs", 90000)}),
     ("lithium_carbonate", "Scrap-derived lithium carbonate: Total production in September increased 7% MoM.",
      {("source:recycling", P, "2025-09", "mom_pct", 7)}),
+    ("indonesia_npi", "Indonesia produced 117,900 mt (Ni content) of NPI in July, up 3.51% MoM and 23.9% YoY.",
+     {("content:metal", P, "2025-07", "level", 117900), ("content:metal", P, "2025-07", "mom_pct", 3.51),
+      ("content:metal", P, "2025-07", "yoy_pct", 23.9)}),
+    ("npi", "High-grade NPI was 225,000 mt in physical content; low-grade NPI was 437,000 mt in physical content "
+     "(down 30,000 mt in physical content).",
+     {("grade:high_grade", P, "2025-07", "level", 225000), ("grade:low_grade", P, "2025-07", "level", 437000),
+      ("grade:low_grade", P, "2025-07", "mom_abs", -30000)}),
     ("copper_cathode", "The total capacity of the survey is 12.575 million mt/year.",
      {("sample:surveyed", "capacity", "2025-07", "level", 12575000)}),
     ("copper_cathode", "In July, China imported 2.574 million mt of copper concentrates, up 18.9% MoM, down 4.6% YoY.",
