@@ -194,8 +194,7 @@ def _directions(report: Report, chosen: dict[tuple[str, str, str, str], _Stated]
     if "" not in production_segments and any(seg.startswith("content:") for seg in production_segments):
         return []
     directional = [_Stated(reading, line, offset, text) for result, line, offset, text in spoken
-                   if any(period >= report.report_month and ("", "production", period, kind) not in covered
-                          for period in result.direction_periods for kind in ("mom", "yoy"))
+                   if _may_add_direction(result, text, report.report_month, covered)
                    for reading in result.directions]
     best: dict[tuple[str, str, str, str], _Stated] = {}
     for item in directional:
@@ -208,6 +207,15 @@ def _directions(report: Report, chosen: dict[tuple[str, str, str, str], _Stated]
                 later_wins and item.reading.priority == current.reading.priority):
             best[item.key] = item
     return list(best.values())
+
+
+def _may_add_direction(result: SentenceResult, text: str, report_month: str, covered: set) -> bool:
+    """Whether a sentence could state a direction no number states: a month it may be about lacks a MoM
+    figure, or lacks a YoY figure and the sentence says YoY at all (a YoY direction needs the word)."""
+    says_yoy = "yoy" in text.lower() or "year" in text.lower()
+    return any(period >= report_month and (("", "production", period, "mom") not in covered
+                                           or (says_yoy and ("", "production", period, "yoy") not in covered))
+               for period in result.direction_periods)
 
 
 def _fact(report: Report, section: Section, item: _Stated) -> Fact:
