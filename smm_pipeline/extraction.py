@@ -1,39 +1,34 @@
 """From a report to its metric facts: where a fact is born.
 
-Walks the sections, paragraphs and sentences of a report, asks the grammar for each sentence's
-readings, and resolves them at report level: one fact per key (a point value beats a bound; an
-explicit marker beats an inherited one), and a direction-only fact only where the section gives no
-number for that measure.
+Walks the sections, paragraphs and sentences of a report and reads each sentence (reader.py); here are
+the rules that need more than one sentence:
+- a paragraph's frame: a dateline at its start ("SHANGHAI, Mar 5 (SMM) -") is the publication date, not
+  the period, and is skipped; an outlook opener ("Looking ahead", "Production Forecast:") makes it
+  about next month until it names a month; a line label ("Lithium carbonate derived from spodumene:")
+  or a sub-heading line ("Yunnan region: ...:") gives its breakdown to the figures that name no other;
+- one key stated twice: the same value is one fact (the repeat is context); a bound that the other
+  statement's figure satisfies ("over 20%" beside "approximately 24.5%") adds nothing; a different
+  value is kept as a second statement (`statement` 2), because the report said both;
+- directions: a direction-only fact stands only where no figure of the report states that change,
+  and of several the most explicit wins (a written MoM/YoY, a named subject; in an outlook the last).
 
-Nothing is dropped silently. Every number the engine did not turn into a fact is kept as `Unparsed`
-with the reason: a number it could not place, a number it judged to be context (reason "context: ..."),
-a restatement of a fact already taken ("duplicate: ..."), a sentence whose digits are no quantity at all
-(dates, model names), and the numbers of a section whose heading is not in the catalogue. A reviewer
-sees what the engine did not use instead of a silently shorter table.
+Nothing is dropped silently: every number that is no fact is `Unparsed`, with the reason.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import cache
 
 from smm_pipeline import catalogue
-from smm_pipeline.clauses import sentences
+from smm_pipeline.attach import Scope
+from smm_pipeline.chunks import Sentence, sentence_bounds
+from smm_pipeline.directions import directions
 from smm_pipeline.facts import Fact, is_headline
-from smm_pipeline.grammar import (
-    Reading,
-    Scope,
-    SentenceResult,
-    paragraph_opening_period,
-    read_sentence,
-    subheading_segment,
-)
+from smm_pipeline.lexicon import lexicon
+from smm_pipeline.reader import Reading, read_sentence
 from smm_pipeline.reports import Report
-from smm_pipeline.sections import Section, SectionFinding, split_sections
-from smm_pipeline.vocabulary import compile_lowered
-
-_DIGIT = re.compile(r"\d")
+from smm_pipeline.sections import Line, Section, SectionFinding, split_sections
+from smm_pipeline.tokens import Token, tokenize
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +55,7 @@ class Extraction:
 
 @dataclass(frozen=True, slots=True)
 class _Stated:
-    """A reading and where it was stated: file line, the sentence's offset in the report, the sentence."""
+    """A reading with where it was stated."""
 
     reading: Reading
     line: int
@@ -68,42 +63,9 @@ class _Stated:
     sentence: str
 
     @property
-    def key(self) -> tuple[str, str, str, str]:
-        return self.reading.segment, self.reading.metric, self.reading.period, self.reading.measure
-
-
-def _name_patterns(product: catalogue.Product) -> list[str]:
-    """How the text names a product: heading, aliases and their plural/hyphen variants."""
-    names = {product.heading, *product.aliases}
-    return [re.escape(name).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]?") + r"s?"
-            for name in sorted(names, key=len, reverse=True)]
-
-
-def _any_name(patterns: list[str]) -> str:
-    # One leading word-start check for the whole alternation: the scan then skips mid-word positions.
-    return r"\b(?<!-)(?:" + "|".join(patterns) + r")(?![\w-])"
-
-
-@cache
-def product_names(product: catalogue.Product) -> re.Pattern[str]:
-    """A case-insensitive regex for the product's names."""
-    return re.compile(_any_name(_name_patterns(product)), re.IGNORECASE)
-
-
-@cache
-def _other_names(product: catalogue.Product) -> re.Pattern[str]:
-    """The names of every other catalogue product, to run on lowered text."""
-    return compile_lowered(_any_name([pattern for other in catalogue.products() if other != product
-                                      for pattern in _name_patterns(other)]))
-
-
-@cache
-def _scope(product: catalogue.Product, report_month: str, forecast_month: str) -> Scope:
-    return Scope(report_month=report_month, forecast_month=forecast_month, product=product.product,
-                 group=product.group, names=product_names(product),
-                 heading=re.compile(r"\b" + re.escape(product.heading).replace(r"\ ", r"\s+") + r"\b",
-                                    re.IGNORECASE),
-                 others=_other_names(product))
+    def key(self) -> tuple[str, str, str, str, str]:
+        r = self.reading
+        return r.product, r.segment, r.metric, r.period, r.measure
 
 
 def extract(report: Report) -> Extraction:
@@ -122,107 +84,183 @@ def extract(report: Report) -> Extraction:
 
 
 def _unknown_section(section: Section) -> list[Unparsed]:
-    """The number-bearing sentences of a section whose heading is not a catalogue product."""
+    """The number-bearing lines of a section whose heading is not a catalogue product."""
     reason = f"section {section.heading!r} is not in the product catalogue"
-    return [Unparsed("", line.number, _digit_words(sentence.text), reason, sentence.text)
-            for line in section.lines for sentence in sentences(line.text) if _DIGIT.search(sentence.text)]
-
-
-def _digit_words(sentence: str) -> str:
-    return " ".join(word.strip(".,;:()") for word in sentence.split() if _DIGIT.search(word))
+    return [Unparsed("", line.number, line.text[:60], reason, line.text) for line in section.lines
+            if any(ch.isdigit() for ch in line.text)]
 
 
 def _extract_section(report: Report, section: Section) -> tuple[list[Fact], list[Unparsed]]:
     product = catalogue.get(section.product or "")
-    scope = _scope(product, report.report_month, report.forecast_month)
     numeric: list[_Stated] = []
-    spoken: list[tuple[SentenceResult, int, int, str]] = []
+    spoken: list[_Stated] = []
     unparsed: list[Unparsed] = []
     inherited = ""
     for line in section.lines:
-        heading_segment = subheading_segment(line.text, scope)
-        if heading_segment is not None:  # "Yunnan region:" sets the breakdown of the lines after it
-            inherited = heading_segment
+        paragraph = read_paragraph(line, report, product, inherited)
+        if paragraph.subheading is not None:
+            inherited = paragraph.subheading
             continue
-        period = paragraph_opening_period(line.text, scope)
-        for sentence in sentences(line.text):
-            result = read_sentence(sentence.text, scope, period, inherited)
-            offset = line.offset + sentence.start
+        for sentence, result, dirs in paragraph.sentences:
+            offset = line.offset
             numeric.extend(_Stated(r, line.number, offset, sentence.text) for r in result.readings)
-            spoken.append((result, line.number, offset, sentence.text))
-            unparsed.extend(Unparsed(product.product, line.number, q.text, reason, sentence.text)
-                            for q, reason in result.unread)
-            if not result.readings and not result.unread and _DIGIT.search(sentence.text):
-                unparsed.append(Unparsed(product.product, line.number, _digit_words(sentence.text),
-                                         "no quantity: its digits are dates, years, labels or names",
-                                         sentence.text))
-            period = result.period
-    chosen, duplicates = _one_per_key(numeric)
-    unparsed.extend(
-        Unparsed(product.product, d.line, d.reading.value_text,
-                 f"duplicate: the {d.reading.measure} of {d.key[1]} {d.key[0] or '(total)'} for {d.key[2]} "
-                 f"is taken from line {chosen[d.key].line}", d.sentence)
-        for d in duplicates)
-    stated = [*chosen.values(), *_directions(report, chosen, spoken)]
-    facts = sorted((_fact(report, section, item) for item in stated), key=lambda f: (f.line, f.char_start))
+            spoken.extend(_Stated(r, line.number, offset, sentence.text) for r in dirs)
+            unparsed.extend(Unparsed(product.product, line.number, u.text, u.reason, sentence.text)
+                            for u in result.unread)
+    kept, repeated = _one_statement_each(numeric)
+    unparsed.extend(Unparsed(item.reading.product, item.line, item.reading.value_text, why, item.sentence)
+                    for item, why in repeated)
+    stated = [*kept, *_directions(report, kept, spoken)]
+    facts = sorted((_fact(report, section, item, statement) for item, statement in stated),
+                   key=lambda f: (f.line, f.char_start, f.measure))
     return facts, unparsed
 
 
-def _one_per_key(numeric: list[_Stated]) -> tuple[dict[tuple[str, str, str, str], _Stated], list[_Stated]]:
-    """The reading kept for each key (the first with the highest priority) and the ones it replaces."""
-    chosen: dict[tuple[str, str, str, str], _Stated] = {}
-    for item in numeric:
-        current = chosen.get(item.key)
-        if current is None or item.reading.priority > current.reading.priority:
-            chosen[item.key] = item
-    kept = {id(item) for item in chosen.values()}
-    return chosen, [item for item in numeric if id(item) not in kept]
+@dataclass(slots=True)
+class Paragraph:
+    """A line of a section, read."""
+
+    sentences: list[tuple[Sentence, object, list[Reading]]]
+    subheading: str | None = None
+    """For a sub-heading line ("Yunnan region: ...:"), the breakdown it sets for the lines after it."""
 
 
-def _directions(report: Report, chosen: dict[tuple[str, str, str, str], _Stated],
-                spoken: list[tuple[SentenceResult, int, int, str]]) -> list[_Stated]:
-    """Direction-only facts: for the report month and later, where no number states that measure.
-
-    A product reported only in metal and physical content has no total to give a direction to. Among
-    several statements of one direction the strongest wins (explicit marker, named subject); in an
-    outlook the last of equal strength wins, because an outlook's last word is its conclusion. A
-    sentence whose every possible direction is already stated by a number is not read for directions.
-    """
-    covered = {(seg, metric, period, measure.split("_")[0]) for seg, metric, period, measure in chosen
-               if measure.startswith(("mom_", "yoy_"))}
-    production_segments = {seg for seg, metric, _, _ in chosen if metric == "production"}
-    if "" not in production_segments and any(seg.startswith("content:") for seg in production_segments):
-        return []
-    directional = [_Stated(reading, line, offset, text) for result, line, offset, text in spoken
-                   if _may_add_direction(result, text, report.report_month, covered)
-                   for reading in result.directions]
-    best: dict[tuple[str, str, str, str], _Stated] = {}
-    for item in directional:
-        seg, metric, period, measure = item.key
-        if (seg, metric, period, measure.split("_")[0]) in covered or period < report.report_month:
+def read_paragraph(line: Line, report: Report, product: catalogue.Product, inherited: str) -> Paragraph:
+    """The sentences of one line with their readings and directions (and the line's own frame: dateline,
+    label, outlook opener)."""
+    tokens = tokenize(line.text)
+    start = _dateline_end(tokens)
+    label_end, label_segment, label_outlook = _label(tokens, start, line.text, report, product)
+    if label_end is not None and label_end >= len(tokens) - 1 and line.text.rstrip().endswith(":"):
+        return Paragraph([], subheading=label_segment)
+    scope = Scope(report.report_month, report.forecast_month, product.product, product.group,
+                  period=report.forecast_month if label_outlook or _opens_outlook(tokens, start) else report.report_month,
+                  label_segment=label_segment or inherited)
+    out: list[tuple[Sentence, object, list[Reading]]] = []
+    body_start = label_end + 1 if label_end is not None else start
+    for first, last in sentence_bounds(tokens):
+        first = max(first, body_start)
+        if first >= last:
             continue
-        current = best.get(item.key)
-        later_wins = period > report.report_month
-        if current is None or item.reading.priority > current.reading.priority or (
-                later_wins and item.reading.priority == current.reading.priority):
-            best[item.key] = item
-    return list(best.values())
+        sentence = Sentence(tokens[first:last], line.text, report.report_month, product.group)
+        result = read_sentence(sentence, scope)
+        dirs = directions(sentence, result.slots, scope)
+        out.append((sentence, result, dirs))
+        scope.period = result.period or scope.period
+    return Paragraph(out)
 
 
-def _may_add_direction(result: SentenceResult, text: str, report_month: str, covered: set) -> bool:
-    """Whether a sentence could state a direction no number states: a month it may be about lacks a MoM
-    figure, or lacks a YoY figure and the sentence says YoY at all (a YoY direction needs the word)."""
-    says_yoy = "yoy" in text.lower() or "year" in text.lower()
-    return any(period >= report_month and (("", "production", period, "mom") not in covered
-                                           or (says_yoy and ("", "production", period, "yoy") not in covered))
-               for period in result.direction_periods)
+def _dateline_end(tokens: list[Token]) -> int:
+    """The first token after a dateline at the paragraph's start ("SHANGHAI, Mar 5 (SMM) -", "SMM May 30
+    News:"), or 0. Its month is the publication date, so it is no part of what the paragraph says."""
+    sources = {s.lower() for s in lexicon().phrases("DATELINE_SOURCE")}
+    months = {s.phrase.lower() for s in lexicon().senses("MONTH")}
+    head = tokens[:14]
+    month_at = next((i for i, t in enumerate(head) if t.norm.rstrip(".") in months and t.capitalised), None)
+    if month_at is None or month_at + 1 >= len(head) or head[month_at + 1].kind != "num":
+        return 0
+    for i in range(month_at + 2, len(head)):
+        text = head[i].text
+        if text in ("-", "—", "–", ":") and any(t.norm in sources or t.norm == "news" for t in head[:i]):
+            return i + 1
+        if head[i].kind == "word" and head[i].norm not in sources and head[i].norm != "news" and text[:1].islower():
+            return 0
+    return 0
 
 
-def _fact(report: Report, section: Section, item: _Stated) -> Fact:
-    reading = item.reading
-    return Fact(report_month=report.report_month, product=section.product or "", segment=reading.segment,
-                metric=reading.metric, period=reading.period, measure=reading.measure, value=reading.value,
-                unit=reading.unit, qualifier=reading.qualifier, value_high=reading.value_high,
-                tier=1 if is_headline(reading.metric, reading.segment) else 2, section=section.ordinal,
-                line=item.line, char_start=item.offset + reading.start, char_end=item.offset + reading.end,
-                value_text=reading.value_text, evidence=item.sentence)
+def _label(tokens: list[Token], start: int, text: str, report: Report,
+           product: catalogue.Product) -> tuple[int | None, str, bool]:
+    """A line's label before its first colon ("Capacity Changes:", "Yunnan region:", "Lithium carbonate
+    derived from spodumene:", "Outlook for August:"): (index of the colon, its breakdown, whether it
+    announces an outlook). None when the line has no label."""
+    colon = next((i for i in range(start, min(len(tokens), start + 12)) if tokens[i].text == ":"), None)
+    if colon is None or colon == start:
+        return None, "", False
+    sentence = Sentence(tokens[start:colon], text, report.report_month, product.group)
+    if any(c.code in "QzCLGv" for c in sentence.chunks):
+        return None, "", False
+    segments = [c.segment.segment for c in sentence.chunks if c.segment is not None]
+    return colon, (segments[-1] if segments else ""), _opens_outlook(tokens, start)
+
+
+def _opens_outlook(tokens: list[Token], start: int) -> bool:
+    """Whether the paragraph (or label) opens with an outlook phrase ("Looking ahead", "Forecast for
+    Next Month", "As we enter")."""
+    norms = [t.norm for t in tokens[start:start + 6]]
+    for phrase in lexicon().phrases("OUTLOOK"):
+        words = [t.norm for t in tokenize(phrase)]
+        if norms[:len(words)] == words:
+            return True
+    return False
+
+
+def _one_statement_each(numeric: list[_Stated]) -> tuple[list[tuple[_Stated, int]], list[tuple[_Stated, str]]]:
+    """The statements kept for each key (numbered) and the repeats set aside, with why."""
+    groups: dict[tuple[str, str, str, str, str], list[_Stated]] = {}
+    for item in numeric:
+        groups.setdefault(item.key, []).append(item)
+    kept: list[tuple[_Stated, int]] = []
+    repeated: list[tuple[_Stated, str]] = []
+    for items in groups.values():
+        points = [i for i in items if i.reading.qualifier not in ("over", "under")]
+        bounds = [i for i in items if i.reading.qualifier in ("over", "under")]
+        chosen: list[_Stated] = []
+        for item in points + bounds:
+            same = next((c for c in chosen if _same(c.reading, item.reading)), None)
+            if same is not None:
+                repeated.append((item, f"context: the same figure as on line {same.line}"))
+                continue
+            satisfied = next((c for c in chosen if _satisfies(c.reading, item.reading)), None)
+            if satisfied is not None:
+                repeated.append((item, f"context: a bound that the figure on line {satisfied.line} satisfies"))
+                continue
+            chosen.append(item)
+        kept.extend((item, n) for n, item in enumerate(chosen, start=1))
+    return kept, repeated
+
+
+def _same(a: Reading, b: Reading) -> bool:
+    return a.value == b.value and a.value_high == b.value_high
+
+
+def _satisfies(point: Reading, bound: Reading) -> bool:
+    """Whether a point figure meets a bound on the same measure ("approximately -24.5%" meets "by over
+    20%" down, i.e. below -20)."""
+    if point.qualifier in ("over", "under") or bound.qualifier not in ("over", "under"):
+        return False
+    magnitude, limit = abs(point.value), abs(bound.value)
+    return magnitude >= limit if bound.qualifier == "over" else magnitude <= limit
+
+
+def _directions(report: Report, kept: list[tuple[_Stated, int]], spoken: list[_Stated]) -> list[tuple[_Stated, int]]:
+    """Direction-only facts where no figure states the change; the strongest of several statements."""
+    covered = {(item.reading.product, item.reading.segment, item.reading.period, item.reading.measure.split("_")[0])
+               for item, _ in kept if item.reading.metric == "production"
+               and item.reading.measure.split("_")[0] in ("mom", "yoy")}
+    by_content = {(item.reading.product, item.reading.period) for item, _ in kept
+                  if item.reading.metric == "production" and item.reading.segment.startswith("content:")}
+    best: dict[tuple[str, str, str, str], _Stated] = {}
+    for item in spoken:
+        r = item.reading
+        basis = r.measure.split("_")[0]
+        if r.period < report.report_month or (r.product, "", r.period, basis) in covered \
+                or (r.product, r.period) in by_content:
+            continue
+        key = (r.product, r.segment, r.period, r.measure)
+        current = best.get(key)
+        later_wins = r.period > report.report_month
+        if current is None or r.explicit > current.reading.explicit or (
+                later_wins and r.explicit == current.reading.explicit):
+            best[key] = item
+    return [(item, 1) for item in best.values()]
+
+
+def _fact(report: Report, section: Section, item: _Stated, statement: int) -> Fact:
+    r = item.reading
+    frame = r.frame + ("+second_statement" if statement > 1 else "")
+    return Fact(report_month=report.report_month, product=r.product, segment=r.segment, metric=r.metric,
+                period=r.period, measure=r.measure, value=r.value, unit=r.unit, qualifier=r.qualifier,
+                value_high=r.value_high, tier=1 if is_headline(r.metric, r.segment) else 2,
+                section=section.ordinal, line=item.line, char_start=item.offset + r.start,
+                char_end=item.offset + r.end, value_text=r.value_text, evidence=item.sentence,
+                statement=statement, frame=frame)

@@ -7,15 +7,23 @@ able to go from any number in the panel back to the words that said it.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import csv
+from collections.abc import Iterable
+from dataclasses import asdict, astuple, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 CONTRACT_COLUMNS = ("report_month", "product", "segment", "metric", "period", "measure", "value", "unit",
                     "qualifier", "value_high")
 """The columns of ../shared/eval/FACTS.md, in its order."""
 
-PROVENANCE_COLUMNS = ("tier", "section", "line", "char_start", "char_end", "value_text", "evidence")
+PROVENANCE_COLUMNS = ("tier", "section", "line", "char_start", "char_end", "value_text", "evidence", "statement",
+                      "frame")
+"""Where and how the fact was stated: `statement` is 1 for the first statement of its key and 2, 3 ... for
+a later one with another value (the contract keeps both); `frame` names the frames and rules that read it."""
 FACT_COLUMNS = CONTRACT_COLUMNS + PROVENANCE_COLUMNS
 
 METRICS = ("production", "operating_rate", "capacity", "operating_capacity", "share", "inventory", "price",
@@ -48,6 +56,8 @@ class Fact:
     char_end: int
     value_text: str
     evidence: str
+    statement: int = 1
+    frame: str = ""
 
     @property
     def key(self) -> tuple[str, str, str, str, str, str]:
@@ -60,13 +70,32 @@ def is_headline(metric: str, segment: str) -> bool:
     return metric == "production" and (segment == "" or segment.startswith("content:"))
 
 
+def write_csv(facts: Iterable[Fact], path: str | Path) -> None:
+    """Facts as CSV, FACTS.md columns first (no pandas: the command line writes this on its fast path)."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(FACT_COLUMNS)
+        for fact in facts:
+            writer.writerow([_cell(v) for v in astuple(fact)])
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return value
+
+
 def facts_frame(facts: list[Fact]) -> pd.DataFrame:
     """Facts as a DataFrame with the contract columns first and stable dtypes (empty-safe)."""
+    import pandas as pd
+
     frame = pd.DataFrame([asdict(f) for f in facts], columns=list(FACT_COLUMNS))
     return frame.astype({
         "report_month": "string", "product": "string", "segment": "string", "metric": "string",
         "period": "string", "measure": "string", "value": "float64", "unit": "string",
         "qualifier": "string", "value_high": "float64", "tier": "int64", "section": "int64",
         "line": "int64", "char_start": "int64", "char_end": "int64", "value_text": "string",
-        "evidence": "string",
+        "evidence": "string", "statement": "int64", "frame": "string",
     })

@@ -1,110 +1,41 @@
-"""Quantity lexer: every number a report states, normalised, with its unit, qualifier and rounding.
+"""Quantities: every number a sentence states, normalised, with its unit, qualifier and rounding.
 
-The reports write numbers in many shapes ("1.0135 million mt", "58.19GW", "-$70/dmt to -$50/dmt",
-"360,000-370,000 mt", "over 99%", "five smelters"). Everything downstream (grammar, consistency
-checks) needs the same thing from each of them: a signed value in a canonical unit, how precisely it
-was written (the rounding interval), and where in the text it sits. This module is that single place.
+A quantity is read over tokens as [QUALIFIER] [sign] [CURRENCY] number [SCALE] [UNIT] [range], every
+word from the lexicon (quantities.toml): "1.0135 million mt", "58.19GW", "-$70/dmt to -$50/dmt",
+"360,000-370,000 mt", "over 99%", "98.6 (10,000 mt)", "1.13m mt", "2.4 per cent", "±2-3%", "five
+smelters", "a fifth". Everything downstream (frames, consistency checks) needs the same from each: a
+signed value in a FACTS.md unit, how precisely it was written (its rounding step), and its span.
+
+A number that is a year, a date, a list marker, a label ("No. 17") or a series name ("300-series") is no
+quantity: `NotQuantity` says which, so a sentence of such numbers is reported as that, not as unread.
 """
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import NamedTuple
 
-WORD_NUMBERS = {
-    "none": 0, "no": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-}
-"""Spelled-out numbers are only read as quantities when they count producers (see COUNTED_NOUNS)."""
+from smm_pipeline.tagger import Tag, match
+from smm_pipeline.tokens import Token, tokenize
 
-COUNTED_NOUNS = (
-    r"(?:(?:[\w-]+\s){0,4}?)(?:smelters?|producers?|plants?|enterprises?|manufacturers?|refineries|"
-    r"refinery|mines?|companies|company|factories|factory|kilns?|lines?|respondents?)"
-)
+SIDE_UNITS = {"day": "a number of days", "km": "a distance", "duration": "a duration", "kwh": "an energy amount",
+              "usd": "a money amount", "yuan": "a money amount", "eur": "a money amount"}
+"""Units no panel figure has: numbers in them are context, with this reason."""
 
-QUALIFIER_WORDS: dict[str, str] = {
-    "approximately": "approx", "approx.": "approx", "around": "approx", "about": "approx",
-    "nearly": "approx", "roughly": "approx", "close to": "approx", "almost": "approx",
-    "some": "approx", "an estimated": "approx", "estimated": "approx", "circa": "approx",
-    "over": "over", "more than": "over", "exceeded": "over", "exceeding": "over", "exceeds": "over",
-    "exceed": "over", "above": "over", "at least": "over", "upwards of": "over", "as high as over": "over",
-    "surpassed": "over", "topped": "over", "in excess of": "over", "beyond": "over",
-    "below": "under", "less than": "under", "under": "under", "fewer than": "under", "at most": "under",
-    "short of": "under", "within": "under",
-}
-"""Words before a number that say it is not exact; FACTS.md names the four classes."""
-
-_QUALIFIER_RE = re.compile(
-    r"(?:\b(?:" + "|".join(sorted((re.escape(k) for k in QUALIFIER_WORDS), key=len, reverse=True))
-    + r")\b)(?:\s+(?:the|a|an|only|just|still|even|slightly|over|by))*\s*$",
-    re.IGNORECASE,
-)
-
-_SCALE = {"million": Decimal(1_000_000), "mn": Decimal(1_000_000), "mln": Decimal(1_000_000),
-          "billion": Decimal(1_000_000_000),
-          "thousand": Decimal(1000), "10,000": Decimal(10_000)}
-
-# Unit spellings after the number, longest first; value: (canonical unit, scale factor).
-_UNITS: list[tuple[str, str, Decimal]] = [
-    (r"percentage\s+points?", "pp", Decimal(1)),
-    (r"pct\s+pts?|ppts?|pp\b", "pp", Decimal(1)),
-    (r"million\s+(?:mt|tonnes|tons|t)\s*(?:/\s*year|/\s*yr|per\s+year|per\s+annum|a\s+year|annually)",
-     "mt/year", Decimal(1_000_000)),
-    (r"(?:mt|tonnes|tons|t)\s*(?:/\s*year|/\s*yr|per\s+year|per\s+annum|a\s+year)", "mt/year", Decimal(1)),
-    (r"mtpa|mtpy", "mt/year", Decimal(1)),
-    (r"million\s+(?:mt|tonnes|tons|metric\s+tons)\b", "mt", Decimal(1_000_000)),
-    (r"(?:mn|mln)\s+(?:mt|tonnes|tons|t)\b", "mt", Decimal(1_000_000)),
-    (r"(?-i:Mt)\b", "mt", Decimal(1_000_000)),
-    (r"(?:thousand\s+(?:mt|tonnes|tons)|kt)\b", "mt", Decimal(1000)),
-    (r"(?:mt|tonnes|tons|metric\s+tons|t)\b", "mt", Decimal(1)),
-    (r"yuan\s*/\s*mtu", "yuan/mtu", Decimal(1)),
-    (r"yuan\s*/\s*(?:mt|t|tonne|ton)\b", "yuan/mt", Decimal(1)),
-    (r"yuan\b", "yuan", Decimal(1)),
-    (r"GW\b", "GW", Decimal(1)),
-    (r"MW\b", "GW", Decimal("0.001")),
-    (r"(?:million\s+)?(?:sqm|square\s+met(?:er|re)s?|m2|m²)", "sqm", Decimal(1)),
-    (r"%", "%", Decimal(1)),
-    (r"-?days?\b", "day", Decimal(1)),
-    (r"(?:kilometers|kilometres|km)\b", "km", Decimal(1)),
-    (r"-?(?:years?|months?|weeks?)\b", "duration", Decimal(1)),
-]
-_UNIT_RE = re.compile(r"\s*(?:" + "|".join(f"(?P<u{i}>{pattern})" for i, (pattern, _, _) in enumerate(_UNITS))
-                      + ")", re.IGNORECASE)
-"""All unit spellings in one alternation; the first that matches wins, as in the table's order."""
-
-_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-_NUM_RE = re.compile(
-    r"(?P<sign>[-−–](?=\$?\d))?(?P<dollar>\$|US\$|USD\s?)?(?P<num>" + _NUMBER + r")"
-    r"(?:\s*(?P<scale>million|mn|mln|billion|thousand)\b)?"
-)
-_SLASH_UNIT = re.compile(r"\s*/\s*(?P<per>dmt|mt|t|tonne|wmt|mtu|lb|kg)\b", re.IGNORECASE)
-_CHANGED_BEFORE = re.compile(r"\b(?:increas|decreas|ris|rose|fell|fall|drop|declin|grow|grew|climb|add|cut|shed|gain|"
-                             r"lost|los|jump|slid|dip)\w*\s+$", re.IGNORECASE)
-_RANGE_SEP = re.compile(r"\s*(?:-|–|—|~|to)\s*", re.IGNORECASE)
-_WORD_RE = re.compile(
-    r"\b(?P<word>" + "|".join(w for w in WORD_NUMBERS if w not in {"none", "no"}) + r")\s+(?="
-    + COUNTED_NOUNS + r"\b)", re.IGNORECASE)
-_HALF_RE = re.compile(r"\b(?P<word>half)\b(?=\s+(?:of\s+)?(?:the\s+)?" + COUNTED_NOUNS + ")",
-                      re.IGNORECASE)
-_DIGIT = re.compile(r"\d")
-_WORD_HINT = re.compile(r"\b(?:" + "|".join(WORD_NUMBERS) + r"|half)\b")
-_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
-           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
-_DATE_BEFORE = re.compile(r"\b(?:" + _MONTHS + r")\.?\s*(?:\d{1,2}(?:st|nd|rd|th)?\s*(?:,|and|to|-|–)\s*)*$",
-                          re.IGNORECASE)
-_LABEL_BEFORE = re.compile(r"\b(?:No|Nos|Phase|Line|Unit|Article)\.?\s*$", re.IGNORECASE)
-_LABEL_AFTER = re.compile(r"\s*(?:-|–)?\s*series\b|-(?=\s*(?:,|and\b|or\b))|\s*contract\b", re.IGNORECASE)
-_LIST_MARKER_AFTER = re.compile(r"\)|\.\s+[A-Z]|\s*(?:st|nd|rd|th)\b")
-_YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
+_SIGNS = {"-": -1, "−": -1, "–": -1, "+": 1, "±": 0}
+_RANGE_MARKS = frozenset({"-", "–", "~", "—"})
+_LIST_END = frozenset({")", "."})
+_STOPS_BEFORE_QUALIFIER = frozenset({"the", "a", "an", "only", "just", "still", "even", "slightly", "some",
+                                     "roughly", "merely", "already", "now"})
 
 
 class Quantity(NamedTuple):
-    """One stated number, normalised to FACTS.md units.
+    """One stated number in FACTS.md units.
 
-    `resolution` is the size of one unit in the last written digit, in normalised units: it is what
-    lets the consistency rules tell rounding from contradiction ("29,100 mt" -> 100, "2.53%" -> 0.01).
-    """
+    `resolution` is one step of the last written digit in those units ("29,100 mt" -> 100, "2.53%" ->
+    0.01): it lets the consistency rules tell rounding from contradiction."""
 
     value: float
     unit: str
@@ -115,19 +46,13 @@ class Quantity(NamedTuple):
     resolution: float
     value_high: float | None = None
     word: bool = False
-
-    def interval(self) -> tuple[float, float]:
-        """The values the written figure could stand for (FACTS.md qualifiers widen it)."""
-        half = self.resolution / 2
-        low, high = self.value - half, (self.value_high if self.value_high is not None else self.value) + half
-        if self.qualifier == "over":
-            return self.value, float("inf")
-        if self.qualifier == "under":
-            return float("-inf"), self.value
-        if self.qualifier == "approx":
-            spread = max(half * 2, abs(self.value) * 0.05)
-            return self.value - spread, self.value + spread
-        return low, high
+    signed: bool = False
+    """Written with an explicit sign ("+3.2%", "-1.5%")."""
+    bound: bool = False
+    """Its qualifier is a position word ("below 5,000 mt", "above 1 million mt")."""
+    first: int = 0
+    last: int = 0
+    """Token index range [first, last) in its sentence."""
 
     def negated(self) -> Quantity:
         """The same quantity with the sign flipped (decreases are negative in FACTS.md)."""
@@ -135,12 +60,27 @@ class Quantity(NamedTuple):
         return self._replace(value=-self.value, value_high=high)
 
 
+@dataclass(frozen=True, slots=True)
+class NotQuantity:
+    """A number that is not a quantity, and what it is."""
+
+    first: int
+    last: int
+    what: str
+
+
+_POSITION_WORDS = frozenset({"above", "below", "under", "over", "beyond"})
+
+
 def _decimal(text: str) -> Decimal:
-    return Decimal(text.replace(",", ""))
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return Decimal(0)
 
 
 def _resolution(num_text: str, scale: Decimal) -> float:
-    """The value of one step in the last written digit: '29,100' -> 100, '1.0135' million -> 100."""
+    """One step in the last written digit: '29,100' -> 100, '1.0135' million -> 100."""
     digits = num_text.replace(",", "")
     if "." in digits:
         step = Decimal(1).scaleb(-len(digits.split(".")[1]))
@@ -151,144 +91,267 @@ def _resolution(num_text: str, scale: Decimal) -> float:
     return float(step * scale)
 
 
-def _read_unit(text: str, pos: int, dollar: bool) -> tuple[str, Decimal, int]:
-    """Unit after a number at `pos`: canonical unit, scale, and where the unit ends."""
-    if dollar:
-        per = _SLASH_UNIT.match(text, pos)
-        if per:
-            unit = "usd/dmt" if per.group("per").lower() == "dmt" else "usd/mt"
-            return unit, Decimal(1), per.end()
-        return "usd", Decimal(1), pos
-    match = _UNIT_RE.match(text, pos)
-    if match and match.lastgroup:
-        _, unit, scale = _UNITS[int(match.lastgroup[1:])]
-        return unit, scale, match.end()
-    return "", Decimal(1), pos
+class _Sentence:
+    def __init__(self, tokens: list[Token], tags: list[Tag | None], taken: list[bool]) -> None:
+        self.tokens, self.tags, self.taken = tokens, tags, taken
+        self.n = len(tokens)
+
+    def tag(self, i: int, *names: str) -> Tag | None:
+        if 0 <= i < self.n and not self.taken[i]:
+            tag = self.tags[i]
+            if tag is not None and tag.start == i and tag.has(*names):
+                return tag
+        return None
+
+    def norm(self, i: int) -> str:
+        return self.tokens[i].norm if 0 <= i < self.n else ""
 
 
-def _qualifier_before(text: str, start: int) -> tuple[str, int]:
-    """The qualifier class of the words just before a number, and where those words begin."""
-    window_start = max(0, start - 40)
-    match = _QUALIFIER_RE.search(text[window_start:start])
-    if not match:
-        return "exact", start
-    word = re.match(r"[a-z. ]+?(?=\s+(?:the|a|an|only|just|still|even|slightly|over|by)\b|\s*$)",
-                    match.group(0).lower().strip())
-    key = " ".join((word.group(0) if word else match.group(0)).split())
-    if key not in QUALIFIER_WORDS:
-        key = next((k for k in sorted(QUALIFIER_WORDS, key=len, reverse=True)
-                    if re.search(r"\b" + re.escape(k) + r"\b", match.group(0).lower())), "")
-    return QUALIFIER_WORDS.get(key, "exact"), window_start + match.start()
+@dataclass(slots=True)
+class _Number:
+    """A number with its scale and unit, before qualifiers and ranges."""
+
+    first: int
+    last: int
+    text: str
+    value: Decimal
+    scale: Decimal
+    unit: str
+    sign: int | None
 
 
-def _is_not_a_quantity(text: str, m: re.Match[str], unit: str) -> bool:
-    """Years, dates, list markers, model names and series labels are numbers but not quantities."""
-    start, end = m.start(), m.end()
-    before = text[max(0, start - 1):start]
-    if before.isalpha() or before in {"#", "."} or _LABEL_BEFORE.search(text, max(0, start - 8), start):
-        return True  # pb60, Co3O4, H1, Q3, "No.17", "No. 17"
-    if _LABEL_AFTER.match(text, end):
-        return True  # "200-series", "the 200-, 300- and 400-series", "2509 contract"
-    if unit:
-        return False
-    return bool(text[end:end + 1].isalpha() or _YEAR_RE.match(m.group("num"))
-                or _DATE_BEFORE.search(text, max(0, start - 24), start)  # "June 27", "On July 23 and 25"
-                or _LIST_MARKER_AFTER.match(text, end)  # "1)", "2. The", ordinals
-                or (not text[:start].strip(" (") and text[end:end + 1] in {".", ")"}))  # a line "2."
+def read(tokens: list[Token], tags: list[Tag | None], taken: list[bool]) -> tuple[list[Quantity], list[NotQuantity]]:
+    """The quantities of a sentence and its numbers that are no quantity. `taken` marks tokens already
+    read as something else (time expressions, series names); they are not read again."""
+    s = _Sentence(tokens, tags, taken)
+    quantities: list[Quantity] = []
+    others: list[NotQuantity] = []
+    i = 0
+    while i < s.n:
+        if taken[i]:
+            i += 1
+            continue
+        token = tokens[i]
+        if token.kind == "num":
+            found = _quantity(s, i)
+            if isinstance(found, NotQuantity):
+                others.append(found)
+                i = found.last
+            else:
+                quantities.append(found)
+                i = found.last
+            continue
+        word = _word_quantity(s, i)
+        if word is not None:
+            quantities.append(word)
+            i = word.last
+            continue
+        i += 1
+    return quantities, others
+
+
+def _number(s: _Sentence, i: int) -> _Number:
+    """The number at i with what follows it: scale, unit (or a per-unit after a currency)."""
+    token = s.tokens[i]
+    start = i
+    sign, currency = None, ""
+    j = i - 1
+    if s.tag(j, "CURRENCY") is not None:
+        currency = s.tags[j].sense("CURRENCY").get("value")
+        start = s.tags[j].start
+        j = start - 1
+    if 0 <= j and s.tokens[j].text in _SIGNS and not s.taken[j] and not (
+            s.tokens[j + 1].space) and (j == 0 or s.tokens[j].space or s.tokens[j - 1].text in "(["):
+        sign = _SIGNS[s.tokens[j].text]
+        start = j
+    end = i + 1
+    scale = Decimal(1)
+    unit = currency
+    scale_tag = s.tag(end, "SCALE")
+    if scale_tag is not None:
+        needs_unit = scale_tag.senses[0].phrase in ("m", "k")
+        if not needs_unit or s.tag(scale_tag.end, "UNIT") is not None or currency:
+            scale = Decimal(str(scale_tag.sense("SCALE").get("value")))
+            end = scale_tag.end
+    unit_tag = s.tag(end, "UNIT")
+    if currency:
+        per = s.tag(end, "PER_UNIT")
+        if per is not None:
+            denominator = per.sense("PER_UNIT").get("value")
+            unit = f"{currency}/{denominator}" if denominator in ("mt", "dmt", "mtu") else currency
+            end = per.end
+    elif unit_tag is not None and not s.tokens[end].joined:
+        sense = unit_tag.sense("UNIT")
+        unit = sense.get("unit")
+        scale *= Decimal(str(sense.get("scale")))
+        end = unit_tag.end
+    elif s.norm(end) == "(" and end + 1 < s.n and s.tokens[end + 1].norm in _bracket_scales() \
+            and s.tag(end + 2, "UNIT") and s.norm(s.tags[end + 2].end) == ")":
+        sense = s.tags[end + 2].sense("UNIT")
+        unit = sense.get("unit")
+        scale *= Decimal(str(_bracket_scales()[s.tokens[end + 1].norm])) * Decimal(str(sense.get("scale")))
+        end = s.tags[end + 2].end + 1  # "98.6 (10,000 mt)"
+    return _Number(start, end, token.text, _decimal(token.text), scale, unit, sign)
+
+
+@cache
+def _bracket_scales() -> dict[str, float]:
+    """"10,000" -> 10000: numbers in brackets that give a figure's scale (quantities.toml)."""
+    from smm_pipeline.lexicon import lexicon
+
+    return {sense.phrase: sense.get("value") for sense in lexicon().senses("BRACKET_SCALE")}
+
+
+def _quantity(s: _Sentence, i: int) -> Quantity | NotQuantity:
+    number = _number(s, i)
+    not_one = _not_a_quantity(s, i, number)
+    if not_one:
+        return NotQuantity(number.first, max(number.last, i + 1), not_one)
+    qualifier, qualifier_word, first = _qualifier_before(s, number.first)
+    value = number.value * number.scale
+    resolution = _resolution(number.text, number.scale)
+    unit = number.unit
+    high, last = _range_high(s, number, first)
+    if high is not None:
+        high_number = high
+        if not unit or (unit == "yuan" and high_number.unit.startswith("yuan")):
+            unit = high_number.unit
+        if number.scale == 1 and high_number.scale != 1:  # "1.2-1.3 million mt": the scale is written once
+            value = number.value * high_number.scale
+            resolution = _resolution(number.text, high_number.scale)
+        high_value = high_number.value * high_number.scale * (high_number.sign if high_number.sign else 1)
+        low_value = value * (number.sign if number.sign else 1)
+        if number.sign == 0:  # "±2-3%": from -3 to 3
+            low_value, high_value = -high_value, high_value
+        return Quantity(float(low_value), unit, "range", s.tokens[first].start, s.tokens[last - 1].end,
+                        _text(s, number.first, last), resolution, float(high_value), signed=number.sign is not None,
+                        first=first, last=last)
+    if number.sign == 0:  # "±2%"
+        return Quantity(float(-value), unit or "count", "range", s.tokens[first].start,
+                        s.tokens[number.last - 1].end, _text(s, number.first, number.last), resolution,
+                        float(value), signed=True, first=first, last=number.last)
+    if number.sign == -1:
+        value = -value
+    return Quantity(float(value), unit or "count", qualifier, s.tokens[first].start, s.tokens[number.last - 1].end,
+                    _text(s, number.first, number.last), resolution, signed=number.sign is not None,
+                    bound=qualifier_word in _POSITION_WORDS, first=first, last=number.last)
+
+
+def _text(s: _Sentence, first: int, last: int) -> str:
+    tokens = s.tokens[first:last]
+    return "".join((" " if t.space and k else "") + t.text for k, t in enumerate(tokens))
+
+
+def _qualifier_before(s: _Sentence, first: int) -> tuple[str, str, int]:
+    """(qualifier class, the qualifier's phrase, first token of the quantity) from the words before it."""
+    j = first - 1
+    qualifier, word, start = "exact", "", first
+    while j >= 0:
+        tag = s.tags[j]
+        if tag is not None and not s.taken[j] and tag.has("QUALIFIER"):
+            sense = tag.sense("QUALIFIER")
+            if qualifier == "exact":
+                qualifier, word = sense.get("qualifier"), sense.phrase
+            start = tag.start
+            j = tag.start - 1
+            continue
+        if s.tokens[j].norm in _STOPS_BEFORE_QUALIFIER and qualifier == "exact" and j == start - 1:
+            j -= 1
+            continue
+        break
+    return qualifier, word, start
+
+
+def _range_high(s: _Sentence, low: _Number, first: int) -> tuple[_Number | None, int]:
+    """The high end of "a-b unit", "a to b unit", "between a and b"; and the last token read."""
+    j = low.last
+    if j >= s.n:
+        return None, low.last
+    mark = s.tokens[j]
+    between = any(s.tag(k, "RANGE") is not None and s.norm(k) == "between" for k in range(max(0, first - 2), first))
+    ranged = between or any(s.tag(k, "RANGE") is not None for k in range(max(0, first - 4), first))
+    if mark.text in _RANGE_MARKS and j + 1 < s.n and (s.tokens[j + 1].kind == "num" or s.tag(j + 1, "CURRENCY")):
+        k = j + 1
+    elif mark.norm in ("to", "and") and j + 1 < s.n and (s.tokens[j + 1].kind == "num" or s.tag(j + 1, "CURRENCY")
+                                                         or s.tokens[j + 1].text in _SIGNS):
+        k = j + 1
+        if s.tokens[k].text in _SIGNS:
+            k += 1
+        if mark.norm == "and" and not between:
+            return None, low.last
+        if mark.norm == "to" and not ranged:
+            high = _number(s, k if s.tokens[k].kind == "num" else k + 1)
+            following = s.norm(high.last)
+            if not (following == "range" or (not low.unit and high.unit)):
+                return None, low.last
+    else:
+        return None, low.last
+    if s.tokens[k].kind != "num" and s.tag(k, "CURRENCY") is not None:
+        k = s.tags[k].end
+    if k >= s.n or s.tokens[k].kind != "num":
+        return None, low.last
+    high = _number(s, k)
+    if low.unit and high.unit and low.unit != high.unit and not (low.unit == "yuan" and high.unit.startswith("yuan")):
+        return None, low.last
+    if not low.unit and not high.unit:
+        return None, low.last
+    last = high.last
+    if s.norm(last) == "range":
+        last += 1
+    return high, last
+
+
+def _not_a_quantity(s: _Sentence, i: int, number: _Number) -> str:
+    """Why the number at i is no quantity ("" when it is one)."""
+    token = s.tokens[i]
+    previous = s.tokens[i - 1] if i else None
+    if previous is not None and not token.space and previous.kind == "word":
+        return "a name or label"  # "pb60" is one word; "Q 2" is not written so
+    label = s.tags[i - 1] if i else None
+    if (label is not None and label.end == i and label.has("LABEL")) or (previous is not None and previous.norm == "#"):
+        return "a label or number in a name"
+    if number.unit or number.scale != 1:
+        return ""
+    nxt = s.tokens[number.last] if number.last < s.n else None
+    if nxt is not None and nxt.kind == "word" and not nxt.space:
+        return "a name or label"  # "3C", "5G"
+    if len(token.text) == 4 and token.text[:2] in ("19", "20") and "." not in token.text:
+        return "a year"
+    if nxt is not None and nxt.text in _LIST_END and (i == 0 or (previous is not None and previous.text in ":;(")):
+        return "a list marker"
+    if nxt is not None and nxt.text == ")" and not any(t.text == "(" for t in s.tokens[max(0, i - 3):i]):
+        return "a list marker"
+    return ""
+
+
+def _word_quantity(s: _Sentence, i: int) -> Quantity | None:
+    """A number written as a word: a count of producers ("five smelters"), a fraction ("a fifth"), "none of"."""
+    fraction = s.tag(i, "FRACTION")
+    if fraction is not None:
+        qualifier, word, first = _qualifier_before(s, i)
+        value = float(fraction.sense("FRACTION").get("value"))
+        return Quantity(value, "%", qualifier, s.tokens[first].start, s.tokens[fraction.end - 1].end,
+                        _text(s, i, fraction.end), 1.0, word=True, bound=word in _POSITION_WORDS, first=first,
+                        last=fraction.end)
+    number = s.tag(i, "NUMBER_WORD")
+    if number is None:
+        return None
+    j = number.end
+    while j < s.n and j - number.end < 4 and s.tag(j, "PRODUCER") is None and s.tokens[j].kind == "word" \
+            and not s.tag(j, "CHANGE", "VERB", "LEVEL", "AND", "TO"):
+        j += 1
+    counted = s.tag(j, "PRODUCER") is not None or (s.norm(number.end) == "of" and s.norm(i) == "none")
+    after_to = i > 0 and s.norm(i - 1) == "to" and (number.end >= s.n or s.tokens[number.end].kind == "mark")
+    if not (counted or after_to) or s.tokens[number.end - 1].joined:
+        return None
+    qualifier, _, first = _qualifier_before(s, i)
+    value = float(number.sense("NUMBER_WORD").get("value"))
+    return Quantity(value, "count", qualifier, s.tokens[first].start, s.tokens[number.end - 1].end,
+                    _text(s, i, number.end), 1.0, word=True, first=first, last=number.end)
 
 
 def lex(text: str) -> list[Quantity]:
-    """Every quantity in `text`, in order, with spans relative to `text`."""
-    found: list[Quantity] = []
-    pos = 0
-    while digit := _DIGIT.search(text, pos):
-        m = _NUM_RE.search(text, max(pos, digit.start() - 4))  # a sign or "US$" can precede the digit
-        if not m:
-            break
-        quantity, pos = _read_quantity(text, m)
-        if quantity is not None:
-            found.append(quantity)
-    if _WORD_HINT.search(text.lower()):
-        found.extend(_word_quantities(text))
-        found.sort(key=lambda q: q.start)
-    return found
-
-
-def _read_quantity(text: str, m: re.Match[str]) -> tuple[Quantity | None, int]:
-    dollar = bool(m.group("dollar"))
-    scale = _SCALE.get((m.group("scale") or "").lower(), Decimal(1))
-    unit, unit_scale, unit_end = _read_unit(text, m.end(), dollar)
-    if m.group("scale") and unit == "" and not dollar:
-        unit = "count"
-    if _is_not_a_quantity(text, m, unit):
-        return None, m.end()
-    value = _decimal(m.group("num")) * scale * unit_scale
-    if m.group("sign"):
-        value = -value
-    resolution = _resolution(m.group("num"), scale * unit_scale)
-    qualifier, _ = _qualifier_before(text, m.start())
-    high, end = _range_high(text, m, unit_end, unit, dollar, scale * unit_scale)
-    if high is not None:
-        # "360,000-370,000 mt": the first number takes the unit of the second.
-        value, qualifier = _decimal(m.group("num")) * high[1] * (-1 if m.group("sign") else 1), "range"
-        unit = high[2]
-        resolution = _resolution(m.group("num"), high[1])
-    elif unit == "" and not m.group("scale"):
-        unit = "count"
-    span_text = text[m.start():end]
-    q = Quantity(value=float(value), unit=unit, qualifier=qualifier, start=m.start(), end=end,
-                 text=span_text, resolution=resolution,
-                 value_high=float(high[0]) if high is not None else None)
-    return q, end
-
-
-def _range_high(text: str, m: re.Match[str], unit_end: int, unit: str, dollar: bool,
-                first_scale: Decimal) -> tuple[tuple[Decimal, Decimal, str] | None, int]:
-    """The high end of "a-b unit" or "a unit to b unit", if the number opens a range."""
-    sep = _RANGE_SEP.match(text, unit_end if unit not in {"", "count"} else m.end())
-    if not sep:
-        return None, unit_end
-    second = _NUM_RE.match(text, sep.end())
-    if not second:
-        return None, unit_end
-    if sep.group(0).strip().lower() == "to" and (_CHANGED_BEFORE.search(text, max(0, m.start() - 20), m.start()) or (
-            not unit and not re.match(r"\s*(?:yuan|mt|%|\$)", text[second.end():second.end() + 6]))):
-        return None, unit_end  # "decrease 64,000 mt to 547,200 mt" is a change and a level
-    scale2 = _SCALE.get((second.group("scale") or "").lower(), Decimal(1))
-    unit2, unit_scale2, end2 = _read_unit(text, second.end(), bool(second.group("dollar")) or dollar)
-    if not unit2 and unit in {"", "count"}:
-        return None, unit_end
-    if unit and unit2 and unit != unit2 and not (unit == "yuan" and unit2.startswith("yuan/")):
-        return None, unit_end
-    final_unit = unit2 or unit
-    scale_for_first = (scale2 * unit_scale2) if not m.group("scale") and unit in {"", "yuan"} else (
-        first_scale if unit else scale2 * unit_scale2)
-    high = _decimal(second.group("num")) * scale2 * unit_scale2
-    if second.group("sign"):
-        high = -high
-    return (high, scale_for_first, final_unit), end2
-
-
-def _word_quantities(text: str) -> list[Quantity]:
-    """Spelled-out counts ("five smelters", "none of the 24 producers", "more than half of ...")."""
-    out: list[Quantity] = []
-    for m in _WORD_RE.finditer(text):
-        word = m.group("word").lower()
-        qualifier, _ = _qualifier_before(text, m.start())
-        out.append(Quantity(value=float(WORD_NUMBERS[word]), unit="count", qualifier=qualifier,
-                            start=m.start(), end=m.end("word"), text=m.group("word"), resolution=1.0,
-                            word=True))
-    for m in re.finditer(r"\bnone\b(?=\s+of\b)", text, re.IGNORECASE):
-        out.append(Quantity(value=0.0, unit="count", qualifier="exact", start=m.start(), end=m.end(),
-                            text=m.group(0), resolution=1.0, word=True))
-    for m in re.finditer(r"\b(?P<word>one|two|three|four|five|six|seven|eight|nine|ten)\b(?=[.,;]|$)",
-                         text, re.IGNORECASE):
-        if re.search(r"\b(?:to|reach(?:ed|es)?|increases? to|totall?ed)\s+$", text[max(0, m.start() - 20):m.start()]):
-            out.append(Quantity(value=float(WORD_NUMBERS[m.group("word").lower()]), unit="count",
-                                qualifier="exact", start=m.start(), end=m.end(), text=m.group(0),
-                                resolution=1.0, word=True))
-    for m in _HALF_RE.finditer(text):
-        qualifier, _ = _qualifier_before(text, m.start())
-        out.append(Quantity(value=50.0, unit="%", qualifier=qualifier, start=m.start(), end=m.end(),
-                            text=m.group(0), resolution=1.0, word=True))
-    return out
+    """The quantities of a piece of text (the consistency rules read a fact's value_text with this)."""
+    tokens = tokenize(text)
+    quantities, _ = read(tokens, match(tokens), [False] * len(tokens))
+    return quantities

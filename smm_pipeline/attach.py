@@ -1,0 +1,723 @@
+"""Attachment: of what, which breakdown, which product and which month each figure is.
+
+Everything is read from the figure's clause (sentences split at semicolons), in chunks, never in
+characters:
+- the subject: the metric noun before the figure (production, operating rate, ...), or after it for
+  "a 1.81% drop in operating rates" and "a 42.89% share"; with its noun phrase (the words around that
+  noun up to the verb: "the operating rate of large smelters"). A clause with no metric noun of its
+  own ("Sichuan and Yunnan added 2,600 mt") takes the one of the clause before it;
+- the breakdown: a segment right after the figure ("29,100 mt in metal content"), the figure's own
+  words in a list ("MHP about 18%"), its place in a "respectively" list, its subject's noun phrase, the
+  clause's opening phrase ("In the causticisation sector, ..."), the line's label ("Lithium carbonate
+  derived from spodumene: ..."). An unknown word in the subject's noun phrase is an unknown breakdown:
+  the figure is left unread, with the word, rather than taken for the national figure;
+- the product: the section's, unless the subject names another catalogue product specifically
+  ("stainless steel production" in the NPI section);
+- the month: a time right after the figure, in the subject, in the clause's opening, the future tense
+  (next month), else the paragraph's month. A month that is a comparison point ("from June") never
+  dates the figure; a year-to-date span in the subject makes it cumulative.
+- context: a daily figure, demand, one company's plant, a quarter's figure: not the panel, with why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from smm_pipeline.chunks import Chunk, Sentence
+from smm_pipeline.numbers import SIDE_UNITS
+from smm_pipeline.periods import shift_month
+from smm_pipeline.roles import Slot
+from smm_pipeline.segments import snake
+from smm_pipeline.timex import When
+
+_NP_CODES = frozenset("FSPwD'TYy-cHu#")
+"""Codes that may stand inside a noun phrase."""
+_OPENERS = frozenset({"in", "for", "among", "at", "within", "across", "as for", "regarding", "by", "during",
+                      "as of", "entering", "looking ahead to", "after", "before", "of", "from", "with"})
+_AGGREGATE = frozenset({"overall", "total", "national", "nationwide", "domestic", "china", "china's", "industry",
+                        "industry's", "whole", "entire", "chinese", "nationally", "industry-wide", "aggregate"})
+_RATE_METRICS = frozenset({"operating_rate", "share"})
+_TONNAGE_METRICS = frozenset({"production", "capacity", "operating_capacity", "inventory", "imports"})
+_AXIS_ORDER = ("item:", "status:", "sample:", "basis:", "grade:", "series:", "form:", "stage:", "source:", "raw:",
+               "mode:", "size:", "feed:", "region:", "content:")
+"""When a noun phrase names several breakdowns, the more specific axis wins ("the metal content of
+high-grade NPI production" is the high-grade breakdown)."""
+
+
+@dataclass(slots=True)
+class Scope:
+    """What is known before reading a sentence: the report, the section, and the paragraph so far."""
+
+    report_month: str
+    forecast_month: str
+    product: str
+    group: str
+    period: str
+    """The month the paragraph is talking about so far."""
+    label_segment: str = ""
+    """A breakdown the line's label or a sub-heading set ("Yunnan region:", "Lithium carbonate derived
+    from spodumene:")."""
+    metric: str = ""
+    """The metric of the last figure read in the paragraph (a clause with no subject of its own)."""
+    bases: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(metric, kind of change) -> the comparison of the last labelled change in the paragraph."""
+
+
+def clause_bounds(chunks: list[Chunk], k: int) -> tuple[int, int]:
+    """The clause (chunks between semicolons) that holds chunk k."""
+    start = k
+    while start > 0 and chunks[start - 1].code != ";":
+        start -= 1
+    end = k
+    while end < len(chunks) and chunks[end].code != ";":
+        end += 1
+    return start, end
+
+
+def attach(sentence: Sentence, slots: list[Slot], scope: Scope) -> None:
+    """Metric, segment, product, period and context of every slot (see the module docstring)."""
+    chunks = sentence.chunks
+    skipped = _examples(chunks)
+    for slot in slots:
+        _attach_one(sentence, slot, slots, scope, skipped)
+    _share_content_basis(chunks, slots)
+
+
+def _attach_one(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope, skipped: set[int]) -> None:
+    chunks = sentence.chunks
+    k = slot.index
+    c0, c1 = clause_bounds(chunks, k)
+    q = slot.q
+    if q.unit in SIDE_UNITS:
+        slot.reason = f"context: {SIDE_UNITS[q.unit]}, not a panel figure"
+        return
+    np, head = _subject(chunks, k, c0, c1, q.unit, skipped)
+    if not np and slot.link is not None and slot.link[0] in ("coordinate", "restate"):
+        _inherit(slot, slots, sentence, scope, c0)
+        return
+    side = _side_subject(chunks, k, c0, head, np)
+    if side:
+        slot.reason = f"context: {side}"
+        return
+    if _company(chunks, np, c0, k):
+        slot.reason = "context: a single plant or company, not the national panel"
+        return
+    slot.metric = _metric(chunks, head, np, slot, scope)
+    _period(sentence, slot, slots, scope, np, c0)
+    if slot.reason:
+        return
+    slot.product = _product(chunks, head, np, scope)
+    slot.segment = _segment(sentence, slot, slots, head, np, c0, scope, skipped)
+    _fit_unit(slot, chunks, slots)
+
+
+def _inherit(slot: Slot, slots: list[Slot], sentence: Sentence, scope: Scope, c0: int) -> None:
+    """A figure with no subject of its own that restates or continues another ("rose by 13.96% MoM and
+    1.28% YoY") is about the same thing; only a breakdown right after it is its own."""
+    assert slot.link is not None
+    other = slots[slot.link[1]]
+    slot.reason = other.reason
+    slot.metric, slot.product, slot.segment = other.metric, other.product, other.segment
+    _period(sentence, slot, slots, scope, [], c0)
+    if not slot.reason:
+        slot.segment = _segment_after(sentence.chunks, slot.index) or slot.segment
+        _fit_unit(slot, sentence.chunks, slots)
+
+
+# --- the subject ----------------------------------------------------------------------------------------
+
+_VERB_GROUP = frozenset("GCBFvLtZXMOqK")
+"""Codes between a subject and its figure ("... production will decrease by", "... was", "... of")."""
+
+
+def _examples(chunks: list[Chunk]) -> set[int]:
+    """Chunks in an example list ("southern regions such as Sichuan, Guizhou, and Guangxi"): no subject."""
+    skipped: set[int] = set()
+    for i, chunk in enumerate(chunks):
+        if chunk.code != "e":
+            continue
+        j = i + 1
+        while j < len(chunks):
+            code = chunks[j].code
+            if code in "SPwF-" or (code in ",A" and j + 1 < len(chunks) and chunks[j + 1].code in "SPwF"):
+                skipped.add(j)
+                j += 1
+                continue
+            break
+    return skipped
+
+
+def _subject(chunks: list[Chunk], k: int, c0: int, c1: int, unit: str,
+             skipped: set[int]) -> tuple[list[int], int | None]:
+    """(the subject's noun phrase, its metric noun) of the figure at k.
+
+    The subject is the noun phrase right before the figure's verb group ("the metal content will
+    increase by", "large smelters was", "MHP about"); a phrase without a metric noun takes the nearest
+    one before it for its metric (attach._metric). A figure whose words lead to a noun after it ("a
+    1.81% drop in operating rates", "a 42.89% share") has that noun. Failing both, the nearest metric
+    noun before it in the clause."""
+    after = _noun_after(chunks, k, c1, unit)
+    if after is not None:
+        return _phrase(chunks, after, k if k > after else len(chunks)), after
+    i = k - 1
+    while i >= c0 and chunks[i].code in _VERB_GROUP:
+        i -= 1
+    if i >= c0 and chunks[i].code == ")":
+        depth = chunks[i].depth
+        i -= 1
+        while i >= c0 and not (chunks[i].code == "(" and chunks[i].depth == depth):
+            i -= 1
+        i -= 1
+    if i >= c0 and chunks[i].code in "SPUwDT'" and i not in skipped:
+        members = _walk_left(chunks, i, c0)
+        heads = [m for m in members if chunks[m].code == "U"]
+        if heads:
+            head = _outer_head(chunks, heads[0])
+            return sorted(set(members) | set(_phrase(chunks, head, k))), head
+        if any(chunks[m].code in "SPD" for m in members):
+            return members, None
+    depth = chunks[k].depth
+    for j in range(k - 1, c0 - 1, -1):
+        if j not in skipped and chunks[j].code == "U" and chunks[j].depth <= depth:
+            head = _outer_head(chunks, j)
+            return _phrase(chunks, head, k), head
+    return [], None
+
+
+def _noun_after(chunks: list[Chunk], k: int, c1: int, unit: str) -> int | None:
+    """"a 1.81% drop in operating rates", "a 42.89% share", "29.06% and 17.37% market shares": a metric
+    noun the figure's own words lead to."""
+    if unit not in ("%", "pp"):
+        return None
+    j = k + 1
+    changed = False
+    while j < c1:
+        code = chunks[j].code
+        if code in "MF":
+            j += 1
+        elif code in "NK":
+            changed = True
+            j += 1
+        elif code == "V" and changed:
+            j += 1
+        elif code == "A" and j + 1 < c1 and chunks[j + 1].code in "Qz":
+            j += 2
+        else:
+            break
+    if j < c1 and chunks[j].code == "U" and (changed or chunks[j].attr("metric") in _RATE_METRICS):
+        return j
+    return None
+
+
+def _walk_left(chunks: list[Chunk], i: int, c0: int) -> list[int]:
+    """A noun phrase ending at chunk i: its words back to the phrase's start, through "of" and "in"
+    ("the operating rate of large smelters", "production in July")."""
+    members = []
+    while i >= c0:
+        code = chunks[i].code
+        if code in _NP_CODES or code == "U":
+            members.append(i)
+            i -= 1
+        elif code in "OV" and members and i > c0 and chunks[i - 1].code in _NP_CODES | {"U"}:
+            members.append(i)
+            i -= 1
+        else:
+            break
+    return sorted(members)
+
+
+def _outer_head(chunks: list[Chunk], i: int) -> int:
+    """"the share of the 6-series in total output": the noun whose phrase holds this one."""
+    j = i - 1
+    while j >= 0 and chunks[j].code in "FSPwD'-":
+        j -= 1
+    if j >= 1 and chunks[j].code in "OV" and chunks[j - 1].code == "U" \
+            and chunks[j - 1].attr("metric") in _RATE_METRICS:
+        return j - 1
+    return i
+
+
+def _phrase(chunks: list[Chunk], head: int, limit: int) -> list[int]:
+    """The noun phrase of the subject at `head`: its modifiers before it, and after it up to the verb
+    (or the figure at `limit`); an aside in brackets is skipped."""
+    members = [head]
+    i = head - 1
+    while i >= 0:
+        code = chunks[i].code
+        if code in _NP_CODES:
+            members.append(i)
+            i -= 1
+        elif code == "O" and i >= 1 and chunks[i - 1].code == "S":
+            members.append(i - 1)  # "the metal content of NPI production"
+            i -= 2
+        else:
+            break
+    i = head + 1
+    while i < min(limit, len(chunks)):
+        code = chunks[i].code
+        if code in _NP_CODES or code in "OV" or (code == "U" and i == head + 1):
+            members.append(i)
+            i += 1
+        elif code == "(":
+            depth = chunks[i].depth
+            while i < len(chunks) and not (chunks[i].code == ")" and chunks[i].depth == depth):
+                i += 1
+            i += 1
+        else:
+            break
+    return sorted(members)
+
+
+def _side_subject(chunks: list[Chunk], k: int, c0: int, head: int | None, np: list[int]) -> str:
+    """Why the figure is about something other than the panel: a side subject (demand, daily output, a
+    contribution) in its noun phrase or between its metric noun and it."""
+    for m in np:
+        if chunks[m].code == "H" and (head is None or m < head or m == head - 1):
+            return str(chunks[m].attr("reason"))
+    start = head if head is not None else (np[-1] if np else c0)
+    for i in range(k - 1, start, -1):
+        if chunks[i].code == "H" and chunks[i].depth == chunks[k].depth:
+            return str(chunks[i].attr("reason"))
+    return ""
+
+
+def _company(chunks: list[Chunk], np: list[int], c0: int, k: int) -> bool:
+    """Whether the figure is one plant's or company's: its subject, or the subject of its clause, names
+    one by a name (a capitalised word the lexicon does not know), a company word, or a single producer
+    after a determiner or a name ("a smelter in Yunnan", "the Alumar smelter"), and the figure's own
+    subject is not an aggregate ("the industry's", "China's", "total")."""
+    if any(chunks[m].text.lower() in _AGGREGATE for m in np):
+        return False
+    return _names_company(chunks, np) or _names_company(chunks, _clause_subject(chunks, c0, k))
+
+
+def _names_company(chunks: list[Chunk], members: list[int]) -> bool:
+    for i in members:
+        chunk = chunks[i]
+        if chunk.code == "c":
+            return True
+        if chunk.code == "D" and not chunk.attr("plural", False) and i > 0 and (
+                chunks[i - 1].text.lower() in ("a", "an", "the", "this", "its", "one", "another", "that")
+                or _name(chunks, i - 1)):
+            return True
+        if _name(chunks, i):
+            return True
+    return False
+
+
+def _clause_subject(chunks: list[Chunk], c0: int, k: int) -> list[int]:
+    """The noun phrase before the first verb of the clause (after an opening phrase and its comma)."""
+    verb = next((i for i in range(c0, k) if chunks[i].code in "CLGvXtN"), k)
+    start = c0
+    for i in range(c0, verb):
+        if chunks[i].code == ",":
+            start = i + 1
+    return [i for i in range(start, verb) if chunks[i].code in _NP_CODES | {"U", "O", "V"}]
+
+
+def _name(chunks: list[Chunk], i: int) -> bool:
+    """A capitalised word the lexicon does not know: a company or plant name. At a sentence's start a
+    capital proves nothing, unless a possessive, a comma or another name follows ("Tomago, located ...")."""
+    if i < 0 or chunks[i].code != "w":
+        return False
+    text = chunks[i].text
+    if not text[:1].isupper():
+        return False
+    if chunks[i].first > 0:
+        return True
+    following = chunks[i + 1] if i + 1 < len(chunks) else None
+    return following is not None and (following.code in "',c" or (following.code == "w" and following.text[:1].isupper()))
+
+
+def _metric(chunks: list[Chunk], head: int | None, members: list[int], slot: Slot, scope: Scope) -> str:
+    """The metric of the subject noun; an item breakdown names its own ("port inventory"); with no
+    noun, the metric of the nearest noun before it, or of the paragraph's last figure."""
+    for m in members:
+        segment = chunks[m].segment
+        if segment is not None and segment.metric:
+            return segment.metric
+    if head is not None and chunks[head].code == "U":
+        return str(chunks[head].attr("metric"))
+    if any(chunks[m].code == "P" or (chunks[m].segment is not None and chunks[m].segment.segment.startswith("content:"))
+           for m in members):
+        return "production"  # "the physical content of Indonesian NPI will rise": the product's own output
+    earlier = next((c for c in reversed(chunks[:slot.index]) if c.code == "U"), None)
+    if earlier is not None:
+        return str(earlier.attr("metric"))
+    return scope.metric
+
+
+# --- the month ---------------------------------------------------------------------------------------------
+
+def _compared(chunks: list[Chunk], i: int) -> bool:
+    """Whether the time chunk at i is a comparison point ("from June", "than a year earlier")."""
+    j = i - 1
+    while j >= 0 and chunks[j].code in "FO":
+        j -= 1
+    return j >= 0 and chunks[j].code in "WmsX"
+
+
+def _attached_time(chunks: list[Chunk], k: int, c1: int) -> int | None:
+    """A time right after the figure ("11,911 mt in June 2025", "68.9% in May", "at May-end"), past a
+    marker, its breakdown and an aside in brackets."""
+    j = k + 1
+    while j < c1:
+        code = chunks[j].code
+        if code in "MFS":
+            j += 1
+        elif code == "(":
+            depth = chunks[j].depth
+            j += 1
+            while j < c1 and not (chunks[j].code == ")" and chunks[j].depth == depth):
+                j += 1
+            j += 1
+        elif code in "VLB":
+            j += 1
+        else:
+            break
+    if j < c1 and chunks[j].code in "TYy" and not _compared(chunks, j):
+        return j
+    return None
+
+
+def _period(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope, members: list[int], c0: int) -> None:
+    chunks = sentence.chunks
+    k = slot.index
+    _, c1 = clause_bounds(chunks, k)
+    candidates: list[int] = []
+    attached = _attached_time(chunks, k, c1)
+    if attached is not None:
+        candidates.append(attached)
+    candidates += [m for m in members if chunks[m].code in "TYy" and not _compared(chunks, m)]
+    candidates += _opening_times(chunks, c0, k)
+    candidates += _phrase_times(chunks, c0, k)
+    when = None
+    span = None
+    for i in candidates:
+        w = chunks[i].when
+        if w is None:
+            continue
+        if w.kind == "part":
+            slot.reason = "context: a figure of a quarter or half-year, not of a month"
+            return
+        if w.kind == "span":
+            span = span or w
+            continue
+        if w.kind == "year":
+            continue
+        when = when or w
+    period = _month_of(when, scope) if when is not None else ""
+    if when is not None and when.kind == "pair":
+        slot.point = slot.point or When("month", when.base)
+    if not period:
+        future = slot.verb_form != "past" and forecast_cue_before(chunks, k)
+        period = scope.forecast_month if future else scope.period
+    if span is not None:
+        slot.ytd = True
+        period = span.month or period
+    link = slots[slot.link[1]] if slot.link is not None and slot.link[0] == "restate" else None
+    if link is not None and attached is None and not any(chunks[m].code in "TY" for m in members):
+        period, slot.ytd = link.period or period, link.ytd or slot.ytd
+    slot.period = period
+
+
+def _month_of(when: When, scope: Scope) -> str:
+    if when.kind == "relative":
+        return shift_month(scope.report_month, when.offset)
+    return when.month
+
+
+def _opening_times(chunks: list[Chunk], c0: int, k: int) -> list[int]:
+    """Times in the opening phrase of the figure's clause or sentence ("In July,", "Looking ahead to
+    August,", "As of the end of July,", "It is expected that in August 2025, ...")."""
+    found = []
+    for start in sorted({0, c0}):
+        end = start
+        while end < k and chunks[end].code not in ",;":
+            end += 1
+        if end >= k:
+            continue
+        found += [i for i in range(start, end) if chunks[i].code in "TYy" and not _compared(chunks, i)]
+    return found
+
+
+def _phrase_times(chunks: list[Chunk], c0: int, k: int) -> list[int]:
+    """Times in the figure's own comma-phrase, before it ("output in August will ...")."""
+    start = k
+    while start > c0 and chunks[start - 1].code not in ",;":
+        start -= 1
+    return [i for i in range(start, k) if chunks[i].code in "TYy" and not _compared(chunks, i)
+            and chunks[i].depth == chunks[k].depth]
+
+
+def forecast_cue_before(chunks: list[Chunk], k: int) -> bool:
+    """Whether a future cue ("will", "is expected to", "SMM forecasts") stands before chunk k in its
+    sentence, outside brackets: what it governs is next month's (unless its verb is in the past tense)."""
+    return any(chunks[i].code == "G" and chunks[i].depth == 0 for i in range(k))
+
+
+def time_of(sentence: Sentence, k: int, scope: Scope, verb_form: str = "") -> str:
+    """The month of what chunk k states, by the rules of `_period` without a subject noun phrase (for a
+    direction word)."""
+    chunks = sentence.chunks
+    c0, c1 = clause_bounds(chunks, k)
+    candidates = []
+    attached = _attached_time(chunks, k, c1)
+    if attached is not None:
+        candidates.append(attached)
+    candidates += _phrase_times(chunks, c0, k) + _opening_times(chunks, c0, k)
+    for i in candidates:
+        when = chunks[i].when
+        if when is not None and when.kind in ("month", "relative", "pair"):
+            return _month_of(when, scope)
+    if verb_form != "past" and forecast_cue_before(chunks, k):
+        return scope.forecast_month
+    return scope.period
+
+
+# --- product and breakdown -----------------------------------------------------------------------------
+
+def _product(chunks: list[Chunk], head: int | None, np: list[int], scope: Scope) -> str:
+    """The section's product, unless the subject names another one specifically, next to its noun."""
+    if head is None or chunks[head].code != "U":
+        return scope.product
+    for m in np:
+        chunk = chunks[m]
+        if chunk.code != "P":
+            continue
+        product = str(chunk.attr("product"))
+        if product == scope.product:
+            return scope.product
+        adjacent = m == head - 1 or (m == head + 2 and chunks[head + 1].code == "O")
+        if adjacent and chunk.attr("specific"):
+            return product
+    return scope.product
+
+
+def _segment(sentence: Sentence, slot: Slot, slots: list[Slot], head: int | None, np: list[int], c0: int,
+             scope: Scope, skipped: set[int]) -> str:
+    chunks = sentence.chunks
+    k = slot.index
+    if slot.metric == "producer_count" or slot.role == "share_of_producers":
+        return _count_segment(chunks, slots, slot, c0)
+    after = _segment_after(chunks, k)
+    if after:
+        return after
+    listed = _respectively(chunks, slots, slot, c0)
+    if listed:
+        return listed
+    named = _best([chunks[m] for m in np if chunks[m].code == "S" and m not in skipped], slot.metric)
+    if named:
+        return named
+    unknown = _unknown_modifiers(chunks, head, np)
+    if unknown:
+        slot.reason = f"a breakdown the lexicon does not know ({unknown!r}): not the national figure"
+        return ""
+    opening = _opening_segment(chunks, c0, k, skipped)
+    if opening is not None:
+        named = _best([chunks[opening]], slot.metric)
+        if named:
+            return named
+    sample = _best([c for c in chunks if c.segment is not None and c.segment.segment.startswith("sample:")],
+                   slot.metric)
+    if sample:
+        return sample  # "Before the adjustment, production in June was 680 mt, and in July it was 759 mt"
+    names_product = any(chunks[m].code == "P" for m in np)
+    if scope.label_segment and not names_product:
+        return scope.label_segment
+    return ""
+
+
+def _count_segment(chunks: list[Chunk], slots: list[Slot], slot: Slot, c0: int) -> str:
+    """What a count of producers (or a share of them) is broken down by: their status ("17 producers
+    halted production"), the survey ("33 surveyed producers"), what they have ("the number of smelters
+    with maintenance plans", "one smelter had a maintenance plan"); a change of a count is of the count
+    before it."""
+    k = slot.index
+    if slot.role == "change":
+        earlier = [s for s in slots if s.index < k and s.metric == "producer_count" and s.role != "change"]
+        if earlier:
+            return earlier[-1].segment
+    _, c1 = clause_bounds(chunks, k)
+    j = k + 1
+    while j < c1 and chunks[j].code in "FSPwOq":
+        if chunks[j].code == "S" and chunks[j].segment is not None and chunks[j].segment.segment == "sample:surveyed":
+            return "sample:surveyed"
+        j += 1
+    phrase_end = j
+    while phrase_end < c1 and chunks[phrase_end].code not in ",;":
+        phrase_end += 1
+    for i in list(range(j, phrase_end)) + list(range(k - 1, c0 - 1, -1)):
+        if chunks[i].code == "u":
+            return f"status:{chunks[i].attr('value')}"
+    for i in range(j, phrase_end):
+        if chunks[i].code == "S" and chunks[i].segment is not None:
+            return chunks[i].segment.segment
+    number_of = next((i for i in range(k - 1, c0 - 1, -1) if chunks[i].code == "n"), None)
+    if number_of is not None:
+        words = [c.text for c in chunks[number_of + 1:k] if c.code in "DwAFS" and c.code != "C"]
+        words = [w for w in words if w.lower() not in ("the", "a", "an")]
+        verb = next((x for x in range(number_of + 1, k) if chunks[x].code in "CLvt"), k)
+        words = [c.text for c in chunks[number_of + 1:verb] if c.text.lower() not in ("the", "a", "an")]
+        return "item:" + snake(" ".join(words))
+    if j < c1 and chunks[j].code == "D" and j + 1 < c1 and chunks[j + 1].text.lower() in ("had", "has", "have", "with"):
+        owned = [c.text for c in chunks[j + 2:phrase_end] if c.code in "wS" or c.code == "v"]
+        if owned:
+            return f"item:{_plural(chunks[j].text)}_with_{snake(' '.join(_plural(w) if n == len(owned) - 1 else w for n, w in enumerate(owned)))}"
+    if any(c.segment is not None and c.segment.segment == "sample:surveyed" for c in chunks):
+        return "sample:surveyed"
+    return ""
+
+
+def _plural(word: str) -> str:
+    word = word.lower()
+    if word.endswith("s"):
+        return word
+    return word[:-1] + "ies" if word.endswith("y") else word + "s"
+
+
+def _best(chunks: list[Chunk], metric: str) -> str:
+    segments = [c.segment for c in chunks if c.segment is not None and metric not in c.segment.neutral_for]
+    if not segments:
+        return ""
+    for axis in _AXIS_ORDER:
+        for s in segments:
+            if s.segment.startswith(axis):
+                return s.segment
+    return segments[-1].segment
+
+
+def _segment_after(chunks: list[Chunk], k: int) -> str:
+    """"29,100 mt in metal content", "2.11% MoM in physical content": a breakdown right after the figure."""
+    j = k + 1
+    while j < len(chunks) and chunks[j].code in "MF":
+        j += 1
+    if j < len(chunks) and chunks[j].code == "V":
+        j += 1
+    if j < len(chunks) and chunks[j].code == "S" and chunks[j].segment is not None:
+        segment = chunks[j].segment.segment
+        if segment.startswith(("content:", "grade:", "source:", "form:", "series:")):
+            return segment
+    return ""
+
+
+def _respectively(chunks: list[Chunk], slots: list[Slot], slot: Slot, c0: int) -> str:
+    """"the 8-series and 9-series ... 27.39% and 9.96%, respectively": the n-th figure of a list goes to
+    the n-th breakdown named before it."""
+    _, c1 = clause_bounds(chunks, slot.index)
+    if not any(chunks[i].code == "r" for i in range(slot.index, c1)):
+        return ""
+    listed = [s for s in slots if c0 <= s.index < c1 and s.q.unit == slot.q.unit]
+    first = listed[0].index if listed else slot.index
+    names = [chunks[i].segment.segment for i in range(c0, first) if chunks[i].code == "S"
+             and chunks[i].segment is not None]
+    if len(names) < len(listed):
+        return ""
+    names = names[-len(listed):]
+    return names[listed.index(slot)] if slot in listed else ""
+
+
+def _opening_segment(chunks: list[Chunk], c0: int, k: int, skipped: set[int]) -> int | None:
+    """A breakdown in the clause's opening phrase ("In the causticisation sector, ...", "while in
+    southern regions such as Sichuan, ...", "Before the adjustment, ...")."""
+    i = c0
+    while i < k and chunks[i].code in "AF":
+        i += 1
+    if i >= k or not (chunks[i].text.lower() in _OPENERS or chunks[i].code == "S"):
+        return None
+    end = i
+    while end < k and chunks[end].code not in ",;":
+        end += 1
+    if end >= k:
+        return None
+    found = [j for j in range(i, end) if chunks[j].code == "S" and j not in skipped]
+    return found[-1] if found else None
+
+
+def _unknown_modifiers(chunks: list[Chunk], head: int | None, np: list[int]) -> str:
+    """Lower-case words the lexicon does not know right before the subject noun (or before the product
+    name before it): "alloy production", "by-product silver output". A breakdown that cannot be named."""
+    if head is None or chunks[head].code != "U":
+        return ""
+    words = []
+    i = head - 1
+    while i >= 0 and i in np and chunks[i].code in "wPF'":
+        if chunks[i].code == "w" and chunks[i].text[:1].islower():
+            words.append(chunks[i].text)
+        elif chunks[i].code == "F" and chunks[i].tag == "FILLER":
+            break
+        i -= 1
+    return " ".join(reversed(words))
+
+
+def _share_content_basis(chunks: list[Chunk], slots: list[Slot]) -> None:
+    """Production figures of one clause about one content basis share it: "29,100 mt in metal content
+    (equivalent to 132,200 mt in physical content) in July, up 17.30% MoM" are all metal content (the
+    aside in brackets does not count)."""
+    by_clause: dict[tuple[int, int], list[Slot]] = {}
+    for slot in slots:
+        if not slot.reason and slot.metric == "production":
+            by_clause.setdefault(clause_bounds(chunks, slot.index), []).append(slot)
+    for members in by_clause.values():
+        bases = {s.segment for s in members if s.segment.startswith("content:") and chunks[s.index].depth == 0}
+        if len(bases) == 1:
+            (basis,) = bases
+            for s in members:
+                if s.segment == "":
+                    s.segment = basis
+
+
+def _fit_unit(slot: Slot, chunks: list[Chunk], slots: list[Slot]) -> None:
+    """The metric a unit allows (an operating rate is never in mt), and the changes a unit implies."""
+    unit, metric = slot.q.unit, slot.metric
+    if not metric:
+        slot.reason = "no subject: the figure names no metric and follows none"
+        return
+    if unit == "count":
+        _count(slot, chunks)
+        return
+    if unit in ("yuan/mt", "usd/mt", "usd/dmt", "yuan/mtu", "usd/mtu"):
+        slot.metric = metric if metric in ("price", "treatment_charge") else "price"
+        return
+    if unit == "mt/year":
+        if metric not in ("capacity", "operating_capacity"):
+            slot.metric = "capacity" if metric != "production" else ""
+            if not slot.metric:
+                slot.reason = "an annual rate of production, not the month's"
+        return
+    if unit in ("%",) and slot.role == "level" and metric in _TONNAGE_METRICS:
+        sign = _nearest_sign(chunks, slot.index)
+        if sign:
+            slot.role, slot.sign = "change", sign
+            slot.frames.append("percent_of_tonnage_is_change")
+        else:
+            slot.reason = f"a percentage of {metric} that states no change"
+        return
+    if unit in ("mt", "GW", "sqm") and metric in _RATE_METRICS:
+        slot.metric = "production"
+
+
+def _nearest_sign(chunks: list[Chunk], k: int) -> int:
+    c0, _ = clause_bounds(chunks, k)
+    for i in range(k - 1, c0 - 1, -1):
+        if chunks[i].code in "CNf" and chunks[i].attr("sign"):
+            return int(chunks[i].attr("sign"))
+    return 0
+
+
+def _count(slot: Slot, chunks: list[Chunk]) -> None:
+    """A bare number counts producers when producers follow it; otherwise it is context."""
+    k = slot.index
+    j = k + 1
+    while j < len(chunks) and j - k <= 4 and chunks[j].code in "FSPw":
+        j += 1
+    producers = j < len(chunks) and chunks[j].code == "D"
+    if producers or slot.role == "change" or _number_of_before(chunks, k):
+        slot.metric = "producer_count"
+        return
+    slot.reason = "a bare number: no unit and nothing counted"
+
+
+def _number_of_before(chunks: list[Chunk], k: int) -> bool:
+    c0, _ = clause_bounds(chunks, k)
+    return any(chunks[i].code == "n" for i in range(c0, k))

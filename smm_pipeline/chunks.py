@@ -1,0 +1,231 @@
+"""A sentence as a row of chunks: quantities, time expressions, segments and lexicon phrases, each with
+a one-letter code, so that frames (frames.py) can be matched over the codes as over a string.
+
+The cascade, each stage reading the one before (TokensRegex's stages): tokens -> phrases (tagger) ->
+time expressions (timex) -> series names, quantities, composed segments -> chunks. A phrase with several
+senses gets the code its position gives it: "above" absorbed into a quantity is its qualifier, after a
+quantity it is a comparative; "increase" after "a" is a noun, before a figure a verb.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from smm_pipeline import numbers, segments, timex
+from smm_pipeline.lexicon import Sense, lexicon
+from smm_pipeline.numbers import NotQuantity, Quantity
+from smm_pipeline.segments import SegmentChunk
+from smm_pipeline.tagger import Tag, match
+from smm_pipeline.timex import When
+from smm_pipeline.tokens import Token
+
+CODES: dict[str, str] = {
+    "QTY": "Qz", "SIGNED": "z", "CHANGE": "C", "CHNOUN": "N", "CMP": "K", "MULT": "x", "FLAT": "f", "MARK": "M",
+    "CMPWITH": "Wm", "FROM": "m", "TIME": "T", "SPAN": "Y", "PART": "y", "EXPECT": "E", "BEAT": "X", "LEVEL": "L",
+    "TO": "t", "BY": "B", "OF": "O", "LINK": "R", "AND": "A", "FILL": "F", "NEG": "Z", "EX": "e", "RESP": "r",
+    "NUMOF": "n", "VERB": "v", "METRIC": "U", "SIDE": "H", "PRODUCER": "D", "COMPANY": "c", "SEG": "S",
+    "PROD": "P", "FUT": "G", "AT": "V", "SINCE": "s", "RANGE": "g", "QUAL": "q", "WORD": "w", "NUMX": "#",
+    "COMMA": ",", "SEMI": ";", "LP": "(", "RP": ")", "COLON": ":", "POSS": "'", "DASH": "-", "STOP": ".",
+    "STATUS": "u", "CLAUSE": "k", "OTHER": "~",
+}
+"""Frame names of chunk codes (frames.toml writes patterns with the names)."""
+
+_TAG_CODES = {
+    "CHANGE": "C", "CHANGE_NOUN": "N", "COMPARATIVE": "K", "MULTIPLE": "x", "FLAT": "f", "TREND": "f",
+    "MARKER": "M", "COMPARE_WITH": "W", "FROM": "m", "EXPECTATION": "E", "BEAT": "X", "LEVEL": "L", "TO": "t",
+    "BY": "B", "OF": "O", "LINK": "R", "AND": "A", "FILLER": "F", "NEUTRAL": "F", "NEGATION": "Z",
+    "EXAMPLES": "e", "RESPECTIVELY": "r", "NUMBER_OF": "n", "VERB": "v", "FEED_VERB": "v", "METRIC": "U",
+    "SIDE": "H", "PRODUCER": "D", "COMPANY": "c", "PRODUCT": "P", "FUTURE": "G", "AT_TIME": "V", "SINCE": "s",
+    "RANGE": "g", "QUALIFIER": "q", "STATUS": "u", "SIZE": "F", "ORDINAL": "F", "CLAUSE": "k",
+}
+_PRIORITY = ("PRODUCT", "METRIC", "MARKER", "CHANGE", "CHANGE_NOUN", "COMPARATIVE", "MULTIPLE", "FLAT", "TREND",
+             "FROM", "COMPARE_WITH", "EXPECTATION", "BEAT", "FUTURE", "LEVEL", "TO", "BY", "OF", "LINK", "AND",
+             "SIDE", "PRODUCER", "COMPANY", "STATUS", "NEGATION", "EXAMPLES", "RESPECTIVELY", "NUMBER_OF", "RANGE",
+             "AT_TIME", "SINCE", "CLAUSE", "VERB", "FEED_VERB", "NEUTRAL", "FILLER", "SIZE", "ORDINAL", "QUALIFIER")
+_MARK_CODES = {",": ",", ";": ";", "(": "(", "[": "(", ")": ")", "]": ")", ":": ":", "'s": "'", "-": "-", "–": "-",
+               "—": "-", ".": ".", "!": ".", "?": "."}
+_DETERMINERS = frozenset({"a", "an", "the", "this", "that", "its", "their", "any", "no", "further", "another"})
+
+
+@dataclass(slots=True)
+class Chunk:
+    """One unit a frame reads: its code, token range [first, last) in the sentence, character span in
+    the paragraph, and what it is."""
+
+    code: str
+    first: int
+    last: int
+    start: int
+    end: int
+    text: str
+    sense: Sense | None = None
+    quantity: Quantity | None = None
+    when: When | None = None
+    segment: SegmentChunk | None = None
+    depth: int = 0
+    """Bracket depth: words in brackets are an aside."""
+    other: NotQuantity | None = None
+
+    @property
+    def tag(self) -> str:
+        """The chosen sense's tag ("" for a plain word or mark)."""
+        return self.sense.tag if self.sense is not None else ""
+
+    def attr(self, key: str, default: object = None) -> object:
+        """An attribute of the chosen sense."""
+        return self.sense.get(key, default) if self.sense is not None else default
+
+    def __repr__(self) -> str:
+        return f"{self.code}:{self.text}"
+
+
+@cache
+def _abbreviations() -> frozenset[str]:
+    return frozenset(lexicon().phrases("ABBREVIATION"))
+
+
+def sentence_bounds(tokens: list[Token]) -> list[tuple[int, int]]:
+    """Token ranges of the sentences of a paragraph. A full stop ends a sentence when a capital, a digit
+    or an opening bracket follows after a space, unless it ends an abbreviation (cues.toml)."""
+    bounds: list[tuple[int, int]] = []
+    start, n = 0, len(tokens)
+    abbreviations = _abbreviations()
+    for k, token in enumerate(tokens):
+        if token.text not in ".!?" or k + 1 >= n:
+            continue
+        j = k + 1
+        while j < n and tokens[j].text in ")\"”’]" and not tokens[j].space:
+            j += 1
+        if j >= n or not tokens[j].space:
+            continue
+        head = tokens[j].text[:1]
+        if not (head.isupper() or head.isdigit() or head in "(\"“[*"):
+            continue
+        before = tokens[k - 1] if k else None
+        if before is not None and not token.space and (before.text in abbreviations or (
+                before.kind == "word" and len(before.text) == 1 and before.text.isupper())):
+            continue
+        if j > start:
+            bounds.append((start, j))
+        start = j
+    if start < n:
+        bounds.append((start, n))
+    return bounds
+
+
+class Sentence:
+    """A sentence's tokens, tags and chunks, and its code string."""
+
+    def __init__(self, tokens: list[Token], paragraph: str, report_month: str, group: str) -> None:
+        self.tokens = tokens
+        self.start = tokens[0].start if tokens else 0
+        self.end = tokens[-1].end if tokens else 0
+        self.text = paragraph[self.start:self.end]
+        self.tags = match(tokens)
+        self.chunks = _chunks(tokens, self.tags, paragraph, report_month, group)
+        self.codes = "".join(c.code for c in self.chunks)
+
+    def __repr__(self) -> str:
+        return f"Sentence({self.text[:60]!r})"
+
+
+def _chunks(tokens: list[Token], tags: list[Tag | None], paragraph: str, report_month: str,
+            group: str) -> list[Chunk]:
+    n = len(tokens)
+    taken = [False] * n
+    at: dict[int, Chunk] = {}
+
+    def claim(first: int, last: int, chunk: Chunk) -> None:
+        for k in range(first, last):
+            taken[k] = True
+        at[first] = chunk
+
+    def span(first: int, last: int) -> tuple[int, int, str]:
+        start, end = tokens[first].start, tokens[last - 1].end
+        return start, end, paragraph[start:end]
+
+    for t in timex.read(tokens, tags, report_month):
+        start, end, text = span(t.start, t.end)
+        code = {"month": "T", "relative": "T", "pair": "T", "span": "Y"}.get(t.when.kind, "y")
+        claim(t.start, t.end, Chunk(code, t.start, t.end, start, end, text, when=t.when))
+    for seg in segments.series(tokens):
+        if not any(taken[seg.first:seg.last]):
+            start, end, text = span(seg.first, seg.last)
+            claim(seg.first, seg.last, Chunk("S", seg.first, seg.last, start, end, text, segment=seg))
+    quantities, others = numbers.read(tokens, tags, taken)
+    for q in quantities:
+        grade = segments.percent_grade(q, tokens, tags)
+        if grade is not None:
+            start, end, text = span(grade.first, grade.last)
+            claim(grade.first, grade.last, Chunk("S", grade.first, grade.last, start, end, text, segment=grade))
+            continue
+        q = q._replace(text=paragraph[q.start:q.end])
+        claim(q.first, q.last, Chunk("z" if q.signed else "Q", q.first, q.last, q.start, q.end, q.text, quantity=q))
+    for other in others:
+        start, end, text = span(other.first, other.last)
+        claim(other.first, other.last, Chunk("#", other.first, other.last, start, end, text, other=other))
+    for seg in segments.compose(tokens, tags, taken, group):
+        start, end, text = span(seg.first, seg.last)
+        claim(seg.first, seg.last, Chunk("S", seg.first, seg.last, start, end, text, segment=seg))
+    chunks: list[Chunk] = []
+    i = 0
+    while i < n:
+        if i in at:
+            chunk = at[i]
+            i = chunk.last
+        elif taken[i]:
+            i += 1
+            continue
+        else:
+            tag = tags[i]
+            if tag is not None and tag.start == i and not any(taken[tag.start:tag.end]):
+                sense = _choose(tag, chunks, tokens, tag.end, group)
+                start, end, text = span(i, tag.end)
+                code = _TAG_CODES.get(sense.tag, "w") if sense is not None else "w"
+                chunk = Chunk(code, i, tag.end, start, end, text, sense=sense)
+                i = tag.end
+            else:
+                token = tokens[i]
+                code = _MARK_CODES.get(token.norm, "~") if token.kind in ("mark", "poss") else "w"
+                chunk = Chunk(code, i, i + 1, token.start, token.end, token.text)
+                i += 1
+        chunks.append(chunk)
+    _set_depths(chunks)
+    return chunks
+
+
+def _choose(tag: Tag, before: list[Chunk], tokens: list[Token], after: int, group: str) -> Sense | None:
+    """The sense a phrase has here (see the module docstring)."""
+    senses = {s.tag: s for s in tag.senses}
+    if len(senses) == 1:
+        return tag.senses[0]
+    previous = next((c for c in reversed(before) if c.code != "F" or c.text.lower() in _DETERMINERS), None)
+    prev_code = previous.code if previous is not None else ""
+    following = tokens[after].norm if after < len(tokens) else ""
+    if "COMPARATIVE" in senses and prev_code in ("Q", "z", "M"):
+        return senses["COMPARATIVE"]
+    if "CHANGE_NOUN" in senses and "CHANGE" in senses:
+        determiner = bool(before) and before[-1].text.lower() in _DETERMINERS
+        noun = determiner or prev_code in ("F", "M", "Q", "z", "U", "P", "S") or following in ("of", "in")
+        return senses["CHANGE_NOUN"] if noun else senses["CHANGE"]
+    if "EXPECTATION" in senses and "FUTURE" in senses:
+        determiner = bool(before) and before[-1].text.lower() in _DETERMINERS | {"previous", "earlier", "prior"}
+        return senses["EXPECTATION"] if determiner else senses["FUTURE"]
+    for name in _PRIORITY:
+        if name in senses and name != "QUALIFIER":
+            return senses[name]
+    return tag.senses[0]
+
+
+def _set_depths(chunks: list[Chunk]) -> None:
+    depth = 0
+    for chunk in chunks:
+        if chunk.code == "(":
+            chunk.depth = depth
+            depth += 1
+        elif chunk.code == ")":
+            depth = max(0, depth - 1)
+            chunk.depth = depth
+        else:
+            chunk.depth = depth

@@ -1,0 +1,194 @@
+"""Directions stated without a figure: "a slight MoM increase", "will remain stable", "is expected to
+continue rising slightly" (FACTS.md mom_dir / yoy_dir).
+
+A direction word (a change verb or noun, a word of stability, a trend) is a direction of the product's
+production when its subject is production with no breakdown (or with none named at all), it governs no
+figure, and nothing negates it ("is not expected to rise", "no recovery in sight"). Its comparison is
+the marker beside it ("a slight MoM increase", "a decrease both MoM and YoY"); a direction with none
+is against the month before, as the reports use it. Its month is read like a figure's. A direction
+verb that leads to a level ("slid to 3,190 mt") states a direction only for a forecast: an actual
+level says more than its verb.
+
+Report-level rules (which direction stands where several are said, and none where a figure states the
+change) are in extraction.py.
+"""
+
+from __future__ import annotations
+
+from smm_pipeline.attach import Scope, clause_bounds, forecast_cue_before, time_of
+from smm_pipeline.chunks import Chunk, Sentence
+from smm_pipeline.reader import Reading
+from smm_pipeline.roles import Slot
+
+_AGGREGATE = frozenset({"overall", "total", "national", "nationwide", "domestic", "china", "china's", "industry",
+                        "whole", "entire", "chinese"})
+
+
+def directions(sentence: Sentence, slots: list[Slot], scope: Scope) -> list[Reading]:
+    """The direction-only readings of a sentence."""
+    chunks = sentence.chunks
+    covered = {i for slot in slots if "level_after_to" not in slot.frames for i in range(*slot.span)}
+    covered |= {slot.sign_chunk for slot in slots}
+    found: list[Reading] = []
+    for d, chunk in enumerate(chunks):
+        if chunk.code not in "CNf" or d in covered or chunk.depth:
+            continue
+        sign = chunk.attr("sign")
+        if sign is None or _governs_figure(chunks, d) or _negated(chunks, d) or _attributive(chunks, d):
+            continue
+        subject = d if chunk.attr("names_production") else _subject(chunks, d)
+        if subject is None or _breakdown_or_company_before(chunks, d):
+            continue
+        named, product = (False, scope.product) if subject == d else _about_product(chunks, subject, scope)
+        if product is None:
+            continue
+        bases, explicit = _bases(chunks, d)
+        to_level = _leads_to_level(chunks, d)
+        period = time_of(sentence, d, scope, verb_form=str(chunk.attr("form", "") or ""))
+        if to_level and not (period > scope.report_month or forecast_cue_before(chunks, d)):
+            continue
+        for basis in bases:
+            found.append(Reading(product, "", "production", period, f"{basis}_dir", float(sign), "dir", "exact",
+                                 None, chunk.start, chunk.end, chunk.text, f"direction:{chunk.tag.lower()}",
+                                 direction=True, explicit=explicit or named))
+    return found
+
+
+def _governs_figure(chunks: list[Chunk], d: int) -> bool:
+    """"increased by 3%", "a 3% increase", "an increase of 3%": the numeric reading has it."""
+    j = d + 1
+    while j < len(chunks) and chunks[j].code in "FBOM":
+        j += 1
+    if j < len(chunks) and chunks[j].code in "Qz":
+        return True
+    k = d - 1
+    while k >= 0 and chunks[k].code in "FM":
+        k -= 1
+    return k >= 0 and chunks[k].code in "Qz"
+
+
+def _attributive(chunks: list[Chunk], d: int) -> bool:
+    """A direction word used as a modifier, not a statement: "steady growth trend" (a stability word
+    before a trend), "production increase plans" (a change noun before another noun), "reduced output"
+    (a verb whose object is the output: what producers did, said of some of them)."""
+    chunk = chunks[d]
+    following = chunks[d + 1] if d + 1 < len(chunks) else None
+    if following is None:
+        return False
+    if chunk.code == "f" and chunk.tag == "FLAT" and following.code in "fNF":
+        return True
+    if chunk.code == "N" and following.code == "w":
+        return True
+    return chunk.code == "C" and following.code == "U"
+
+
+def _breakdown_or_company_before(chunks: list[Chunk], d: int) -> bool:
+    """A breakdown or a company named in the direction's clause before it ("A small amount of capacity
+    maintenance in Gansu also led to a decrease", "with BALCO continuing to ramp up production")."""
+    c0, _ = clause_bounds(chunks, d)
+    for i in range(c0, d):
+        chunk = chunks[i]
+        if chunk.code == "S" and chunk.segment is not None and not chunk.segment.segment.startswith("sample:"):
+            return True
+        if chunk.code == "c" or (chunk.code == "w" and chunk.text[:1].isupper() and (chunk.first > 0 or chunk.text.isupper())):
+            return True
+    return False
+
+
+def _negated(chunks: list[Chunk], d: int) -> bool:
+    """A negation in the direction word's phrase (between commas)."""
+    start, end = d, d
+    while start > 0 and chunks[start - 1].code not in ",;":
+        start -= 1
+    while end < len(chunks) and chunks[end].code not in ",;":
+        end += 1
+    return any(chunks[i].code == "Z" for i in range(start, end))
+
+
+def _subject(chunks: list[Chunk], d: int) -> int | None:
+    """The production noun the direction is about: before it in its clause, or right after it ("an
+    increase in production")."""
+    c0, c1 = clause_bounds(chunks, d)
+    j = d + 1
+    while j < c1 and chunks[j].code in "FMV":
+        j += 1
+    if j < c1 and chunks[j].code in "UH" and chunks[d].code in "Nf":
+        return j if chunks[j].attr("metric") == "production" else None
+    for i in range(d - 1, c0 - 1, -1):
+        code = chunks[i].code
+        if code == "U":
+            return i if chunks[i].attr("metric") == "production" else None
+        if code in "HQzn":
+            return None
+    return None
+
+
+def _about_product(chunks: list[Chunk], u: int, scope: Scope) -> tuple[bool, str | None]:
+    """(named, product): whether the subject names the product or the total, and whose production it
+    is; product None when the subject is a breakdown, a side subject or another product's in passing."""
+    named = False
+    product = scope.product
+    i = u - 1
+    while i >= 0 and chunks[i].code in "FSPwD'T-":
+        chunk = chunks[i]
+        if chunk.code == "S" and chunk.segment is not None and scope.product and not chunk.segment.segment.startswith(
+                "sample:"):
+            return named, None
+        if chunk.code == "w" and chunk.text[:1].islower():
+            return named, None  # an unknown modifier: some breakdown
+        if chunk.code == "P":
+            other = str(chunk.attr("product"))
+            if other != scope.product:
+                if not chunk.attr("specific"):
+                    return named, None
+                product = other
+            named = True
+        if chunk.text.lower() in _AGGREGATE:
+            named = True
+        i -= 1
+    j = u + 1
+    while j < len(chunks) and chunks[j].code in "OVFSPwT":
+        chunk = chunks[j]
+        if chunk.code == "S" and chunk.segment is not None and not chunk.segment.segment.startswith("sample:"):
+            return named, None
+        if chunk.code == "P":
+            other = str(chunk.attr("product"))
+            if other != scope.product:
+                if not (chunk.attr("specific") and j == u + 2 and chunks[u + 1].code == "O"):
+                    return named, None  # another product named in passing ("... for stainless steel and ...")
+                product = other
+            named = True
+        j += 1
+    if i >= 0 and chunks[i].code == "H":
+        return named, None
+    return named, product
+
+
+def _bases(chunks: list[Chunk], d: int) -> tuple[list[str], bool]:
+    """The comparisons a direction word states: a marker right after it or right before it; "both MoM
+    and YoY" gives both; none is MoM."""
+    found: list[str] = []
+    j = d + 1
+    while j < len(chunks) and chunks[j].code in "F":
+        j += 1
+    while j < len(chunks) and chunks[j].code in "MA":
+        if chunks[j].code == "M":
+            found.append(str(chunks[j].attr("basis")))
+        j += 1
+    k = d - 1
+    while k >= 0 and chunks[k].code == "F":
+        k -= 1
+    if not found and k >= 0 and chunks[k].code == "M":
+        found.append(str(chunks[k].attr("basis")))
+    found = [b for b in found if b in ("mom", "yoy")]
+    if not found:
+        return ["mom"], False
+    return list(dict.fromkeys(found)), True
+
+
+def _leads_to_level(chunks: list[Chunk], d: int) -> bool:
+    """"slid to 3,190 mt": the direction verb leads to a level."""
+    j = d + 1
+    while j < len(chunks) and chunks[j].code in "F":
+        j += 1
+    return j < len(chunks) and chunks[j].code == "t"

@@ -1,0 +1,143 @@
+"""The report language as data: every word the engine knows, read from the TOML files beside this module.
+
+Each file holds groups of phrases with one tag (CHANGE, MARKER, METRIC, SEGMENT ...) and the attributes
+that tag means (a sign, a comparison basis, a metric id, a segment). Verbs are inflected and nouns
+pluralised here (morphology.toml), so an entry is written once in its base form. The phrase matcher
+(tagger.py), the number reader, the time reader, the consistency rules and the brief all read this one
+lexicon: adding a phrasing is adding an entry, and no word is spelled in code.
+
+`Sense` is one meaning of a phrase; a phrase may have several (the matcher keeps them all and the
+frames choose by position: "above" before a figure is a qualifier, after it a comparative).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from smm_pipeline.lexicon.morphology import Morphology
+
+_FILES = ("changes", "comparisons", "time", "metrics", "segments", "quantities", "cues")
+_PHRASE_KEYS = ("words", "verbs", "nouns", "values")
+_GROUP_KEYS = ("tag", "case", "tagged", "doc", "names", *_PHRASE_KEYS)
+
+
+@dataclass(frozen=True, slots=True)
+class Sense:
+    """One meaning of a phrase: its tag, the attributes of its group, and how it was written."""
+
+    tag: str
+    attrs: dict[str, Any]
+    phrase: str
+    case: str = ""
+    """"title" (must start with a capital), "lower" (must not) or "exact" (as written), else any case."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """An attribute of the sense."""
+        return self.attrs.get(key, default)
+
+
+@dataclass(slots=True)
+class Lexicon:
+    """Every phrase of the language by its normalised tokens (groups marked `tagged = false` are read by
+    a stage from `by_tag` and not matched in sentences)."""
+
+    index: dict[str, list[tuple[tuple[str, ...], list[Sense]]]] = field(default_factory=dict)
+    """First normalised token -> (normalised tokens, senses), longest first."""
+    by_tag: dict[str, list[Sense]] = field(default_factory=lambda: defaultdict(list))
+    text: dict[str, Any] = field(default_factory=dict)
+    """text.toml: title words, body end markers, spellings."""
+    mentions: dict[str, list[str]] = field(default_factory=dict)
+    """products.toml: extra in-text names of products."""
+
+    def phrases(self, tag: str) -> list[str]:
+        """The phrases written for a tag, tagged or not (for the stages that read a plain list)."""
+        return [sense.phrase for sense in self.by_tag.get(tag, [])]
+
+    def senses(self, tag: str) -> list[Sense]:
+        """Every sense with this tag."""
+        return self.by_tag.get(tag, [])
+
+
+def _read(name: str) -> dict[str, Any]:
+    source = resources.files(__name__).joinpath(f"{name}.toml")
+    return tomllib.loads(source.read_text(encoding="utf-8"))
+
+
+@cache
+def spelling() -> dict[str, str]:
+    """Spelling variants and the form the lexicon writes them in ("aluminium" -> "aluminum")."""
+    return dict(_read("text").get("spelling", {}))
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The language, loaded once per process."""
+    from smm_pipeline.tokens import tokenize
+
+    morphology = Morphology.from_table(_read("morphology"))
+    lex = Lexicon(text=_read("text"), mentions=_read("products").get("mentions", {}))
+    entries: dict[tuple[str, ...], list[Sense]] = defaultdict(list)
+    for name in _FILES:
+        for group in _read(name).get("group", []):
+            tag = group["tag"]
+            attrs = {k: v for k, v in group.items() if k not in _GROUP_KEYS}
+            case = group.get("case", "")
+            written = list(_expand(group, morphology))
+            tagged = group.get("tagged", True) is not False
+            for phrase, extra in written:
+                sense = Sense(tag, {**attrs, **extra}, phrase, case)
+                lex.by_tag[tag].append(sense)
+                if not tagged:
+                    continue
+                key = tuple(t.norm for t in tokenize(phrase))
+                if key and sense not in entries[key]:
+                    entries[key].append(sense)
+    for sense in _product_senses(morphology):
+        lex.by_tag[sense.tag].append(sense)
+        key = tuple(t.norm for t in tokenize(sense.phrase))
+        if key and sense not in entries[key]:
+            entries[key].append(sense)
+    for key, senses in entries.items():
+        lex.index.setdefault(key[0], []).append((key, senses))
+    for candidates in lex.index.values():
+        candidates.sort(key=lambda item: -len(item[0]))
+    return lex
+
+
+def _expand(group: dict[str, Any], morphology: Morphology) -> list[tuple[str, dict[str, Any]]]:
+    """The phrases a group writes, with per-phrase attributes (a verb's form, a value, a region's name)."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    names = group.get("names", {})
+    for word in group.get("words", []):
+        extra: dict[str, Any] = {"name": names[word]} if word in names else {}
+        out.append((word, extra))
+    for verb in group.get("verbs", []):
+        out.extend((form, {"form": kind}) for form, kind in morphology.verb_forms(verb))
+    for noun in group.get("nouns", []):
+        out.extend((form, {"plural": plural}) for form, plural in morphology.noun_forms(noun))
+    for phrase, value in group.get("values", {}).items():
+        out.append((phrase, {"value": value}))
+    return out
+
+
+def _product_senses(morphology: Morphology) -> list[Sense]:
+    """PRODUCT senses for every way a product is named: its heading, its aliases (products.csv) and its
+    in-text mentions (products.toml), each also with its last word in the plural. A name is `specific`
+    when it cannot be a plain element word of another product's sentence: the heading itself, a name of
+    two words or more, or an acronym ("NPI", "Co3O4")."""
+    from smm_pipeline import catalogue
+
+    mentions = _read("products").get("mentions", {})
+    senses: list[Sense] = []
+    for product in catalogue.products():
+        names = [product.heading, *product.aliases, *mentions.get(product.product, [])]
+        for name in names:
+            specific = name == product.heading or " " in name or "-" in name or not name[1:].islower()
+            for form, _ in morphology.noun_forms(name):
+                senses.append(Sense("PRODUCT", {"product": product.product, "specific": specific}, form))
+    return senses

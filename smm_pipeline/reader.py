@@ -1,0 +1,221 @@
+"""Reading one sentence: from chunks and frames to readings (facts before report-level resolution).
+
+The order is the reader's: frames give each figure a role (roles.py); attachment gives it a subject, a
+breakdown, a product and a month (attach.py); then the comparison of a change is settled by date
+arithmetic: a marker names it (MoM, YoY), a time point is compared with the figure's month (the month
+before is MoM, the same month a year earlier is YoY, "the same period last year" is a year-to-date
+YoY), a cumulative figure can only be compared with a year earlier, and a change listed beside another
+in the paragraph shares its comparison ("the operating rate of large smelters was 90.90%, up 2.25
+percentage points" after "... up 2.42 percentage points MoM") unless that would state the same measure
+twice. A change with none of these is unread, "no MoM/YoY label": the report's own flag, not a guess.
+
+Every figure ends as a reading (with the frames that made it) or as unread with its reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from smm_pipeline import frames, roles
+from smm_pipeline.attach import Scope, attach
+from smm_pipeline.chunks import Sentence
+from smm_pipeline.periods import shift_month
+from smm_pipeline.roles import Slot
+
+UNLABELLED = "a change with no MoM/YoY label"
+"""The reason of an unread change that names no comparison (the consistency rules look for it)."""
+
+
+class Reading(NamedTuple):
+    """A fact as one sentence states it."""
+
+    product: str
+    segment: str
+    metric: str
+    period: str
+    measure: str
+    value: float
+    unit: str
+    qualifier: str
+    value_high: float | None
+    start: int
+    end: int
+    value_text: str
+    frame: str
+    """How it was read: the frames and rules that settled it, joined by "+"."""
+    direction: bool = False
+    explicit: bool = False
+    """For a direction: whether MoM/YoY was written (it outranks an unlabelled one)."""
+
+
+@dataclass(slots=True)
+class Unread:
+    """A figure of the sentence that is no fact, and why."""
+
+    text: str
+    start: int
+    reason: str
+
+
+@dataclass(slots=True)
+class SentenceResult:
+    """What a sentence yields."""
+
+    readings: list[Reading] = field(default_factory=list)
+    unread: list[Unread] = field(default_factory=list)
+    period: str = ""
+    """The month the next sentence of the paragraph talks about."""
+    sentence: Sentence | None = None
+    slots: list[Slot] = field(default_factory=list)
+
+
+def read_sentence(sentence: Sentence, scope: Scope) -> SentenceResult:
+    """The readings of one sentence (see the module docstring)."""
+    result = SentenceResult(period=scope.period, sentence=sentence)
+    slots = roles.slots_of(sentence)
+    result.slots = slots
+    for chunk in sentence.chunks:
+        if chunk.other is not None:
+            result.unread.append(Unread(chunk.text, chunk.start, f"no quantity: {chunk.other.what}"))
+    if not slots:
+        return result
+    roles.assign(sentence, slots, frames.find(sentence.codes))
+    attach(sentence, slots, scope)
+    for slot in slots:
+        if not slot.reason and slot.role == "change":
+            _settle_comparison(slot, slots, scope)
+    for slot in slots:
+        reading = _reading(slot, scope)
+        if reading is None:
+            result.unread.append(Unread(slot.q.text, slot.q.start, slot.reason or "no reading"))
+        else:
+            result.readings.append(reading)
+    _remember(slots, scope, result)
+    return result
+
+
+def _kind(unit: str) -> str:
+    return {"%": "pct", "pp": "pp"}.get(unit, "abs")
+
+
+def _settle_comparison(slot: Slot, slots: list[Slot], scope: Scope) -> None:
+    """MoM, YoY or none, by the rules of the module docstring."""
+    if slot.basis:
+        if slot.basis == "other":
+            slot.reason = "context: a quarter-on-quarter or week-on-week change, not a panel measure"
+        return
+    point = slot.point
+    if point is not None:
+        if point.kind == "relative":
+            if point.cumulative:
+                slot.basis = "yoy"
+                return
+            base = shift_month(slot.period, point.offset)
+        else:
+            base = point.base or point.month
+        if base == shift_month(slot.period, -1):
+            slot.basis = "mom"
+        elif base == shift_month(slot.period, -12):
+            slot.basis = "yoy"
+        else:
+            slot.reason = f"a change against {base}, which is neither the month before {slot.period} nor a year earlier"
+        slot.frames.append("compared_by_date")
+        return
+    if slot.ytd:
+        slot.basis = "yoy"
+        slot.frames.append("cumulative_is_yoy")
+        return
+    inherited = _parallel_basis(slot, slots, scope)
+    if inherited:
+        slot.basis = inherited
+        slot.frames.append("basis_of_parallel_change")
+        return
+    if slot.q.unit == "pp":
+        slot.basis = "mom"
+        slot.frames.append("rate_change_is_mom")
+        return
+    slot.reason = UNLABELLED
+
+
+def _parallel_basis(slot: Slot, slots: list[Slot], scope: Scope) -> str:
+    """The comparison of a labelled change of the same metric and kind before this one in the sentence
+    (or, failing that, the paragraph), when this figure is about another breakdown or that measure is
+    still free for its breakdown."""
+    kind = _kind(slot.q.unit)
+    earlier = [s for s in slots if s.index < slot.index and s.role == "change" and s.basis in ("mom", "yoy")
+               and s.metric == slot.metric and _kind(s.q.unit) == kind and not s.reason]
+    if earlier:
+        basis = earlier[-1].basis
+        if earlier[-1].segment == slot.segment and any(
+                s.basis == basis and s.segment == slot.segment for s in slots if s is not slot):
+            return ""
+        return basis
+    return scope.bases.get((slot.metric, kind), "") if slot.segment else ""
+
+
+def _reading(slot: Slot, scope: Scope) -> Reading | None:
+    q = slot.q
+    if slot.reason:
+        return None
+    frame = "+".join(slot.frames)
+    product = slot.product or scope.product
+    value, high, unit, qualifier = q.value, q.value_high, q.unit, q.qualifier
+    if slot.role in ("level", "base", "share_of_producers"):
+        measure = "ytd_level" if slot.ytd and slot.role == "level" and slot.metric == "production" else "level"
+        metric = "share" if slot.role == "share_of_producers" else slot.metric
+        period = slot.period
+        if slot.role == "base":
+            period = _base_period(slot)
+            if not period:
+                slot.reason = "a starting level whose month is not named"
+                return None
+        return Reading(product, slot.segment, metric, period, measure, value, unit, qualifier, high, q.start, q.end,
+                       q.text, frame)
+    if slot.role in ("expected", "vs_expected"):
+        segment = "basis:expected" if slot.role == "expected" else "basis:vs_expected"
+        if slot.role == "vs_expected":
+            value = abs(value) * (slot.sign or 1)
+        return Reading(product, segment, "production", scope.report_month, "level", value, unit, qualifier, high,
+                       q.start, q.end, q.text, frame)
+    sign = slot.sign or (-1 if q.value < 0 else 1 if q.signed else 0)
+    if sign == 0 and q.qualifier != "range":
+        slot.reason = "a change whose direction no word gives"
+        return None
+    if unit == "pp" and slot.metric not in ("operating_rate", "share"):
+        unit = "%"  # "production dropped by 1.49 percentage points": a misused unit, read as a % change
+        frame += "+pp_read_as_percent"
+    if unit == "count" and slot.metric != "producer_count":
+        slot.reason = "a bare number: no unit and nothing counted"
+        return None
+    measure = f"{'ytd_' if slot.ytd and slot.basis == 'yoy' else ''}{slot.basis}_{_kind(unit)}"
+    signed = abs(value) * sign if sign else value
+    if high is not None:
+        signed, high = sorted((abs(value) * sign, abs(high) * sign)) if sign else (value, high)
+    return Reading(product, slot.segment, slot.metric, slot.period, measure, signed, unit, qualifier, high,
+                   q.start, q.end, q.text, frame)
+
+
+def _base_period(slot: Slot) -> str:
+    """The month of a starting level: the comparison point it is tied to."""
+    point = slot.point
+    if point is None:
+        return ""
+    if point.kind == "relative":
+        return shift_month(slot.period, point.offset) if not point.cumulative else ""
+    return point.base or point.month
+
+
+def _remember(slots: list[Slot], scope: Scope, result: SentenceResult) -> None:
+    """What the next sentence of the paragraph inherits: its month, metric, and labelled comparisons."""
+    for slot in slots:
+        if slot.reason:
+            continue
+        if slot.metric:
+            scope.metric = slot.metric
+        if slot.role == "change" and slot.basis in ("mom", "yoy"):
+            scope.bases[(slot.metric, _kind(slot.q.unit))] = slot.basis
+    dated = [s for s in slots if not s.reason and s.role in ("level", "change") and s.period and not s.ytd]
+    if dated:
+        result.period = dated[-1].period
+

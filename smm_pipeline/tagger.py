@@ -1,0 +1,72 @@
+"""One phrase matcher over the lexicon: which phrases a paragraph's tokens spell.
+
+The overlap policy is spaCy's `filter_spans`, applied left to right: at each token the longest lexicon
+phrase that starts there wins, and the tokens it covers are not matched again. A phrase keeps every
+sense the lexicon gives it ("above" is a qualifier before a figure and a comparative after it); the
+stages after this choose by position.
+"""
+
+from __future__ import annotations
+
+from smm_pipeline.lexicon import Sense, lexicon
+from smm_pipeline.tokens import Token
+
+
+class Tag:
+    """A matched phrase: tokens [start, end) and its senses."""
+
+    __slots__ = ("end", "senses", "start")
+
+    def __init__(self, start: int, end: int, senses: list[Sense]) -> None:
+        self.start, self.end, self.senses = start, end, senses
+
+    def sense(self, *tags: str) -> Sense | None:
+        """The first sense with one of these tags."""
+        for sense in self.senses:
+            if sense.tag in tags:
+                return sense
+        return None
+
+    def has(self, *tags: str) -> bool:
+        """Whether the phrase has a sense with one of these tags."""
+        return any(sense.tag in tags for sense in self.senses)
+
+    def __repr__(self) -> str:
+        return f"Tag({self.start}:{self.end} {'/'.join(s.tag for s in self.senses)})"
+
+
+def _case_ok(sense: Sense, tokens: list[Token], start: int, end: int) -> bool:
+    if not sense.case:
+        return True
+    first = tokens[start].text
+    if sense.case == "title":
+        return first[:1].isupper()
+    if sense.case == "lower":
+        return first[:1].islower()
+    written = "".join(t.text for t in tokens[start:end])
+    return written == sense.phrase.replace(" ", "").replace("-", "")
+
+
+def match(tokens: list[Token]) -> list[Tag | None]:
+    """For each token, the tag of the phrase covering it (the same object for all its tokens), or None."""
+    index = lexicon().index
+    norms = [t.norm for t in tokens]
+    out: list[Tag | None] = [None] * len(tokens)
+    i, n = 0, len(tokens)
+    while i < n:
+        found = None
+        for key, senses in index.get(norms[i], ()):
+            size = len(key)
+            if i + size > n or (size > 1 and tuple(norms[i:i + size]) != key):
+                continue
+            fitting = [s for s in senses if _case_ok(s, tokens, i, i + size)]
+            if fitting:
+                found = Tag(i, i + size, fitting)
+                break
+        if found is None:
+            i += 1
+            continue
+        for j in range(found.start, found.end):
+            out[j] = found
+        i = found.end
+    return out

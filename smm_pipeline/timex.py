@@ -1,0 +1,259 @@
+"""Time expressions: every way a sentence names a month, a span or a point relative to a month,
+normalised before anything else reads the sentence (SUTime's idea, over our own tokens).
+
+- a month: "July", "July 2025", "mid-July", "July 25", "June's", "the end of July", "July-end";
+- a point relative to a month: "the previous month", "a year earlier", "the same period last year";
+- a year-to-date span, named by its last month: "January-July", "Jan-Jul", "the first seven months",
+  "seven-month", "first-half", "H1", "Q1", "the year so far", "for 2023 as a whole";
+- a part of a year that is neither ("Q3", "the second half") or a bare year ("in 2024");
+- a pair "from July to August": a comparison point and the month compared.
+
+A month without a year is the one nearest the report month (periods.nearest). Relative points keep
+their offset: they are read against the figure's own period when it is compared with them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from smm_pipeline.periods import nearest, shift_month
+from smm_pipeline.tagger import Tag
+from smm_pipeline.tokens import Token
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """What a time expression means."""
+
+    kind: str
+    """month | relative | span | part | year | pair"""
+    month: str = ""
+    """YYYY-MM: the month itself, the last month of a span, the second month of a pair."""
+    offset: int = 0
+    """For a relative point: months from the month it is read against."""
+    cumulative: bool = False
+    """A relative point that compares spans ("the same period last year")."""
+    base: str = ""
+    """For a pair: the first month ("from July to August": July)."""
+    dated: bool = False
+    """A day of a month was named ("July 25")."""
+    open_end: bool = False
+    """A year-to-date span whose end is the figure's period ("year to date", "cumulative")."""
+
+
+@dataclass(frozen=True, slots=True)
+class TimeChunk:
+    """A time expression over tokens [start, end)."""
+
+    start: int
+    end: int
+    when: When
+
+
+def _is_year(token: Token) -> bool:
+    return token.kind == "num" and len(token.text) == 4 and token.text.isdigit() and token.text[:2] in ("19", "20")
+
+
+def _sense_value(tag: Tag | None, name: str) -> int | None:
+    if tag is None:
+        return None
+    sense = tag.sense(name)
+    return None if sense is None else int(sense.get("value"))
+
+
+class _Reader:
+    """A cursor over one sentence's tokens and tags."""
+
+    def __init__(self, tokens: list[Token], tags: list[Tag | None], report_month: str) -> None:
+        self.tokens, self.tags, self.report = tokens, tags, report_month
+        self.n = len(tokens)
+
+    def tag(self, i: int, *names: str) -> Tag | None:
+        if 0 <= i < self.n and self.tags[i] is not None and self.tags[i].start == i and self.tags[i].has(*names):
+            return self.tags[i]
+        return None
+
+    def month_at(self, i: int) -> int | None:
+        return _sense_value(self.tag(i, "MONTH"), "MONTH")
+
+    def year_at(self, i: int) -> int | None:
+        if 0 <= i < self.n and _is_year(self.tokens[i]):
+            return int(self.tokens[i].text)
+        return None
+
+    def norm(self, i: int) -> str:
+        return self.tokens[i].norm if 0 <= i < self.n else ""
+
+    def after_year(self, i: int) -> tuple[int | None, int]:
+        """A year at i, or after "of"/"in"/"," at i: (year, index after it)."""
+        year = self.year_at(i)
+        if year is not None:
+            return year, i + 1
+        if self.norm(i) in ("of", "in", ",", "for") and self.year_at(i + 1) is not None:
+            return self.year_at(i + 1), i + 2
+        return None, i
+
+    def resolve(self, month: int, year: int | None) -> str:
+        return nearest(month, self.report, year)
+
+    def span_end(self, month: int, year: int | None) -> str:
+        """A year-to-date span's last month: in the stated year, else the latest such month not after the
+        month after the report (a January report's "for 2025 as a whole" is last December)."""
+        if year is not None:
+            return f"{year:04d}-{month:02d}"
+        key = f"{self.report[:4]}-{month:02d}"
+        return key if key <= shift_month(self.report, 1) else shift_month(key, -12)
+
+
+def read(tokens: list[Token], tags: list[Tag | None], report_month: str) -> list[TimeChunk]:
+    """The time expressions of a sentence, left to right, not overlapping."""
+    r = _Reader(tokens, tags, report_month)
+    found: list[TimeChunk] = []
+    i = 0
+    while i < r.n:
+        chunk = (_month_range(r, i) or _first_n_months(r, i) or _n_month(r, i) or _month(r, i)
+                 or _tagged(r, i) or _bare_year(r, i))
+        if chunk is None:
+            i += 1
+            continue
+        found.append(chunk)
+        i = chunk.end
+    return found
+
+
+def _month(r: _Reader, i: int) -> TimeChunk | None:
+    """[part of] MONTH ['s] [day] [,] [year] [-end]."""
+    start = i
+    part = r.tag(i, "MONTH_PART")
+    if part is not None and r.month_at(part.end) is not None:
+        i = part.end
+    month = r.month_at(i)
+    if month is None:
+        return None
+    end = r.tags[i].end
+    dated = False
+    if end < r.n and r.tokens[end].kind == "num" and not _is_year(r.tokens[end]) and len(r.tokens[end].text) <= 2:
+        end, dated = end + 1, True
+    year, after = r.after_year(end if r.norm(end) != "," else end)
+    if year is None and r.norm(end) == "," and r.year_at(end + 1) is not None:
+        year, after = r.year_at(end + 1), end + 2
+    if year is not None:
+        end = after
+    if end < r.n and r.tokens[end].joined and r.tag(end, "MONTH_PART"):
+        end = r.tags[end].end  # "July-end"
+    return TimeChunk(start, end, When("month", r.resolve(month, year), dated=dated))
+
+
+def _month_range(r: _Reader, i: int) -> TimeChunk | None:
+    """MONTH (-|to|through) MONTH [year], optionally after "from" or "between": year-to-date when it starts
+    in January, else a pair (the comparison point and the month)."""
+    start = i
+    if r.norm(i) in ("from", "between") and r.month_at(i + 1) is not None:
+        i += 1
+    first = r.month_at(i)
+    if first is None:
+        return None
+    j = r.tags[i].end
+    if j < r.n and r.tokens[j].kind == "num" and not _is_year(r.tokens[j]) and len(r.tokens[j].text) <= 2:
+        return None  # "June 27": a date, read by _month
+    first_year = r.year_at(j)
+    if first_year is not None:
+        j += 1
+    if j < r.n and r.tokens[j].joined and r.month_at(j) is not None:
+        k = j
+    elif r.norm(j) in ("to", "through", "-", "–", "and", "till", "until") and r.month_at(j + 1) is not None:
+        if r.norm(j) == "and" and r.norm(start) != "between":
+            return None
+        k = j + 1
+    else:
+        return None
+    last = r.month_at(k)
+    end = r.tags[k].end
+    year, after = r.after_year(end)
+    year = year or first_year
+    if year is not None:
+        end = after
+    if first == 1:
+        return TimeChunk(start, end, When("span", r.span_end(last, year)))
+    if r.norm(start) == "from" or r.norm(i - 1) == "from":
+        return TimeChunk(start, end, When("pair", r.resolve(last, year), base=r.resolve(first, first_year or year)))
+    return TimeChunk(start, end, When("part", r.resolve(last, year)))
+
+
+def _count_at(r: _Reader, i: int) -> int | None:
+    token = r.tokens[i] if i < r.n else None
+    if token is not None and token.kind == "num" and token.text.isdigit() and int(token.text) <= 12:
+        return int(token.text)
+    return _sense_value(r.tag(i, "NUMBER_WORD"), "NUMBER_WORD")
+
+
+def _first_n_months(r: _Reader, i: int) -> TimeChunk | None:
+    """[the] first N months|quarters [of YEAR]."""
+    start = i
+    if r.norm(i) == "the":
+        i += 1
+    if r.norm(i) != "first":
+        return None
+    count = _count_at(r, i + 1)
+    if count is None:
+        return None
+    unit = r.norm(i + 2)
+    if unit not in ("months", "quarters"):
+        return None
+    months = count * (3 if unit == "quarters" else 1)
+    if months > 12:
+        return None
+    year, end = r.after_year(i + 3)
+    return TimeChunk(start, end, When("span", r.span_end(months, year)))
+
+
+def _n_month(r: _Reader, i: int) -> TimeChunk | None:
+    """"ten-month", "10-month", "eleven-month" (a span named by its length)."""
+    count = _count_at(r, i)
+    if count is None:
+        return None
+    j = r.tags[i].end if r.tags[i] is not None else i + 1
+    if j < r.n and r.tokens[j].joined and r.tokens[j].norm == "month":
+        return TimeChunk(i, j + 1, When("span", r.span_end(count, None)))
+    return None
+
+
+def _tagged(r: _Reader, i: int) -> TimeChunk | None:
+    """Lexicon phrases: relative points, year-to-date words, named spans, parts of a year."""
+    tag = r.tags[i]
+    if tag is None or tag.start != i:
+        return None
+    sense = tag.sense("TIME_POINT", "YTD", "SPAN", "PART_OF_YEAR")
+    if sense is None:
+        return None
+    end = tag.end
+    if sense.tag == "TIME_POINT":
+        return TimeChunk(i, end, When("relative", offset=int(sense.get("offset")),
+                                      cumulative=bool(sense.get("span", False))))
+    year, after = r.after_year(end)
+    if sense.tag == "YTD":
+        through = r.norm(end) in ("through", "to", "until") and r.month_at(end + 1) is not None
+        if through:
+            month = r.month_at(end + 1)
+            return TimeChunk(i, r.tags[end + 1].end, When("span", r.resolve(month, None)))
+        return TimeChunk(i, end, When("span", open_end=True))
+    if sense.tag == "SPAN":
+        before_year = r.year_at(i - 1)
+        return TimeChunk(i, after if year else end,
+                         When("span", r.span_end(int(sense.get("end")), year or before_year)))
+    return TimeChunk(i, after if year else end, When("part"))
+
+
+def _bare_year(r: _Reader, i: int) -> TimeChunk | None:
+    """A year on its own ("in 2024"); "for 2023 as a whole" is that year's December year-to-date."""
+    year = r.year_at(i)
+    if year is None:
+        return None
+    following = r.tokens[i + 1] if i + 1 < r.n else None
+    if following is not None and following.norm in ("%", "mt", "yuan", "tonnes") or (
+            r.tag(i + 1, "UNIT") is not None):
+        return None
+    whole = r.tag(i + 1, "SPAN")
+    if whole is not None and int(whole.sense("SPAN").get("end")) == 12:
+        return TimeChunk(i, whole.end, When("span", f"{year:04d}-12"))
+    return TimeChunk(i, i + 1, When("year", f"{year:04d}-12"))
