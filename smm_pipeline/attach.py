@@ -32,8 +32,12 @@ from smm_pipeline.timex import When
 
 _NP_CODES = frozenset("FSPwD'TYy-cHu#")
 """Codes that may stand inside a noun phrase."""
-_OPENERS = frozenset({"in", "for", "among", "at", "within", "across", "as for", "regarding", "by", "during",
-                      "as of", "entering", "looking ahead to", "after", "before", "of", "from", "with"})
+_OPENERS = frozenset({"in", "for", "among", "at", "within", "across", "as for", "regarding", "in terms of"})
+"""Prepositions that open a clause about a part ("In the causticisation sector, ..."); "after",
+"before", "from" and "with" open a time or a cause, whose breakdown is not the figure's."""
+_PRODUCER_AXES = ("size:", "feed:")
+"""Breakdowns of producers: in the clause's subject they apply to the rate or share its object names
+("Large smelters recorded an operating rate of 88.6%")."""
 _AGGREGATE = frozenset({"overall", "total", "national", "nationwide", "domestic", "china", "china's", "industry",
                         "industry's", "whole", "entire", "chinese", "nationally", "industry-wide", "aggregate"})
 _RATE_METRICS = frozenset({"operating_rate", "share"})
@@ -92,7 +96,8 @@ def _attach_one(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope,
         slot.reason = f"context: {SIDE_UNITS[q.unit]}, not a panel figure"
         return
     np, head = _subject(chunks, k, c0, c1, q.unit, skipped)
-    if not np and slot.link is not None and slot.link[0] in ("coordinate", "restate"):
+    bracketed = chunks[k].depth > 0 and slot.link is not None and chunks[slots[slot.link[1]].index].depth < chunks[k].depth
+    if (not np or bracketed) and slot.link is not None and slot.link[0] in ("coordinate", "restate"):
         _inherit(slot, slots, sentence, scope, c0)
         return
     side = _side_subject(chunks, k, c0, head, np)
@@ -126,7 +131,7 @@ def _inherit(slot: Slot, slots: list[Slot], sentence: Sentence, scope: Scope, c0
 
 # --- the subject ----------------------------------------------------------------------------------------
 
-_VERB_GROUP = frozenset("GCBFvLtZXMOqK")
+_VERB_GROUP = frozenset("GCBFvLtZXMOqKN")
 """Codes between a subject and its figure ("... production will decrease by", "... was", "... of")."""
 
 
@@ -162,6 +167,10 @@ def _subject(chunks: list[Chunk], k: int, c0: int, c1: int, unit: str,
     i = k - 1
     while i >= c0 and chunks[i].code in _VERB_GROUP:
         i -= 1
+    if i >= c0 and chunks[i].code == "," and i - 1 in skipped:  # "the southern regions, including ..., posted"
+        while i >= c0 and (i - 1 in skipped or chunks[i - 1].code == "e"):
+            i -= 1
+        i -= 2
     if i >= c0 and chunks[i].code == ")":
         depth = chunks[i].depth
         i -= 1
@@ -181,6 +190,10 @@ def _subject(chunks: list[Chunk], k: int, c0: int, c1: int, unit: str,
         if j not in skipped and chunks[j].code == "U" and chunks[j].depth <= depth:
             head = _outer_head(chunks, j)
             return _phrase(chunks, head, k), head
+    if any(chunks[j].code == "," for j in range(k + 1, c1)):  # "At 53,600 mt, lithium carbonate production was ..."
+        for j in range(k + 1, c1):
+            if chunks[j].code == "U" and chunks[j].depth <= depth:
+                return _phrase(chunks, j, c1), j
     return [], None
 
 
@@ -218,12 +231,17 @@ def _walk_left(chunks: list[Chunk], i: int, c0: int) -> list[int]:
         if code in _NP_CODES or code == "U":
             members.append(i)
             i -= 1
-        elif code in "OV" and members and i > c0 and chunks[i - 1].code in _NP_CODES | {"U"}:
+        elif (code in "OV" or _at_word(chunks[i])) and members and i > c0 and chunks[i - 1].code in _NP_CODES | {"U"}:
             members.append(i)
             i -= 1
         else:
             break
     return sorted(members)
+
+
+def _at_word(chunk: Chunk) -> bool:
+    """"at" inside a noun phrase ("the operating rate at large smelters"), tagged as a level cue."""
+    return chunk.code == "L" and chunk.text.lower() == "at"
 
 
 def _outer_head(chunks: list[Chunk], i: int) -> int:
@@ -255,7 +273,8 @@ def _phrase(chunks: list[Chunk], head: int, limit: int) -> list[int]:
     i = head + 1
     while i < min(limit, len(chunks)):
         code = chunks[i].code
-        if code in _NP_CODES or code in "OV" or (code == "U" and i == head + 1):
+        if code in _NP_CODES or code in "OV" or (code == "U" and i == head + 1) or (
+                _at_word(chunks[i]) and i + 1 < limit and chunks[i + 1].code in "FSDPw"):
             members.append(i)
             i += 1
         elif code == "(":
@@ -305,6 +324,15 @@ def _names_company(chunks: list[Chunk], members: list[int]) -> bool:
     return False
 
 
+def _subclause_start(chunks: list[Chunk], c0: int, k: int) -> int:
+    """Where the figure's coordinated clause starts: after the last ", and" / ", while" / ", but" before it."""
+    start = c0
+    for i in range(c0, k - 1):
+        if chunks[i].code == "," and chunks[i + 1].code == "A":
+            start = i + 2
+    return start
+
+
 def _clause_subject(chunks: list[Chunk], c0: int, k: int) -> list[int]:
     """The noun phrase before the first verb of the clause (after an opening phrase and its comma)."""
     verb = next((i for i in range(c0, k) if chunks[i].code in "CLGvXtN"), k)
@@ -352,9 +380,9 @@ def _metric(chunks: list[Chunk], head: int | None, members: list[int], slot: Slo
 def _compared(chunks: list[Chunk], i: int) -> bool:
     """Whether the time chunk at i is a comparison point ("from June", "than a year earlier")."""
     j = i - 1
-    while j >= 0 and chunks[j].code in "FO":
+    while j >= 0 and chunks[j].code in "FOV":
         j -= 1
-    return j >= 0 and chunks[j].code in "WmsX"
+    return j >= 0 and chunks[j].code in "WmsXK"
 
 
 def _attached_time(chunks: list[Chunk], k: int, c1: int) -> int | None:
@@ -389,6 +417,12 @@ def _period(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope, mem
     if attached is not None:
         candidates.append(attached)
     candidates += [m for m in members if chunks[m].code in "TYy" and not _compared(chunks, m)]
+    if slot.q.unit == "count":  # "Six smelters plan maintenance shutdowns in July"
+        j = k + 1
+        while j < c1 and chunks[j].code not in ",;":
+            if chunks[j].code == "T" and not _compared(chunks, j):
+                candidates.append(j)
+            j += 1
     candidates += _opening_times(chunks, c0, k)
     candidates += _phrase_times(chunks, c0, k)
     when = None
@@ -419,6 +453,17 @@ def _period(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope, mem
     if link is not None and attached is None and not any(chunks[m].code in "TY" for m in members):
         period, slot.ytd = link.period or period, link.ytd or slot.ytd
     slot.period = period
+
+
+def named_month(sentence: Sentence, scope: Scope) -> str:
+    """The last month a sentence names as its own (not a comparison point, not in brackets): the month
+    the paragraph talks about after it ("... for bismuth producers nationwide in August will ...")."""
+    chunks = sentence.chunks
+    for i in range(len(chunks) - 1, -1, -1):
+        when = chunks[i].when
+        if when is not None and when.kind in ("month", "relative") and not chunks[i].depth and not _compared(chunks, i):
+            return _month_of(when, scope)
+    return ""
 
 
 def _month_of(when: When, scope: Scope) -> str:
@@ -456,9 +501,10 @@ def forecast_cue_before(chunks: list[Chunk], k: int) -> bool:
     return any(chunks[i].code == "G" and chunks[i].depth == 0 for i in range(k))
 
 
-def time_of(sentence: Sentence, k: int, scope: Scope, verb_form: str = "") -> str:
+def time_of(sentence: Sentence, k: int, scope: Scope, verb_form: str = "", later: bool = False) -> str:
     """The month of what chunk k states, by the rules of `_period` without a subject noun phrase (for a
-    direction word)."""
+    direction word, whose month may also follow it in its phrase when `later`: "a further MoM increase is
+    expected in October")."""
     chunks = sentence.chunks
     c0, c1 = clause_bounds(chunks, k)
     candidates = []
@@ -466,6 +512,12 @@ def time_of(sentence: Sentence, k: int, scope: Scope, verb_form: str = "") -> st
     if attached is not None:
         candidates.append(attached)
     candidates += _phrase_times(chunks, c0, k) + _opening_times(chunks, c0, k)
+    if later:
+        j = k + 1
+        while j < c1 and chunks[j].code not in ",;":
+            if chunks[j].code == "T" and not _compared(chunks, j):
+                candidates.append(j)
+            j += 1
     for i in candidates:
         when = chunks[i].when
         if when is not None and when.kind in ("month", "relative", "pair"):
@@ -498,7 +550,7 @@ def _segment(sentence: Sentence, slot: Slot, slots: list[Slot], head: int | None
              scope: Scope, skipped: set[int]) -> str:
     chunks = sentence.chunks
     k = slot.index
-    if slot.metric == "producer_count" or slot.role == "share_of_producers":
+    if slot.q.unit == "count" or slot.role == "share_of_producers":
         return _count_segment(chunks, slots, slot, c0)
     after = _segment_after(chunks, k)
     if after:
@@ -518,6 +570,12 @@ def _segment(sentence: Sentence, slot: Slot, slots: list[Slot], head: int | None
         named = _best([chunks[opening]], slot.metric)
         if named:
             return named
+    subject = [i for i in _clause_subject(chunks, _subclause_start(chunks, c0, k), k)
+               if chunks[i].code == "S" and i not in skipped and chunks[i].segment is not None
+               and chunks[i].segment.segment.startswith(_PRODUCER_AXES)]
+    named = _best([chunks[i] for i in subject], slot.metric)
+    if named:
+        return named  # "Large smelters recorded an operating rate of 88.6%"
     sample = _best([c for c in chunks if c.segment is not None and c.segment.segment.startswith("sample:")],
                    slot.metric)
     if sample:
@@ -540,9 +598,14 @@ def _count_segment(chunks: list[Chunk], slots: list[Slot], slot: Slot, c0: int) 
             return earlier[-1].segment
     _, c1 = clause_bounds(chunks, k)
     j = k + 1
-    while j < c1 and chunks[j].code in "FSPwOq":
+    while j < c1 and chunks[j].code in "FSPwOqD":
         if chunks[j].code == "S" and chunks[j].segment is not None and chunks[j].segment.segment == "sample:surveyed":
             return "sample:surveyed"
+        if chunks[j].code == "D":
+            if j + 1 < c1 and chunks[j + 1].code == "S" and chunks[j + 1].segment is not None \
+                    and chunks[j + 1].segment.segment == "sample:surveyed":
+                return "sample:surveyed"  # "the 33 producers surveyed by SMM"
+            break
         j += 1
     phrase_end = j
     while phrase_end < c1 and chunks[phrase_end].code not in ",;":
@@ -670,11 +733,11 @@ def _share_content_basis(chunks: list[Chunk], slots: list[Slot]) -> None:
 def _fit_unit(slot: Slot, chunks: list[Chunk], slots: list[Slot]) -> None:
     """The metric a unit allows (an operating rate is never in mt), and the changes a unit implies."""
     unit, metric = slot.q.unit, slot.metric
-    if not metric:
-        slot.reason = "no subject: the figure names no metric and follows none"
-        return
     if unit == "count":
         _count(slot, chunks)
+        return
+    if not metric:
+        slot.reason = "no subject: the figure names no metric and follows none"
         return
     if unit in ("yuan/mt", "usd/mt", "usd/dmt", "yuan/mtu", "usd/mtu"):
         slot.metric = metric if metric in ("price", "treatment_charge") else "price"
@@ -711,7 +774,7 @@ def _count(slot: Slot, chunks: list[Chunk]) -> None:
     j = k + 1
     while j < len(chunks) and j - k <= 4 and chunks[j].code in "FSPw":
         j += 1
-    producers = j < len(chunks) and chunks[j].code == "D"
+    producers = j < len(chunks) and chunks[j].code in "Du"
     if producers or slot.role == "change" or _number_of_before(chunks, k):
         slot.metric = "producer_count"
         return

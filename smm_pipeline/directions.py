@@ -18,7 +18,9 @@ from __future__ import annotations
 from smm_pipeline.attach import Scope, clause_bounds, forecast_cue_before, time_of
 from smm_pipeline.chunks import Chunk, Sentence
 from smm_pipeline.reader import Reading
+from smm_pipeline.periods import shift_month
 from smm_pipeline.roles import Slot
+from smm_pipeline.timex import When
 
 _AGGREGATE = frozenset({"overall", "total", "national", "nationwide", "domestic", "china", "china's", "industry",
                         "whole", "entire", "chinese"})
@@ -31,8 +33,11 @@ def directions(sentence: Sentence, slots: list[Slot], scope: Scope) -> list[Read
     covered |= {slot.sign_chunk for slot in slots}
     found: list[Reading] = []
     for d, chunk in enumerate(chunks):
-        if chunk.code not in "CNf" or d in covered or chunk.depth:
+        if chunk.code not in "CNfK" or d in covered or chunk.depth or _after_flat(chunks, d):
             continue
+        point = _point_after(chunks, d)
+        if chunk.code == "K" and point is None:
+            continue  # a comparative states a direction only against a point: "higher than a year earlier"
         sign = chunk.attr("sign")
         if sign is None or _governs_figure(chunks, d) or _negated(chunks, d) or _attributive(chunks, d):
             continue
@@ -42,9 +47,11 @@ def directions(sentence: Sentence, slots: list[Slot], scope: Scope) -> list[Read
         named, product = (False, scope.product) if subject == d else _about_product(chunks, subject, scope)
         if product is None:
             continue
-        bases, explicit = _bases(chunks, d)
+        period = time_of(sentence, d, scope, verb_form=str(chunk.attr("form", "") or ""), later=True)
+        bases, explicit = _bases(chunks, d, point, period, scope)
+        if not bases:
+            continue
         to_level = _leads_to_level(chunks, d)
-        period = time_of(sentence, d, scope, verb_form=str(chunk.attr("form", "") or ""))
         if to_level and not (period > scope.report_month or forecast_cue_before(chunks, d)):
             continue
         for basis in bases:
@@ -68,28 +75,32 @@ def _governs_figure(chunks: list[Chunk], d: int) -> bool:
 
 
 def _attributive(chunks: list[Chunk], d: int) -> bool:
-    """A direction word used as a modifier, not a statement: "steady growth trend" (a stability word
-    before a trend), "production increase plans" (a change noun before another noun), "reduced output"
-    (a verb whose object is the output: what producers did, said of some of them)."""
+    """A direction word that states no direction: a modifier ("steady growth trend", "production increase
+    plans"), a reference to a change already stated ("the increase in production came from ..."), or a
+    verb whose object is the output ("some producers reduced output": what some producers did)."""
     chunk = chunks[d]
     following = chunks[d + 1] if d + 1 < len(chunks) else None
     if following is None:
         return False
     if chunk.code == "f" and chunk.tag == "FLAT" and following.code in "fNF":
         return True
-    if chunk.code == "N" and following.code == "w":
-        return True
+    if chunk.code == "N" and (following.code == "w" or (d > 0 and chunks[d - 1].text.lower() == "the")):
+        return True  # "production increase plans"; "the increase in production" refers to one stated
     return chunk.code == "C" and following.code == "U"
 
 
 def _breakdown_or_company_before(chunks: list[Chunk], d: int) -> bool:
-    """A breakdown or a company named in the direction's clause before it ("A small amount of capacity
+    """A breakdown or a company named in the direction's phrase before it ("A small amount of capacity
     maintenance in Gansu also led to a decrease", "with BALCO continuing to ramp up production")."""
-    c0, _ = clause_bounds(chunks, d)
+    c0 = d
+    while c0 > 0 and chunks[c0 - 1].code not in ",;":
+        c0 -= 1
     for i in range(c0, d):
         chunk = chunks[i]
         if chunk.code == "S" and chunk.segment is not None and not chunk.segment.segment.startswith("sample:"):
             return True
+        if chunk.quantity is not None and chunk.quantity.unit == "count":
+            return True  # "Five producers saw output drop": some producers
         if chunk.code == "c" or (chunk.code == "w" and chunk.text[:1].isupper() and (chunk.first > 0 or chunk.text.isupper())):
             return True
     return False
@@ -114,11 +125,14 @@ def _subject(chunks: list[Chunk], d: int) -> int | None:
         j += 1
     if j < c1 and chunks[j].code in "UH" and chunks[d].code in "Nf":
         return j if chunks[j].attr("metric") == "production" else None
+    boundary = False
     for i in range(d - 1, c0 - 1, -1):
         code = chunks[i].code
         if code == "U":
             return i if chunks[i].attr("metric") == "production" else None
-        if code in "HQzn":
+        if code in "A,":
+            boundary = True  # "output rose 3.4% MoM and was clearly higher YoY": a clause of the same subject
+        if code in "Hn" or (code in "Qz" and not boundary):
             return None
     return None
 
@@ -164,9 +178,44 @@ def _about_product(chunks: list[Chunk], u: int, scope: Scope) -> tuple[bool, str
     return named, product
 
 
-def _bases(chunks: list[Chunk], d: int) -> tuple[list[str], bool]:
+def _after_flat(chunks: list[Chunk], d: int) -> bool:
+    """"stay stable or drift slightly lower": after "stable or", a change word only softens the stability."""
+    k = d - 1
+    while k >= 0 and chunks[k].code == "F":
+        k -= 1
+    return k >= 1 and chunks[k].text.lower() == "or" and chunks[k - 1].code == "f" and chunks[k - 1].attr("sign") == 0
+
+
+def _point_after(chunks: list[Chunk], d: int) -> When | None:
+    """A comparison point after a direction word: "increased markedly from April", "higher than a year
+    earlier", "above the level of a year earlier"."""
+    j = d + 1
+    while j < len(chunks) and chunks[j].code == "F":
+        j += 1
+    if j < len(chunks) and chunks[j].code in "Wm":
+        j += 1
+    elif chunks[d].code != "K":
+        return None
+    while j < len(chunks) and chunks[j].code in "FOV":
+        j += 1
+    if j < len(chunks) and chunks[j].code == "T" and chunks[j].when is not None:
+        return chunks[j].when
+    return None
+
+
+def _bases(chunks: list[Chunk], d: int, point: When | None, period: str, scope: Scope) -> tuple[list[str], bool]:
     """The comparisons a direction word states: a marker right after it or right before it; "both MoM
-    and YoY" gives both; none is MoM."""
+    and YoY" gives both; a comparison point gives the one its date makes; none is MoM."""
+    if point is not None:
+        if point.kind == "relative":
+            base = shift_month(period, point.offset) if not point.cumulative else shift_month(period, -12)
+        else:
+            base = point.base or point.month
+        if base == shift_month(period, -1):
+            return ["mom"], True
+        if base == shift_month(period, -12):
+            return ["yoy"], True
+        return [], True
     found: list[str] = []
     j = d + 1
     while j < len(chunks) and chunks[j].code in "F":
@@ -187,8 +236,13 @@ def _bases(chunks: list[Chunk], d: int) -> tuple[list[str], bool]:
 
 
 def _leads_to_level(chunks: list[Chunk], d: int) -> bool:
-    """"slid to 3,190 mt": the direction verb leads to a level."""
+    """"slid to 3,190 mt", "held steady at around 128,000 mt": the direction verb leads to a level."""
     j = d + 1
     while j < len(chunks) and chunks[j].code in "F":
         j += 1
-    return j < len(chunks) and chunks[j].code == "t"
+    if j < len(chunks) and chunks[j].code in "tL":
+        j += 1
+        while j < len(chunks) and chunks[j].code in "F":
+            j += 1
+    return j < len(chunks) and (chunks[j].code in "Qz" or chunks[d].text.lower().endswith(" at")
+                                or chunks[j - 1].code == "t")

@@ -130,12 +130,12 @@ def read_paragraph(line: Line, report: Report, product: catalogue.Product, inher
     label, outlook opener)."""
     tokens = tokenize(line.text)
     start = _dateline_end(tokens)
-    label_end, label_segment, label_outlook = _label(tokens, start, line.text, report, product)
+    label_end, label_segment, label_outlook, label_metric = _label(tokens, start, line.text, report, product)
     if label_end is not None and label_end >= len(tokens) - 1 and line.text.rstrip().endswith(":"):
         return Paragraph([], subheading=label_segment)
     scope = Scope(report.report_month, report.forecast_month, product.product, product.group,
                   period=report.forecast_month if label_outlook or _opens_outlook(tokens, start) else report.report_month,
-                  label_segment=label_segment or inherited)
+                  label_segment=label_segment or inherited, metric=label_metric)
     out: list[tuple[Sentence, object, list[Reading]]] = []
     body_start = label_end + 1 if label_end is not None else start
     for first, last in sentence_bounds(tokens):
@@ -169,18 +169,20 @@ def _dateline_end(tokens: list[Token]) -> int:
 
 
 def _label(tokens: list[Token], start: int, text: str, report: Report,
-           product: catalogue.Product) -> tuple[int | None, str, bool]:
+           product: catalogue.Product) -> tuple[int | None, str, bool, str]:
     """A line's label before its first colon ("Capacity Changes:", "Yunnan region:", "Lithium carbonate
-    derived from spodumene:", "Outlook for August:"): (index of the colon, its breakdown, whether it
-    announces an outlook). None when the line has no label."""
+    derived from spodumene:", "Outlook for August:", "Alumina output:"): (index of the colon, its
+    breakdown, whether it announces an outlook, the metric it names). None when the line has none."""
     colon = next((i for i in range(start, min(len(tokens), start + 12)) if tokens[i].text == ":"), None)
     if colon is None or colon == start:
-        return None, "", False
+        return None, "", False, ""
     sentence = Sentence(tokens[start:colon], text, report.report_month, product.group)
     if any(c.code in "QzCLGv" for c in sentence.chunks):
-        return None, "", False
+        return None, "", False, ""
     segments = [c.segment.segment for c in sentence.chunks if c.segment is not None]
-    return colon, (segments[-1] if segments else ""), _opens_outlook(tokens, start)
+    metrics = [str(c.attr("metric")) for c in sentence.chunks if c.code == "U"]
+    metric = metrics[-1] if metrics else ("production" if any(c.code == "P" for c in sentence.chunks) else "")
+    return colon, (segments[-1] if segments else ""), _opens_outlook(tokens, start), metric
 
 
 def _opens_outlook(tokens: list[Token], start: int) -> bool:

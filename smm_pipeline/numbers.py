@@ -214,6 +214,9 @@ def _quantity(s: _Sentence, i: int) -> Quantity | NotQuantity:
     high, last = _range_high(s, number, first)
     if high is not None:
         high_number = high
+        between = first - 1
+        if between >= 0 and s.tag(between, "RANGE") is not None:
+            first = between  # "between 4% and 6%"
         if not unit or (unit == "yuan" and high_number.unit.startswith("yuan")):
             unit = high_number.unit
         if number.scale == 1 and high_number.scale != 1:  # "1.2-1.3 million mt": the scale is written once
@@ -249,6 +252,10 @@ def _qualifier_before(s: _Sentence, first: int) -> tuple[str, str, int]:
     while j >= 0:
         tag = s.tags[j]
         if tag is not None and not s.taken[j] and tag.has("QUALIFIER"):
+            before = tag.start - 1
+            if before >= 0 and (s.tokens[before].kind == "num" or (s.tags[before] is not None
+                                                                    and s.tags[before].has("UNIT"))):
+                break  # "600 mt short of the 29,500 mt expected": it compares the figures, it is no bound
             sense = tag.sense("QUALIFIER")
             if qualifier == "exact":
                 qualifier, word = sense.get("qualifier"), sense.phrase
@@ -340,7 +347,10 @@ def _word_quantity(s: _Sentence, i: int) -> Quantity | None:
     while j < s.n and j - number.end < 4 and s.tag(j, "PRODUCER") is None and s.tokens[j].kind == "word" \
             and not s.tag(j, "CHANGE", "VERB", "LEVEL", "AND", "TO"):
         j += 1
-    counted = s.tag(j, "PRODUCER") is not None or (s.norm(number.end) == "of" and s.norm(i) == "none")
+    counted = s.tag(j, "PRODUCER") is not None or (s.norm(number.end) == "of" and s.norm(i) == "none") \
+        or s.tag(number.end, "STATUS") is not None \
+        or (s.tag(number.end, "COMPARATIVE") is not None and s.norm(number.end + 1) in ("than", "in"))
+    # "five halted production", "three more than in September"
     after_to = i > 0 and s.norm(i - 1) == "to" and (number.end >= s.n or s.tokens[number.end].kind == "mark")
     if not (counted or after_to) or s.tokens[number.end - 1].joined:
         return None

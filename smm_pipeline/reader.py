@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from smm_pipeline import frames, roles
-from smm_pipeline.attach import Scope, attach
+from smm_pipeline.attach import Scope, attach, clause_bounds, named_month
 from smm_pipeline.chunks import Sentence
 from smm_pipeline.periods import shift_month
 from smm_pipeline.roles import Slot
+from smm_pipeline.timex import When
 
 UNLABELLED = "a change with no MoM/YoY label"
 """The reason of an unread change that names no comparison (the consistency rules look for it)."""
@@ -79,11 +80,13 @@ def read_sentence(sentence: Sentence, scope: Scope) -> SentenceResult:
         if chunk.other is not None:
             result.unread.append(Unread(chunk.text, chunk.start, f"no quantity: {chunk.other.what}"))
     if not slots:
+        result.period = named_month(sentence, scope) or scope.period
         return result
     roles.assign(sentence, slots, frames.find(sentence.codes))
     attach(sentence, slots, scope)
     for slot in slots:
         if not slot.reason and slot.role == "change":
+            slot.point = slot.point or _opening_point(sentence, slot)
             _settle_comparison(slot, slots, scope)
     for slot in slots:
         reading = _reading(slot, scope)
@@ -93,6 +96,25 @@ def read_sentence(sentence: Sentence, scope: Scope) -> SentenceResult:
             result.readings.append(reading)
     _remember(slots, scope, result)
     return result
+
+
+def _opening_point(sentence: Sentence, slot: Slot) -> When | None:
+    """A comparison point that opens the figure's clause: "Compared with February last year, output was
+    up 2.4%"."""
+    chunks = sentence.chunks
+    c0, _ = clause_bounds(chunks, slot.index)
+    i = c0
+    while i < slot.index and chunks[i].code in "AF":
+        i += 1
+    if i >= slot.index or chunks[i].code not in "Wm":
+        return None
+    i += 1
+    while i < slot.index and chunks[i].code == "F":
+        i += 1
+    if i < slot.index and chunks[i].code == "T" and chunks[i].when is not None and any(
+            chunks[j].code == "," for j in range(i + 1, slot.index)):
+        return chunks[i].when
+    return None
 
 
 def _kind(unit: str) -> str:
@@ -134,6 +156,10 @@ def _settle_comparison(slot: Slot, slots: list[Slot], scope: Scope) -> None:
     if slot.q.unit == "pp":
         slot.basis = "mom"
         slot.frames.append("rate_change_is_mom")
+        return
+    if slot.period > scope.report_month and not any(s.basis for s in slots if s is not slot and s.role == "change"):
+        slot.basis = "mom"  # "SMM expects August output to decline by 0.68%": an outlook speaks from this month
+        slot.frames.append("forecast_change_is_mom")
         return
     slot.reason = UNLABELLED
 
@@ -191,7 +217,10 @@ def _reading(slot: Slot, scope: Scope) -> Reading | None:
     measure = f"{'ytd_' if slot.ytd and slot.basis == 'yoy' else ''}{slot.basis}_{_kind(unit)}"
     signed = abs(value) * sign if sign else value
     if high is not None:
-        signed, high = sorted((abs(value) * sign, abs(high) * sign)) if sign else (value, high)
+        if value < 0 < high:  # "±2-3%": from -3 to 3, as written
+            signed = value
+        else:
+            signed, high = sorted((abs(value) * sign, abs(high) * sign)) if sign else (value, high)
     return Reading(product, slot.segment, slot.metric, slot.period, measure, signed, unit, qualifier, high,
                    q.start, q.end, q.text, frame)
 

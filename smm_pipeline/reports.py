@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from smm_pipeline.periods import MONTHS, month_key, shift_month
+from smm_pipeline import titles
+from smm_pipeline.periods import shift_month
 
 
 class ReportError(ValueError):
@@ -46,11 +47,6 @@ class Report:
         return self.text.split("\n")
 
 
-_TITLE_RE = re.compile(
-    r"Production\s+(?:in|for)\s+(?P<month>" + MONTHS + r")\.?,?\s+(?P<year>(?:19|20)\d\d)"
-    r"(?:.*?Forecast\s+for\s+(?P<next>" + MONTHS + r"))?",
-    re.IGNORECASE,
-)
 _HTML_HINT = re.compile(r"<\s*(?:!doctype|html|body|div|p|span|h[1-6]|br|table|head|meta|script)\b",
                         re.IGNORECASE)
 _BLOCK_TAGS = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "section", "article",
@@ -127,20 +123,39 @@ def looks_like_html(text: str) -> bool:
 
 
 def find_title(text: str, source: str) -> tuple[str, str, int]:
-    """(report month, forecast month, 1-based title line) from the report's title line."""
-    for number, line in enumerate(text.split("\n")[:60], start=1):
-        match = _TITLE_RE.search(line)
-        if match and re.search(r"overview|production", line, re.IGNORECASE):
-            report_month = month_key(match.group("month"), int(match.group("year")))
-            forecast_month = shift_month(report_month, 1)
-            if match.group("next"):
-                stated = month_key(match.group("next"), int(match.group("year")))
-                if stated != forecast_month and shift_month(stated, 12) != forecast_month:
-                    raise ReportError(source, f"title forecasts {match.group('next')} but reports "
-                                      f"{report_month}: the forecast month must be the next month", number)
-            return report_month, forecast_month, number
-    raise ReportError(source, "no title line like 'Overview of China Metal Production in July 2025 "
-                      "and Forecast for August' in the first 60 lines: cannot tell the report month")
+    """(report month, forecast month, 1-based title line) from the report's title line.
+
+    A title is a short line among the first 60 that names a month with its year and a word of a report
+    title (text.toml: "overview", "production", "output" ...): "Overview of China Metal Production in
+    July 2025 and Forecast for August", "Base Metal Production Overview in March 2021 (Incomplete)",
+    "SMM Exclusive: ...". A body sentence (long, ending with a full stop) is never taken for it. A title
+    that names a month without its year takes the year of a publication date in the lines before the
+    body ("Nov 10, 2021 18:23"). A forecast month the title names must be the month after."""
+    lines = text.split("\n")[:60]
+    published = _publication_date(lines)
+    for number, line in enumerate(lines, start=1):
+        found = titles.read(line, published)
+        if found is None:
+            continue
+        report_month, stated_forecast = found
+        forecast_month = shift_month(report_month, 1)
+        if stated_forecast and stated_forecast[5:] != forecast_month[5:]:
+            raise ReportError(source, f"title forecasts {stated_forecast} but reports {report_month}: the forecast "
+                              "month must be the next month", number)
+        return report_month, forecast_month, number
+    raise ReportError(source, "no title line like 'Overview of China Metal Production in July 2025 and Forecast "
+                      "for August' (a month with its year and a word such as 'production' or 'overview') in the "
+                      "first 60 lines: cannot tell the report month")
+
+
+def _publication_date(lines: list[str]) -> str:
+    """The month of a publication date among the first lines ("Nov 10, 2021 18:23", "Published: Sep 8,
+    2020"), as YYYY-MM, or ""."""
+    for line in lines[:12]:
+        found = titles.date_in(line)
+        if found:
+            return found
+    return ""
 
 
 def parse_report(data: bytes, source: str) -> Report:

@@ -107,11 +107,11 @@ def assign(sentence: Sentence, slots: list[Slot], matches: list[Match]) -> None:
         q.role = frame.role
         q.frames.append(frame.name)
         q.span = (m.start, m.end)
-        if "s" in m.captures:
-            s = chunks[m.captures["s"]]
+        if "s" in m.captures or "n" in m.captures:
+            s = chunks[m.captures.get("n", m.captures.get("s", -1))]
             q.sign = int(s.attr("sign", 0) or 0)
             q.verb_form = str(s.attr("form", "") or "")
-            q.sign_chunk = m.captures["s"]
+            q.sign_chunk = m.captures.get("n", m.captures.get("s", -1))
         if "p" in m.captures and q.point is None:
             q.point = chunks[m.captures["p"]].when
         if "m" in m.captures and not q.basis:
@@ -121,10 +121,15 @@ def assign(sentence: Sentence, slots: list[Slot], matches: list[Match]) -> None:
             base.role = "base"
             base.frames.append(frame.name)
     _follow_links(slots)
-    for slot in slots:
+    for n, slot in enumerate(slots):
         if not slot.role:
             slot.role = "level"
             slot.frames.append("bare")
+        if slot.role == "change" and not slot.sign and not slot.q.signed:
+            earlier = [s for s in slots[:n] if s.role == "change" and s.sign]
+            if earlier:  # "increased by 186,000 mt from June, and by 412,000 mt from a year earlier"
+                slot.sign = earlier[-1].sign
+                slot.frames.append("sign_of_the_change_before")
         _language_rules(slot, chunks)
 
 

@@ -96,7 +96,13 @@ def compose(tokens: list[Token], tags: list[Tag | None], taken: list[bool], grou
     n = len(tokens)
     i = 0
     while i < n:
-        chunk = None if taken[i] else (_fixed(tags, i, group) or _size(tokens, tags, i) or _feed(tokens, tags, i, group)
+        if not taken[i]:
+            sizes = _sizes(tokens, tags, i)
+            if sizes:
+                found.extend(sizes)
+                i = sizes[-1].last
+                continue
+        chunk = None if taken[i] else (_fixed(tags, i, group) or _feed(tokens, tags, i, group)
                                        or _region(tokens, tags, i) or _grade(tokens, tags, i))
         if chunk is None:
             i += 1
@@ -127,17 +133,33 @@ def _fixed(tags: list[Tag | None], i: int, group: str) -> SegmentChunk | None:
     return None
 
 
-def _size(tokens: list[Token], tags: list[Tag | None], i: int) -> SegmentChunk | None:
-    tag = _at(tags, i, "SIZE")
-    if tag is None:
-        return None
-    j = tag.end
+def _sizes(tokens: list[Token], tags: list[Tag | None], i: int) -> list[SegmentChunk]:
+    """Sizes before producers: "large smelters"; "large, medium-sized and small smelters" (each size its
+    own segment, the last one with the noun)."""
+    found: list[tuple[int, int, str]] = []
+    j = i
+    while True:
+        tag = _at(tags, j, "SIZE")
+        if tag is None:
+            return []
+        found.append((j, tag.end, str(tag.sense("SIZE").get("value"))))
+        j = tag.end
+        if j < len(tokens) and tokens[j].norm in (",", "and", "or") and _at(tags, j + 1, "SIZE") is not None:
+            j += 1
+            continue
+        if j + 1 < len(tokens) and tokens[j].norm == "," and tokens[j + 1].norm in ("and", "or") \
+                and _at(tags, j + 2, "SIZE") is not None:
+            j += 2
+            continue
+        break
     while j < len(tokens) and _at(tags, j, "PRODUCT", "NEUTRAL") is not None:
         j = tags[j].end
     producer = _at(tags, j, "PRODUCER")
-    if producer is None or not producer.sense("PRODUCER").get("plural", False):
-        return None
-    return SegmentChunk(i, producer.end, f"size:{tag.sense('SIZE').get('value')}")
+    if producer is None or not producer.sense("PRODUCER").get("plural", True):
+        return []
+    out = [SegmentChunk(first, last, f"size:{value}") for first, last, value in found[:-1]]
+    first, _, value = found[-1]
+    return [*out, SegmentChunk(first, producer.end, f"size:{value}")]
 
 
 def _feed(tokens: list[Token], tags: list[Tag | None], i: int, group: str) -> SegmentChunk | None:
@@ -151,7 +173,8 @@ def _feed(tokens: list[Token], tags: list[Tag | None], i: int, group: str) -> Se
     j = verb.end
     kinds: list[str] = []
     while j < len(tokens):
-        while j < len(tokens) and tokens[j].norm in ("the", "copper", "domestic", "imported", "mainly"):
+        while j < len(tokens) and _at(tags, j, "FEED") is None and tokens[j].norm in (
+                "the", "copper", "domestic", "imported", "mainly"):
             j += 1
         feed = _at(tags, j, "FEED")
         if feed is None or not _applies(feed, "FEED", group):
@@ -171,7 +194,7 @@ def _feed(tokens: list[Token], tags: list[Tag | None], i: int, group: str) -> Se
 
 
 def _next_feed(tokens: list[Token], tags: list[Tag | None], j: int, group: str) -> bool:
-    while j < len(tokens) and tokens[j].norm in ("the", "copper"):
+    while j < len(tokens) and _at(tags, j, "FEED") is None and tokens[j].norm in ("the", "copper"):
         j += 1
     feed = _at(tags, j, "FEED")
     return feed is not None and _applies(feed, "FEED", group)

@@ -60,6 +60,8 @@ def match(tokens: list[Token]) -> list[Tag | None]:
             if i + size > n or (size > 1 and tuple(norms[i:i + size]) != key):
                 continue
             fitting = [s for s in senses if _case_ok(s, tokens, i, i + size)]
+            exact = [s for s in fitting if s.case == "exact"]
+            fitting = exact or fitting  # "Mt" is a million tonnes, not the "mt" every case of it matches
             if fitting:
                 found = Tag(i, i + size, fitting)
                 break

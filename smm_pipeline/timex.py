@@ -112,7 +112,7 @@ def read(tokens: list[Token], tags: list[Tag | None], report_month: str) -> list
     i = 0
     while i < r.n:
         chunk = (_month_range(r, i) or _first_n_months(r, i) or _n_month(r, i) or _month(r, i)
-                 or _tagged(r, i) or _bare_year(r, i))
+                 or _same_month_of_year(r, i) or _tagged(r, i) or _bare_year(r, i))
         if chunk is None:
             i += 1
             continue
@@ -139,6 +139,9 @@ def _month(r: _Reader, i: int) -> TimeChunk | None:
         year, after = r.year_at(end + 1), end + 2
     if year is not None:
         end = after
+    elif r.tag(end, "TIME_POINT") is not None and r.tags[end].sense("TIME_POINT").get("offset") == -12:
+        year = int(r.report[:4]) - 1  # "February last year"
+        end = r.tags[end].end
     if end < r.n and r.tokens[end].joined and r.tag(end, "MONTH_PART"):
         end = r.tags[end].end  # "July-end"
     return TimeChunk(start, end, When("month", r.resolve(month, year), dated=dated))
@@ -242,6 +245,21 @@ def _tagged(r: _Reader, i: int) -> TimeChunk | None:
         return TimeChunk(i, after if year else end,
                          When("span", r.span_end(int(sense.get("end")), year or before_year)))
     return TimeChunk(i, after if year else end, When("part"))
+
+
+def _same_month_of_year(r: _Reader, i: int) -> TimeChunk | None:
+    """"the same month of 2021", "the same period in 2024": the figure's month (or span) in that year,
+    read as an offset from the report's year."""
+    start = i
+    if r.norm(i) == "the":
+        i += 1
+    if r.norm(i) != "same" or r.norm(i + 1) not in ("month", "period", "months") or r.norm(i + 2) not in ("of", "in"):
+        return None
+    year = r.year_at(i + 3)
+    if year is None:
+        return None
+    offset = (year - int(r.report[:4])) * 12
+    return TimeChunk(start, i + 4, When("relative", offset=offset, cumulative=r.norm(i + 1) != "month"))
 
 
 def _bare_year(r: _Reader, i: int) -> TimeChunk | None:
