@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from smm_pipeline import catalogue
 from smm_pipeline.chunks import Chunk, Sentence
 from smm_pipeline.numbers import SIDE_UNITS
 from smm_pipeline.periods import shift_month
@@ -35,7 +36,7 @@ _NP_CODES = frozenset("FSPwD'TYy-cHu#")
 _OPENERS = frozenset({"in", "for", "among", "at", "within", "across", "as for", "regarding", "in terms of"})
 """Prepositions that open a clause about a part ("In the causticisation sector, ..."); "after",
 "before", "from" and "with" open a time or a cause, whose breakdown is not the figure's."""
-_PRODUCER_AXES = ("size:", "feed:")
+_PRODUCER_AXES = ("size:", "feed:", "series:")
 """Breakdowns of producers: in the clause's subject they apply to the rate or share its object names
 ("Large smelters recorded an operating rate of 88.6%")."""
 _AGGREGATE = frozenset({"overall", "total", "national", "nationwide", "domestic", "china", "china's", "industry",
@@ -68,12 +69,12 @@ class Scope:
 
 
 def clause_bounds(chunks: list[Chunk], k: int) -> tuple[int, int]:
-    """The clause (chunks between semicolons) that holds chunk k."""
+    """The clause (chunks between semicolons outside brackets) that holds chunk k."""
     start = k
-    while start > 0 and chunks[start - 1].code != ";":
+    while start > 0 and not (chunks[start - 1].code == ";" and chunks[start - 1].depth == 0):
         start -= 1
     end = k
-    while end < len(chunks) and chunks[end].code != ";":
+    while end < len(chunks) and not (chunks[end].code == ";" and chunks[end].depth == 0):
         end += 1
     return start, end
 
@@ -95,9 +96,10 @@ def _attach_one(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope,
     if q.unit in SIDE_UNITS:
         slot.reason = f"context: {SIDE_UNITS[q.unit]}, not a panel figure"
         return
-    np, head = _subject(chunks, k, c0, c1, q.unit, skipped)
+    np, head, adjacent = _subject(chunks, k, c0, c1, q.unit, skipped)
     bracketed = chunks[k].depth > 0 and slot.link is not None and chunks[slots[slot.link[1]].index].depth < chunks[k].depth
-    if (not np or bracketed) and slot.link is not None and slot.link[0] in ("coordinate", "restate"):
+    listed = any(chunks[i].code == "r" for i in range(k, c1))
+    if (not adjacent or bracketed) and not listed and slot.link is not None and slot.link[0] in ("coordinate", "restate"):
         _inherit(slot, slots, sentence, scope, c0)
         return
     side = _side_subject(chunks, k, c0, head, np)
@@ -131,7 +133,7 @@ def _inherit(slot: Slot, slots: list[Slot], sentence: Sentence, scope: Scope, c0
 
 # --- the subject ----------------------------------------------------------------------------------------
 
-_VERB_GROUP = frozenset("GCBFvLtZXMOqKN")
+_VERB_GROUP = frozenset("GCBFvLtZXMOqKNV")
 """Codes between a subject and its figure ("... production will decrease by", "... was", "... of")."""
 
 
@@ -153,8 +155,9 @@ def _examples(chunks: list[Chunk]) -> set[int]:
 
 
 def _subject(chunks: list[Chunk], k: int, c0: int, c1: int, unit: str,
-             skipped: set[int]) -> tuple[list[int], int | None]:
-    """(the subject's noun phrase, its metric noun) of the figure at k.
+             skipped: set[int]) -> tuple[list[int], int | None, bool]:
+    """(the subject's noun phrase, its metric noun, whether the phrase is the figure's own) of the
+    figure at k.
 
     The subject is the noun phrase right before the figure's verb group ("the metal content will
     increase by", "large smelters was", "MHP about"); a phrase without a metric noun takes the nearest
@@ -163,7 +166,7 @@ def _subject(chunks: list[Chunk], k: int, c0: int, c1: int, unit: str,
     noun before it in the clause."""
     after = _noun_after(chunks, k, c1, unit)
     if after is not None:
-        return _phrase(chunks, after, k if k > after else len(chunks)), after
+        return _phrase(chunks, after, k if k > after else len(chunks)), after, True
     i = k - 1
     while i >= c0 and chunks[i].code in _VERB_GROUP:
         i -= 1
@@ -182,19 +185,22 @@ def _subject(chunks: list[Chunk], k: int, c0: int, c1: int, unit: str,
         heads = [m for m in members if chunks[m].code == "U"]
         if heads:
             head = _outer_head(chunks, heads[0])
-            return sorted(set(members) | set(_phrase(chunks, head, k))), head
+            return sorted(set(members) | set(_phrase(chunks, head, k))), head, True
         if any(chunks[m].code in "SPD" for m in members):
-            return members, None
+            return members, None, True
     depth = chunks[k].depth
     for j in range(k - 1, c0 - 1, -1):
         if j not in skipped and chunks[j].code == "U" and chunks[j].depth <= depth:
             head = _outer_head(chunks, j)
-            return _phrase(chunks, head, k), head
-    if any(chunks[j].code == "," for j in range(k + 1, c1)):  # "At 53,600 mt, lithium carbonate production was ..."
-        for j in range(k + 1, c1):
-            if chunks[j].code == "U" and chunks[j].depth <= depth:
-                return _phrase(chunks, j, c1), j
-    return [], None
+            return _phrase(chunks, head, k), head, False
+    comma = next((j for j in range(k + 1, c1) if chunks[j].code == "," and chunks[j].depth == depth), None)
+    if comma is not None:  # "At 53,600 mt, lithium carbonate production was ...": the subject after the opening
+        j = comma + 1
+        while j < c1 and chunks[j].code in "FSPwT'":
+            j += 1
+        if j < c1 and chunks[j].code == "U":
+            return _phrase(chunks, j, c1), j, True
+    return [], None, False
 
 
 def _noun_after(chunks: list[Chunk], k: int, c1: int, unit: str) -> int | None:
@@ -203,7 +209,10 @@ def _noun_after(chunks: list[Chunk], k: int, c1: int, unit: str) -> int | None:
     if unit not in ("%", "pp"):
         return None
     j = k + 1
-    changed = False
+    before = k - 1
+    while before >= 0 and chunks[before].code in "FO":
+        before -= 1
+    changed = before >= 0 and chunks[before].code == "N"  # "an increase of 1-2% MoM in July polysilicon output"
     while j < c1:
         code = chunks[j].code
         if code in "MF":
@@ -211,7 +220,7 @@ def _noun_after(chunks: list[Chunk], k: int, c1: int, unit: str) -> int | None:
         elif code in "NK":
             changed = True
             j += 1
-        elif code == "V" and changed:
+        elif code in "VTPS" and changed:
             j += 1
         elif code == "A" and j + 1 < c1 and chunks[j + 1].code in "Qz":
             j += 2
@@ -378,7 +387,10 @@ def _metric(chunks: list[Chunk], head: int | None, members: list[int], slot: Slo
 # --- the month ---------------------------------------------------------------------------------------------
 
 def _compared(chunks: list[Chunk], i: int) -> bool:
-    """Whether the time chunk at i is a comparison point ("from June", "than a year earlier")."""
+    """Whether the time chunk at i is a comparison point ("from June", "than a year earlier"); a span
+    never is ("over January-July")."""
+    if chunks[i].code != "T":
+        return False
     j = i - 1
     while j >= 0 and chunks[j].code in "FOV":
         j -= 1
@@ -393,6 +405,8 @@ def _attached_time(chunks: list[Chunk], k: int, c1: int) -> int | None:
         code = chunks[j].code
         if code in "MFS":
             j += 1
+        elif code == "O" and j + 1 < c1 and chunks[j + 1].code in "FSPw":
+            j += 2  # "12,480 mt of tin concentrate in March 2025"
         elif code == "(":
             depth = chunks[j].depth
             j += 1
@@ -541,9 +555,15 @@ def _product(chunks: list[Chunk], head: int | None, np: list[int], scope: Scope)
         if product == scope.product:
             return scope.product
         adjacent = m == head - 1 or (m == head + 2 and chunks[head + 1].code == "O")
-        if adjacent and chunk.attr("specific"):
-            return product
+        if adjacent and chunk.attr("specific") and not _names_section(chunk.text, scope.product):
+            return product  # "stainless steel production" in the NPI section
     return scope.product
+
+
+def _names_section(name: str, product: str) -> bool:
+    """Whether a name is part of the section product's own name ("NPI" in the Indonesian NPI section)."""
+    entry = catalogue.get(product)
+    return any(name.lower() in own.lower() for own in (entry.heading, *entry.aliases))
 
 
 def _segment(sentence: Sentence, slot: Slot, slots: list[Slot], head: int | None, np: list[int], c0: int,
@@ -597,6 +617,9 @@ def _count_segment(chunks: list[Chunk], slots: list[Slot], slot: Slot, c0: int) 
         if earlier:
             return earlier[-1].segment
     _, c1 = clause_bounds(chunks, k)
+    items = [c.segment.segment for c in chunks[c0:c1] if c.segment is not None and c.segment.metric == "producer_count"]
+    if items:
+        return items[0]  # "the number of smelters with maintenance plans", "one smelter had scheduled maintenance"
     j = k + 1
     while j < c1 and chunks[j].code in "FSPwOqD":
         if chunks[j].code == "S" and chunks[j].segment is not None and chunks[j].segment.segment == "sample:surveyed":
@@ -670,6 +693,7 @@ def _respectively(chunks: list[Chunk], slots: list[Slot], slot: Slot, c0: int) -
     _, c1 = clause_bounds(chunks, slot.index)
     if not any(chunks[i].code == "r" for i in range(slot.index, c1)):
         return ""
+    c0 = _subclause_start(chunks, c0, slot.index)
     listed = [s for s in slots if c0 <= s.index < c1 and s.q.unit == slot.q.unit]
     first = listed[0].index if listed else slot.index
     names = [chunks[i].segment.segment for i in range(c0, first) if chunks[i].code == "S"
@@ -686,7 +710,7 @@ def _opening_segment(chunks: list[Chunk], c0: int, k: int, skipped: set[int]) ->
     i = c0
     while i < k and chunks[i].code in "AF":
         i += 1
-    if i >= k or not (chunks[i].text.lower() in _OPENERS or chunks[i].code == "S"):
+    if i >= k or not (chunks[i].text.lower() in _OPENERS or (chunks[i].code == "S" and chunks[i + 1].code == ",")):
         return None
     end = i
     while end < k and chunks[end].code not in ",;":
@@ -772,8 +796,8 @@ def _count(slot: Slot, chunks: list[Chunk]) -> None:
     """A bare number counts producers when producers follow it; otherwise it is context."""
     k = slot.index
     j = k + 1
-    while j < len(chunks) and j - k <= 4 and chunks[j].code in "FSPw":
-        j += 1
+    while j < len(chunks) and j - k <= 6 and chunks[j].code in "FSPwOQL":
+        j += 1  # "five smelters", "none of the 24 surveyed producers", "two were in shutdown"
     producers = j < len(chunks) and chunks[j].code in "Du"
     if producers or slot.role == "change" or _number_of_before(chunks, k):
         slot.metric = "producer_count"

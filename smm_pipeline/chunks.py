@@ -207,7 +207,8 @@ def _choose(tag: Tag, before: list[Chunk], tokens: list[Token], after: int, grou
         return senses["COMPARATIVE"]
     if "CHANGE_NOUN" in senses and "CHANGE" in senses:
         determiner = bool(before) and before[-1].text.lower() in _DETERMINERS
-        noun = determiner or prev_code in ("F", "M", "Q", "z", "U", "P", "S") or following in ("of", "in")
+        verb_like = following in ("to", "by") or (after < len(tokens) and tokens[after].kind == "num")
+        noun = determiner or following in ("of", "in") or (prev_code in ("F", "M", "Q", "z", "U") and not verb_like)
         return senses["CHANGE_NOUN"] if noun else senses["CHANGE"]
     if "EXPECTATION" in senses and "FUTURE" in senses:
         determiner = bool(before) and before[-1].text.lower() in _DETERMINERS | {"previous", "earlier", "prior"}

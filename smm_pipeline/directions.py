@@ -29,7 +29,7 @@ _AGGREGATE = frozenset({"overall", "total", "national", "nationwide", "domestic"
 def directions(sentence: Sentence, slots: list[Slot], scope: Scope) -> list[Reading]:
     """The direction-only readings of a sentence."""
     chunks = sentence.chunks
-    covered = {i for slot in slots if "level_after_to" not in slot.frames for i in range(*slot.span)}
+    covered = {i for slot in slots if not {"level_after_to", "level_cue"} & set(slot.frames) for i in range(*slot.span)}
     covered |= {slot.sign_chunk for slot in slots}
     found: list[Reading] = []
     for d, chunk in enumerate(chunks):
@@ -132,7 +132,7 @@ def _subject(chunks: list[Chunk], d: int) -> int | None:
             return i if chunks[i].attr("metric") == "production" else None
         if code in "A,":
             boundary = True  # "output rose 3.4% MoM and was clearly higher YoY": a clause of the same subject
-        if code in "Hn" or (code in "Qz" and not boundary):
+        if code in "Hnk" or (code in "Qz" and not boundary):
             return None
     return None
 
@@ -181,7 +181,7 @@ def _about_product(chunks: list[Chunk], u: int, scope: Scope) -> tuple[bool, str
 def _after_flat(chunks: list[Chunk], d: int) -> bool:
     """"stay stable or drift slightly lower": after "stable or", a change word only softens the stability."""
     k = d - 1
-    while k >= 0 and chunks[k].code == "F":
+    while k >= 0 and chunks[k].code in "Fwv":
         k -= 1
     return k >= 1 and chunks[k].text.lower() == "or" and chunks[k - 1].code == "f" and chunks[k - 1].attr("sign") == 0
 
@@ -245,4 +245,4 @@ def _leads_to_level(chunks: list[Chunk], d: int) -> bool:
         while j < len(chunks) and chunks[j].code in "F":
             j += 1
     return j < len(chunks) and (chunks[j].code in "Qz" or chunks[d].text.lower().endswith(" at")
-                                or chunks[j - 1].code == "t")
+                                or any(chunks[x].code == "t" for x in range(d + 1, j)))

@@ -349,6 +349,7 @@ def _word_quantity(s: _Sentence, i: int) -> Quantity | None:
         j += 1
     counted = s.tag(j, "PRODUCER") is not None or (s.norm(number.end) == "of" and s.norm(i) == "none") \
         or s.tag(number.end, "STATUS") is not None \
+        or (s.tag(number.end, "LEVEL") is not None and s.tag(s.tags[number.end].end, "STATUS") is not None) \
         or (s.tag(number.end, "COMPARATIVE") is not None and s.norm(number.end + 1) in ("than", "in"))
     # "five halted production", "three more than in September"
     after_to = i > 0 and s.norm(i - 1) == "to" and (number.end >= s.n or s.tokens[number.end].kind == "mark")

@@ -107,6 +107,12 @@ def assign(sentence: Sentence, slots: list[Slot], matches: list[Match]) -> None:
         q.role = frame.role
         q.frames.append(frame.name)
         q.span = (m.start, m.end)
+        if frame.name == "level_after_to":
+            verb = m.start - 1
+            while verb >= 0 and chunks[verb].code in "QzMFB":
+                verb -= 1
+            if verb >= 0 and chunks[verb].code == "C":
+                q.verb_form = str(chunks[verb].attr("form", "") or "")  # "fell 6.5% MoM to ..." is past
         if "s" in m.captures or "n" in m.captures:
             s = chunks[m.captures.get("n", m.captures.get("s", -1))]
             q.sign = int(s.attr("sign", 0) or 0)
@@ -121,6 +127,7 @@ def assign(sentence: Sentence, slots: list[Slot], matches: list[Match]) -> None:
             base.role = "base"
             base.frames.append(frame.name)
     _follow_links(slots)
+    _respective_markers(chunks, slots)
     for n, slot in enumerate(slots):
         if not slot.role:
             slot.role = "level"
@@ -131,6 +138,25 @@ def assign(sentence: Sentence, slots: list[Slot], matches: list[Match]) -> None:
                 slot.sign = earlier[-1].sign
                 slot.frames.append("sign_of_the_change_before")
         _language_rules(slot, chunks)
+
+
+def _respective_markers(chunks: list[Chunk], slots: list[Slot]) -> None:
+    """"declined by 2.9% and 1.1% MoM and YoY, respectively": the n-th figure takes the n-th marker."""
+    for r, chunk in enumerate(chunks):
+        if chunk.code != "r":
+            continue
+        markers: list[int] = []
+        j = r - 1
+        while j >= 0 and chunks[j].code in "MA,":
+            if chunks[j].code == "M":
+                markers.insert(0, j)
+            j -= 1
+        figures = [s for s in slots if s.index < (markers[0] if markers else r) and s.index >= j - 2 * len(markers)]
+        figures = figures[-len(markers):] if markers else []
+        if len(markers) >= 2 and len(figures) == len(markers):
+            for slot, marker in zip(figures, markers, strict=True):
+                slot.basis = str(chunks[marker].attr("basis"))
+                slot.frames.append("respective_markers")
 
 
 def _comparison(slot: Slot, m: Match, chunks: list[Chunk]) -> None:
@@ -157,7 +183,10 @@ def _follow_links(slots: list[Slot]) -> None:
         elif slot.role == "change" and not slot.sign:
             slot.sign = other.sign
         if how == "restate" and not slot.basis and slot.point is None:
-            slot.basis, slot.point = other.basis, other.point
+            source = other
+            if slot.role == "change" and other.role != "change":  # "grew by 5,600 mt from March to 64,900 mt, a 9.4% gain"
+                source = next((s for s in reversed(slots[:index]) if s.role == "change"), other)
+            slot.basis, slot.point = source.basis, source.point
     for slot in reversed(slots):  # "up 124,600 mt or 12.41% YoY": the marker after the restatement
         if slot.link is not None and slot.link[0] == "restate":
             other = slots[slot.link[1]]
