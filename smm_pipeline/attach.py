@@ -525,13 +525,13 @@ def time_of(sentence: Sentence, k: int, scope: Scope, verb_form: str = "", later
     attached = _attached_time(chunks, k, c1)
     if attached is not None:
         candidates.append(attached)
-    candidates += _phrase_times(chunks, c0, k) + _opening_times(chunks, c0, k)
     if later:
         j = k + 1
         while j < c1 and chunks[j].code not in ",;":
             if chunks[j].code == "T" and not _compared(chunks, j):
                 candidates.append(j)
             j += 1
+    candidates += _phrase_times(chunks, c0, k) + _opening_times(chunks, c0, k)
     for i in candidates:
         when = chunks[i].when
         if when is not None and when.kind in ("month", "relative", "pair"):
@@ -572,7 +572,7 @@ def _segment(sentence: Sentence, slot: Slot, slots: list[Slot], head: int | None
     k = slot.index
     if slot.q.unit == "count" or slot.role == "share_of_producers":
         return _count_segment(chunks, slots, slot, c0)
-    after = _segment_after(chunks, k)
+    after = _segment_after(chunks, k, slot.metric)
     if after:
         return after
     listed = _respectively(chunks, slots, slot, c0)
@@ -673,17 +673,19 @@ def _best(chunks: list[Chunk], metric: str) -> str:
     return segments[-1].segment
 
 
-def _segment_after(chunks: list[Chunk], k: int) -> str:
-    """"29,100 mt in metal content", "2.11% MoM in physical content": a breakdown right after the figure."""
+def _segment_after(chunks: list[Chunk], k: int, metric: str = "") -> str:
+    """"29,100 mt in metal content", "2.11% MoM in physical content", "12,480 mt of tin concentrate": a
+    breakdown right after the figure (an item only if it is of the figure's metric)."""
     j = k + 1
     while j < len(chunks) and chunks[j].code in "MF":
         j += 1
-    if j < len(chunks) and chunks[j].code == "V":
+    if j < len(chunks) and chunks[j].code in "VO":
         j += 1
     if j < len(chunks) and chunks[j].code == "S" and chunks[j].segment is not None:
-        segment = chunks[j].segment.segment
-        if segment.startswith(("content:", "grade:", "source:", "form:", "series:")):
-            return segment
+        segment = chunks[j].segment
+        if segment.segment.startswith(("content:", "grade:", "source:", "form:", "series:")) or (
+                segment.metric and segment.metric == metric):
+            return segment.segment
     return ""
 
 

@@ -66,6 +66,8 @@ class Chunk:
     depth: int = 0
     """Bracket depth: words in brackets are an aside."""
     other: NotQuantity | None = None
+    senses: tuple[Sense, ...] = ()
+    """Every sense of the phrase (the chosen one is `sense`)."""
 
     @property
     def tag(self) -> str:
@@ -183,7 +185,7 @@ def _chunks(tokens: list[Token], tags: list[Tag | None], paragraph: str, report_
                 sense = _choose(tag, chunks, tokens, tag.end, group)
                 start, end, text = span(i, tag.end)
                 code = _TAG_CODES.get(sense.tag, "w") if sense is not None else "w"
-                chunk = Chunk(code, i, tag.end, start, end, text, sense=sense)
+                chunk = Chunk(code, i, tag.end, start, end, text, sense=sense, senses=tuple(tag.senses))
                 i = tag.end
             else:
                 token = tokens[i]
@@ -203,7 +205,7 @@ def _choose(tag: Tag, before: list[Chunk], tokens: list[Token], after: int, grou
     previous = next((c for c in reversed(before) if c.code != "F" or c.text.lower() in _DETERMINERS), None)
     prev_code = previous.code if previous is not None else ""
     following = tokens[after].norm if after < len(tokens) else ""
-    if "COMPARATIVE" in senses and prev_code in ("Q", "z", "M"):
+    if "COMPARATIVE" in senses and (prev_code in ("Q", "z", "M") or _after_restated_figure(before, tokens, after)):
         return senses["COMPARATIVE"]
     if "CHANGE_NOUN" in senses and "CHANGE" in senses:
         determiner = bool(before) and before[-1].text.lower() in _DETERMINERS
@@ -217,6 +219,12 @@ def _choose(tag: Tag, before: list[Chunk], tokens: list[Token], after: int, grou
         if name in senses and name != "QUALIFIER":
             return senses[name]
     return tag.senses[0]
+
+
+def _after_restated_figure(before: list[Chunk], tokens: list[Token], after: int) -> bool:
+    """"512,600 mt, or 10.47%, higher": a comparative after a figure and a comma, with no figure of its own."""
+    governs = after < len(tokens) and (tokens[after].kind == "num" or tokens[after].norm in ("by", "$"))
+    return not governs and len(before) >= 2 and before[-1].code == "," and before[-2].code in ("Q", "z")
 
 
 def _set_depths(chunks: list[Chunk]) -> None:

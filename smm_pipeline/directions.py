@@ -39,7 +39,8 @@ def directions(sentence: Sentence, slots: list[Slot], scope: Scope) -> list[Read
         if chunk.code == "K" and point is None:
             continue  # a comparative states a direction only against a point: "higher than a year earlier"
         sign = chunk.attr("sign")
-        if sign is None or _governs_figure(chunks, d) or _negated(chunks, d) or _attributive(chunks, d):
+        governs = _governs_figure(chunks, d) and not (chunk.tag == "FLAT")  # "hold at 70,500 mt" leads to a level
+        if sign is None or governs or _negated(chunks, d) or _attributive(chunks, d):
             continue
         subject = d if chunk.attr("names_production") else _subject(chunks, d)
         if subject is None or _breakdown_or_company_before(chunks, d):
@@ -51,7 +52,7 @@ def directions(sentence: Sentence, slots: list[Slot], scope: Scope) -> list[Read
         bases, explicit = _bases(chunks, d, point, period, scope)
         if not bases:
             continue
-        to_level = _leads_to_level(chunks, d)
+        to_level = _leads_to_level(chunks, d) or (chunk.tag == "FLAT" and _governs_figure(chunks, d))
         if to_level and not (period > scope.report_month or forecast_cue_before(chunks, d)):
             continue
         for basis in bases:
@@ -121,8 +122,14 @@ def _subject(chunks: list[Chunk], d: int) -> int | None:
     increase in production")."""
     c0, c1 = clause_bounds(chunks, d)
     j = d + 1
-    while j < c1 and chunks[j].code in "FMV":
+    while j < c1 and chunks[j].code in "FM":
         j += 1
+    if chunks[d].code in "Nf" and j < c1 and chunks[j].code in "VO":  # "a rebound in the industry's operating rate"
+        k = j + 1
+        while k < c1 and chunks[k].code in "F'PS":
+            k += 1
+        if k < c1 and chunks[k].code in "UH":
+            return k if chunks[k].attr("metric") == "production" else None
     if j < c1 and chunks[j].code in "UH" and chunks[d].code in "Nf":
         return j if chunks[j].attr("metric") == "production" else None
     boundary = False

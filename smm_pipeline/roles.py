@@ -80,7 +80,8 @@ def _multiple(chunks: list[Chunk], index: int) -> Quantity:
     chunk = chunks[index]
     value = float(chunk.attr("value", 100))
     previous = chunks[index - 1] if index else None
-    qualifier = str(previous.attr("qualifier")) if previous is not None and previous.code == "q" else "exact"
+    qualifier = next((str(s.get("qualifier")) for s in previous.senses if s.tag == "QUALIFIER"),
+                     "exact") if previous is not None else "exact"  # "more than doubled"
     return Quantity(value, "%", qualifier, chunk.start, chunk.end, chunk.text, 1.0, word=True)
 
 
