@@ -452,6 +452,8 @@ def _period(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope, mem
             span = span or w
             continue
         if w.kind == "year":
+            if _whole_year_reported(w.month, scope):
+                span = span or When("span", w.month)  # "output totalled 9.3 million mt in 2020" in a December report
             continue
         when = when or w
     period = _month_of(when, scope) if when is not None else ""
@@ -469,6 +471,13 @@ def _period(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope, mem
     slot.period = period
 
 
+def _whole_year_reported(december: str, scope: Scope) -> bool:
+    """Whether a year's figure is that year's year-to-date total: the report covers its December (or the
+    January or February after it, which recall the year just ended)."""
+    return scope.report_month == december or shift_month(december, 1) == scope.report_month \
+        or shift_month(december, 2) == scope.report_month
+
+
 def named_month(sentence: Sentence, scope: Scope) -> str:
     """The last month a sentence names as its own (not a comparison point, not in brackets): the month
     the paragraph talks about after it ("... for bismuth producers nationwide in August will ...")."""
@@ -482,7 +491,7 @@ def named_month(sentence: Sentence, scope: Scope) -> str:
 
 def _month_of(when: When, scope: Scope) -> str:
     if when.kind == "relative":
-        return shift_month(scope.report_month, when.offset)
+        return shift_month(scope.report_month, when.offset if when.date_offset is None else when.date_offset)
     return when.month
 
 
@@ -678,6 +687,10 @@ def _segment_after(chunks: list[Chunk], k: int, metric: str = "") -> str:
     breakdown right after the figure (an item only if it is of the figure's metric)."""
     j = k + 1
     while j < len(chunks) and chunks[j].code in "MF":
+        j += 1
+    if j + 1 < len(chunks) and chunks[j].code == "O" and chunks[j + 1].code == "P":
+        j += 2  # "43.7 kt of NPI (in Ni metal)"
+    if j < len(chunks) and chunks[j].code == "(":
         j += 1
     if j < len(chunks) and chunks[j].code in "VO":
         j += 1

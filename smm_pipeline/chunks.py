@@ -213,7 +213,8 @@ def _choose(tag: Tag, before: list[Chunk], tokens: list[Token], after: int, grou
         noun = determiner or following in ("of", "in") or (prev_code in ("F", "M", "Q", "z", "U") and not verb_like)
         return senses["CHANGE_NOUN"] if noun else senses["CHANGE"]
     if "EXPECTATION" in senses and "FUTURE" in senses:
-        determiner = bool(before) and before[-1].text.lower() in _DETERMINERS | {"previous", "earlier", "prior"}
+        determiner = bool(before) and (before[-1].text.lower() in _DETERMINERS | {"previous", "earlier", "prior"}
+                                       or before[-1].code in "WmKOX")  # "the forecast", "than forecast"
         return senses["EXPECTATION"] if determiner else senses["FUTURE"]
     for name in _PRIORITY:
         if name in senses and name != "QUALIFIER":

@@ -106,6 +106,8 @@ def _opening_point(sentence: Sentence, slot: Slot) -> When | None:
     i = c0
     while i < slot.index and chunks[i].code in "AF":
         i += 1
+    if i < slot.index and chunks[i].code == "M" and i + 1 < slot.index and chunks[i + 1].code == ",":
+        return When("relative", offset=-1 if chunks[i].attr("basis") == "mom" else -12)  # "On a yearly basis, ..."
     if i >= slot.index or chunks[i].code not in "Wm":
         return None
     i += 1

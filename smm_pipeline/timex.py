@@ -31,6 +31,9 @@ class When:
     """YYYY-MM: the month itself, the last month of a span, the second month of a pair."""
     offset: int = 0
     """For a relative point: months from the month it is read against."""
+    date_offset: int | None = None
+    """For a relative point that dates a figure: months from the report month, where that differs from
+    `offset` ("last month" in a report is the month it covers)."""
     cumulative: bool = False
     """A relative point that compares spans ("the same period last year")."""
     base: str = ""
@@ -231,8 +234,10 @@ def _tagged(r: _Reader, i: int) -> TimeChunk | None:
         return None
     end = tag.end
     if sense.tag == "TIME_POINT":
+        date_offset = sense.get("date_offset")
         return TimeChunk(i, end, When("relative", offset=int(sense.get("offset")),
-                                      cumulative=bool(sense.get("span", False))))
+                                      cumulative=bool(sense.get("span", False)),
+                                      date_offset=None if date_offset is None else int(date_offset)))
     year, after = r.after_year(end)
     if sense.tag == "YTD":
         through = r.norm(end) in ("through", "to", "until") and r.month_at(end + 1) is not None
