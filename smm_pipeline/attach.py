@@ -102,7 +102,7 @@ def _attach_one(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope,
     if (not adjacent or bracketed) and not listed and slot.link is not None and slot.link[0] in ("coordinate", "restate"):
         _inherit(slot, slots, sentence, scope, c0)
         return
-    side = _side_subject(chunks, k, c0, head, np)
+    side = _side_subject(chunks, k, c0, head, np) or _daily(chunks, k, c0, c1)
     if side:
         slot.reason = f"context: {side}"
         return
@@ -113,7 +113,7 @@ def _attach_one(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope,
     _period(sentence, slot, slots, scope, np, c0)
     if slot.reason:
         return
-    slot.product = _product(chunks, head, np, scope)
+    slot.product = _product(chunks, head, np, scope, k)
     slot.segment = _segment(sentence, slot, slots, head, np, c0, scope, skipped)
     _fit_unit(slot, chunks, slots)
 
@@ -133,7 +133,7 @@ def _inherit(slot: Slot, slots: list[Slot], sentence: Sentence, scope: Scope, c0
 
 # --- the subject ----------------------------------------------------------------------------------------
 
-_VERB_GROUP = frozenset("GCBFvLtZXMOqKNV")
+_VERB_GROUP = frozenset("GCBFvLtZXMOqKNVf")
 """Codes between a subject and its figure ("... production will decrease by", "... was", "... of")."""
 
 
@@ -189,10 +189,22 @@ def _subject(chunks: list[Chunk], k: int, c0: int, c1: int, unit: str,
         if any(chunks[m].code in "SPD" for m in members):
             return members, None, True
     depth = chunks[k].depth
+    sub = _subclause_start(chunks, c0, k)
+    if sub > c0:  # ", while small smelters, squeezed by ..., slipped 0.8 points": the sub-clause's own subject
+        for j in range(k - 1, sub - 1, -1):
+            if j not in skipped and chunks[j].code == "U" and chunks[j].depth <= depth:
+                head = _outer_head(chunks, j)
+                return _phrase(chunks, head, k), head, False
+        subject = [i for i in _clause_subject(chunks, sub, k) if chunks[i].code in "SPD"]
+        if subject:
+            return _clause_subject(chunks, sub, k), None, False
     for j in range(k - 1, c0 - 1, -1):
         if j not in skipped and chunks[j].code == "U" and chunks[j].depth <= depth:
             head = _outer_head(chunks, j)
             return _phrase(chunks, head, k), head, False
+    subject = [i for i in _clause_subject(chunks, c0, k) if chunks[i].code in "SPD"]
+    if subject:  # "Large smelters led the way at 88.4%": a subject with no metric noun
+        return _clause_subject(chunks, c0, k), None, False
     comma = next((j for j in range(k + 1, c1) if chunks[j].code == "," and chunks[j].depth == depth), None)
     if comma is not None:  # "At 53,600 mt, lithium carbonate production was ...": the subject after the opening
         j = comma + 1
@@ -306,6 +318,19 @@ def _side_subject(chunks: list[Chunk], k: int, c0: int, head: int | None, np: li
     for i in range(k - 1, start, -1):
         if chunks[i].code == "H" and chunks[i].depth == chunks[k].depth:
             return str(chunks[i].attr("reason"))
+    return ""
+
+
+def _daily(chunks: list[Chunk], k: int, c0: int, c1: int) -> str:
+    """A daily figure: "2,000 mt a day", or an average in a clause about days ("Measured per day the drop
+    was milder: output averaged 205,100 mt")."""
+    following = chunks[k + 1] if k + 1 < c1 else None
+    daily = "a daily or weekly figure, not the month's"
+    if following is not None and following.code == "H" and following.attr("reason") == daily:
+        return daily
+    averaged = any(chunks[i].text.lower() in ("averaged", "averages", "averaging") for i in range(max(c0, k - 3), k))
+    if averaged and any(chunks[i].code == "H" and chunks[i].attr("reason") == daily for i in range(c0, c1)):
+        return daily
     return ""
 
 
@@ -431,6 +456,9 @@ def _period(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope, mem
     if attached is not None:
         candidates.append(attached)
     candidates += [m for m in members if chunks[m].code in "TYy" and not _compared(chunks, m)]
+    own = set(candidates)
+    """Times that date the figure itself: a quarter or half-year among them makes it no monthly figure;
+    one in an opening phrase ("With plants planning year-end shutdowns, ...") does not."""
     if slot.q.unit == "count":  # "Six smelters plan maintenance shutdowns in July"
         j = k + 1
         while j < c1 and chunks[j].code not in ",;":
@@ -446,10 +474,13 @@ def _period(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope, mem
         if w is None:
             continue
         if w.kind == "part":
-            slot.reason = "context: a figure of a quarter or half-year, not of a month"
-            return
+            if i in own:
+                slot.reason = "context: a figure of a quarter or half-year, not of a month"
+                return
+            continue
         if w.kind == "span":
-            span = span or w
+            if span is None or (not span.month and w.month):
+                span = w  # a span that names its end ("January-November") over "cumulative"
             continue
         if w.kind == "year":
             if _whole_year_reported(w.month, scope):
@@ -552,8 +583,14 @@ def time_of(sentence: Sentence, k: int, scope: Scope, verb_form: str = "", later
 
 # --- product and breakdown -----------------------------------------------------------------------------
 
-def _product(chunks: list[Chunk], head: int | None, np: list[int], scope: Scope) -> str:
-    """The section's product, unless the subject names another one specifically, next to its noun."""
+def _product(chunks: list[Chunk], head: int | None, np: list[int], scope: Scope, k: int = -1) -> str:
+    """The section's product, unless the subject names another one specifically, next to its noun, or
+    the figure is "of" one ("turned out about 3.13 million mt of primary aluminium")."""
+    if 0 <= k < len(chunks) - 2 and chunks[k + 1].code == "O" and chunks[k + 2].code == "P":
+        named = chunks[k + 2]
+        if named.attr("specific") and str(named.attr("product")) != scope.product \
+                and not _names_section(named.text, scope.product):
+            return str(named.attr("product"))
     if head is None or chunks[head].code != "U":
         return scope.product
     for m in np:
@@ -599,9 +636,11 @@ def _segment(sentence: Sentence, slot: Slot, slots: list[Slot], head: int | None
         named = _best([chunks[opening]], slot.metric)
         if named:
             return named
+    referred = head is not None and head > 0 and chunks[head - 1].text.lower() in ("its", "their")
     subject = [i for i in _clause_subject(chunks, _subclause_start(chunks, c0, k), k)
                if chunks[i].code == "S" and i not in skipped and chunks[i].segment is not None
-               and chunks[i].segment.segment.startswith(_PRODUCER_AXES)]
+               and (referred or chunks[i].segment.segment.startswith(_PRODUCER_AXES))]
+    # "High-grade NPI provided the gain, its nickel content rising 4.73%": "its" names the clause's subject
     named = _best([chunks[i] for i in subject], slot.metric)
     if named:
         return named  # "Large smelters recorded an operating rate of 88.6%"
@@ -761,7 +800,8 @@ def _share_content_basis(chunks: list[Chunk], slots: list[Slot]) -> None:
         if not slot.reason and slot.metric == "production":
             by_clause.setdefault(clause_bounds(chunks, slot.index), []).append(slot)
     for members in by_clause.values():
-        bases = {s.segment for s in members if s.segment.startswith("content:") and chunks[s.index].depth == 0}
+        bases = {s.segment for s in members if s.segment.startswith("content:") and chunks[s.index].depth == 0
+                 and not (s.link is not None and s.link[0] == "restate" and s.role == "level")}
         if len(bases) == 1:
             (basis,) = bases
             for s in members:

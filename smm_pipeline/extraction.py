@@ -6,9 +6,10 @@ the rules that need more than one sentence:
   the period, and is skipped; an outlook opener ("Looking ahead", "Production Forecast:") makes it
   about next month until it names a month; a line label ("Lithium carbonate derived from spodumene:")
   or a sub-heading line ("Yunnan region: ...:") gives its breakdown to the figures that name no other;
-- one key stated twice: the same value is one fact (the repeat is context); a bound that the other
-  statement's figure satisfies ("over 20%" beside "approximately 24.5%") adds nothing; a different
-  value is kept as a second statement (`statement` 2), because the report said both;
+- one key stated twice: every statement is a row (FACTS.md: every number the report states), numbered
+  by `statement` (2 for the second statement of a key, with its own value or the same one); only a
+  bound that another statement's figure satisfies ("over 20%" beside "approximately 24.5%") adds
+  nothing and is context;
 - directions: a direction-only fact stands only where no figure of the report states that change,
   and of several the most explicit wins (a written MoM/YoY, a named subject; in an outlook the last).
 
@@ -96,8 +97,10 @@ def _extract_section(report: Report, section: Section) -> tuple[list[Fact], list
     spoken: list[_Stated] = []
     unparsed: list[Unparsed] = []
     inherited = ""
+    metric = ""
     for line in section.lines:
-        paragraph = read_paragraph(line, report, product, inherited)
+        paragraph = read_paragraph(line, report, product, inherited, metric)
+        metric = paragraph.metric or metric
         if paragraph.subheading is not None:
             inherited = paragraph.subheading
             continue
@@ -123,9 +126,12 @@ class Paragraph:
     sentences: list[tuple[Sentence, object, list[Reading]]]
     subheading: str | None = None
     """For a sub-heading line ("Yunnan region: ...:"), the breakdown it sets for the lines after it."""
+    metric: str = ""
+    """The metric the paragraph last spoke of (the next paragraph's subject when it names none)."""
 
 
-def read_paragraph(line: Line, report: Report, product: catalogue.Product, inherited: str) -> Paragraph:
+def read_paragraph(line: Line, report: Report, product: catalogue.Product, inherited: str,
+                   metric: str = "") -> Paragraph:
     """The sentences of one line with their readings and directions (and the line's own frame: dateline,
     label, outlook opener)."""
     tokens = tokenize(line.text)
@@ -135,7 +141,7 @@ def read_paragraph(line: Line, report: Report, product: catalogue.Product, inher
         return Paragraph([], subheading=label_segment)
     scope = Scope(report.report_month, report.forecast_month, product.product, product.group,
                   period=report.forecast_month if label_outlook or _opens_outlook(tokens, start) else report.report_month,
-                  label_segment=label_segment or inherited, metric=label_metric)
+                  label_segment=label_segment or inherited, metric=label_metric or metric)
     out: list[tuple[Sentence, object, list[Reading]]] = []
     body_start = label_end + 1 if label_end is not None else start
     for first, last in sentence_bounds(tokens):
@@ -146,8 +152,9 @@ def read_paragraph(line: Line, report: Report, product: catalogue.Product, inher
         result = read_sentence(sentence, scope)
         dirs = directions(sentence, result.slots, scope)
         out.append((sentence, result, dirs))
-        scope.period = result.period or scope.period
-    return Paragraph(out)
+        if result.period >= report.report_month:  # a past month a side figure names does not move the paragraph
+            scope.period = result.period or scope.period
+    return Paragraph(out, metric=scope.metric)
 
 
 def _dateline_end(tokens: list[Token]) -> int:
@@ -208,10 +215,6 @@ def _one_statement_each(numeric: list[_Stated]) -> tuple[list[tuple[_Stated, int
         bounds = [i for i in items if i.reading.qualifier in ("over", "under")]
         chosen: list[_Stated] = []
         for item in points + bounds:
-            same = next((c for c in chosen if _same(c.reading, item.reading)), None)
-            if same is not None:
-                repeated.append((item, f"context: the same figure as on line {same.line}"))
-                continue
             satisfied = next((c for c in chosen if _satisfies(c.reading, item.reading)), None)
             if satisfied is not None:
                 repeated.append((item, f"context: a bound that the figure on line {satisfied.line} satisfies"))
@@ -219,10 +222,6 @@ def _one_statement_each(numeric: list[_Stated]) -> tuple[list[tuple[_Stated, int
             chosen.append(item)
         kept.extend((item, n) for n, item in enumerate(chosen, start=1))
     return kept, repeated
-
-
-def _same(a: Reading, b: Reading) -> bool:
-    return a.value == b.value and a.value_high == b.value_high
 
 
 def _satisfies(point: Reading, bound: Reading) -> bool:

@@ -32,6 +32,8 @@ class Frame:
     role: str = ""
     link: str = ""
     marker: bool = False
+    pairs_only: bool = False
+    """Its time point counts only when it is a pair of months ("from October to November")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +89,7 @@ def frames() -> tuple[Frame, ...]:
     for entry in table.get("frame", []):
         regex, groups = compile_pattern(entry["pattern"])
         out.append(Frame(entry["name"], entry.get("doc", ""), re.compile(regex), groups, entry.get("role", ""),
-                         entry.get("link", ""), bool(entry.get("marker", False))))
+                         entry.get("link", ""), bool(entry.get("marker", False)), bool(entry.get("pairs_only", False))))
     return tuple(out)
 
 

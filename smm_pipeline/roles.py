@@ -166,7 +166,10 @@ def _comparison(slot: Slot, m: Match, chunks: list[Chunk]) -> None:
         slot.basis = str(chunks[m.captures["m"]].attr("basis"))
         slot.frames.append(m.frame.name)
     elif "p" in m.captures and slot.point is None and not slot.basis:
-        slot.point = chunks[m.captures["p"]].when
+        when = chunks[m.captures["p"]].when
+        if m.frame.pairs_only and (when is None or when.kind != "pair"):
+            return
+        slot.point = when
         slot.frames.append(m.frame.name)
 
 
