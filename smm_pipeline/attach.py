@@ -798,7 +798,8 @@ def _share_content_basis(chunks: list[Chunk], slots: list[Slot]) -> None:
     by_clause: dict[tuple[int, int], list[Slot]] = {}
     for slot in slots:
         if not slot.reason and slot.metric == "production":
-            by_clause.setdefault(clause_bounds(chunks, slot.index), []).append(slot)
+            c0, c1 = clause_bounds(chunks, slot.index)
+            by_clause.setdefault((_subclause_start(chunks, c0, slot.index), c1), []).append(slot)
     for members in by_clause.values():
         bases = {s.segment for s in members if s.segment.startswith("content:") and chunks[s.index].depth == 0
                  and not (s.link is not None and s.link[0] == "restate" and s.role == "level")}

@@ -42,8 +42,11 @@ def directions(sentence: Sentence, slots: list[Slot], scope: Scope) -> list[Read
         if sign == 0 and chunk.tag != "FLAT":
             continue  # "the change": no direction
         governs = _governs_figure(chunks, d) and not (chunk.tag == "FLAT")  # "hold at 70,500 mt" leads to a level
-        if sign is None or governs or _negated(chunks, d) or _attributive(chunks, d):
+        if sign is None or governs or _attributive(chunks, d):
             continue
+        negated = _negated(chunks, d)
+        if negated:
+            sign = 0  # "is not expected to rise", "unlikely to pick up": no change, as the reports mean it
         subject = d if chunk.attr("names_production") else _subject(chunks, d)
         if subject is None or _breakdown_or_company_before(chunks, d):
             continue
@@ -59,8 +62,9 @@ def directions(sentence: Sentence, slots: list[Slot], scope: Scope) -> list[Read
             continue
         for basis in bases:
             found.append(Reading(product, "", "production", period, f"{basis}_dir", float(sign), "dir", "exact",
-                                 None, chunk.start, chunk.end, chunk.text, f"direction:{chunk.tag.lower()}",
-                                 direction=True, explicit=explicit or named))
+                                 None, chunk.start, chunk.end, chunk.text,
+                                 f"direction:{chunk.tag.lower()}{'+negated' if negated else ''}",
+                                 direction=True, explicit=(explicit or named) and not negated))
     return found
 
 

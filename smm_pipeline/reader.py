@@ -245,7 +245,7 @@ def _remember(slots: list[Slot], scope: Scope, result: SentenceResult) -> None:
         if slot.metric:
             scope.metric = slot.metric
         if slot.role == "change" and slot.basis in ("mom", "yoy"):
-            scope.bases[(slot.metric, _kind(slot.q.unit))] = slot.basis
+            scope.bases.setdefault((slot.metric, _kind(slot.q.unit)), slot.basis)  # a paragraph's first comparison
     dated = [s for s in slots if not s.reason and s.role in ("level", "change") and s.period and not s.ytd]
     if dated:
         result.period = dated[-1].period

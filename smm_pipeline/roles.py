@@ -123,6 +123,8 @@ def assign(sentence: Sentence, slots: list[Slot], matches: list[Match]) -> None:
             q.point = chunks[m.captures["p"]].when
         if "m" in m.captures and not q.basis:
             q.basis = str(chunks[m.captures["m"]].attr("basis"))
+        if not q.basis and ("s" in m.captures or "n" in m.captures):
+            q.basis = str(chunks[m.captures.get("n", m.captures.get("s", -1))].attr("basis", "") or "")
         base = by_index.get(m.captures.get("base", -1))
         if base is not None and not base.role:
             base.role = "base"

@@ -279,4 +279,6 @@ def _bare_year(r: _Reader, i: int) -> TimeChunk | None:
     whole = r.tag(i + 1, "SPAN")
     if whole is not None and int(whole.sense("SPAN").get("end")) == 12:
         return TimeChunk(i, whole.end, When("span", f"{year:04d}-12"))
+    if r.norm(i + 1) in ("total", "output", "production"):  # "the 2019 total", "2023 output"
+        return TimeChunk(i, i + 1 + (r.norm(i + 1) == "total"), When("year", f"{year:04d}-12"))
     return TimeChunk(i, i + 1, When("year", f"{year:04d}-12"))
