@@ -23,8 +23,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from functools import cache
+
 from smm_pipeline import catalogue
 from smm_pipeline.chunks import Chunk, Sentence
+from smm_pipeline.lexicon import lexicon
 from smm_pipeline.numbers import SIDE_UNITS
 from smm_pipeline.periods import shift_month
 from smm_pipeline.roles import Slot
@@ -127,7 +130,7 @@ def _inherit(slot: Slot, slots: list[Slot], sentence: Sentence, scope: Scope, c0
     slot.metric, slot.product, slot.segment = other.metric, other.product, other.segment
     _period(sentence, slot, slots, scope, [], c0)
     if not slot.reason:
-        slot.segment = _segment_after(sentence.chunks, slot.index) or slot.segment
+        slot.segment = _segment_after(sentence.chunks, slot.index, slot.metric, scope.group) or slot.segment
         _fit_unit(slot, sentence.chunks, slots)
 
 
@@ -419,7 +422,7 @@ def _compared(chunks: list[Chunk], i: int) -> bool:
     j = i - 1
     while j >= 0 and chunks[j].code in "FOV":
         j -= 1
-    return j >= 0 and chunks[j].code in "WmsXK"
+    return j >= 0 and chunks[j].code in "WmsXKx"
 
 
 def _attached_time(chunks: list[Chunk], k: int, c1: int) -> int | None:
@@ -618,7 +621,7 @@ def _segment(sentence: Sentence, slot: Slot, slots: list[Slot], head: int | None
     k = slot.index
     if slot.q.unit == "count" or slot.role == "share_of_producers":
         return _count_segment(chunks, slots, slot, c0)
-    after = _segment_after(chunks, k, slot.metric)
+    after = _segment_after(chunks, k, slot.metric, scope.group)
     if after:
         return after
     listed = _respectively(chunks, slots, slot, c0)
@@ -721,12 +724,14 @@ def _best(chunks: list[Chunk], metric: str) -> str:
     return segments[-1].segment
 
 
-def _segment_after(chunks: list[Chunk], k: int, metric: str = "") -> str:
+def _segment_after(chunks: list[Chunk], k: int, metric: str = "", group: str = "") -> str:
     """"29,100 mt in metal content", "2.11% MoM in physical content", "12,480 mt of tin concentrate": a
     breakdown right after the figure (an item only if it is of the figure's metric)."""
     j = k + 1
     while j < len(chunks) and chunks[j].code in "MF":
         j += 1
+    if j + 1 < len(chunks) and chunks[j].code == "O" and chunks[j + 1].text.lower() in _elements(group):
+        return "content:metal"  # "32,560 mt of nickel"
     if j + 1 < len(chunks) and chunks[j].code == "O" and chunks[j + 1].code == "P":
         j += 2  # "43.7 kt of NPI (in Ni metal)"
     if j < len(chunks) and chunks[j].code == "(":
@@ -739,6 +744,12 @@ def _segment_after(chunks: list[Chunk], k: int, metric: str = "") -> str:
                 segment.metric and segment.metric == metric):
             return segment.segment
     return ""
+
+
+@cache
+def _elements(group: str) -> frozenset[str]:
+    """Element names whose figures are a compound's metal content, in sections of this product group."""
+    return frozenset(sense.phrase.lower() for sense in lexicon().senses("ELEMENT") if group in sense.get("groups", ()))
 
 
 def _respectively(chunks: list[Chunk], slots: list[Slot], slot: Slot, c0: int) -> str:
@@ -829,6 +840,10 @@ def _fit_unit(slot: Slot, chunks: list[Chunk], slots: list[Slot]) -> None:
                 slot.reason = "an annual rate of production, not the month's"
         return
     if unit in ("%",) and slot.role == "level" and metric in _TONNAGE_METRICS:
+        if slot.q.value_high is not None and slot.q.value < 0 < slot.q.value_high:
+            slot.role = "change"  # "within ±2-3%": a change either way
+            slot.frames.append("percent_of_tonnage_is_change")
+            return
         sign = _nearest_sign(chunks, slot.index)
         if sign:
             slot.role, slot.sign = "change", sign

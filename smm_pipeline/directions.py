@@ -39,8 +39,8 @@ def directions(sentence: Sentence, slots: list[Slot], scope: Scope) -> list[Read
         if chunk.code == "K" and point is None:
             continue  # a comparative states a direction only against a point: "higher than a year earlier"
         sign = chunk.attr("sign")
-        if sign == 0 and chunk.tag != "FLAT":
-            continue  # "the change": no direction
+        if sign == 0 and chunk.tag != "FLAT" and not _negated(chunks, d):
+            continue  # "the change": no direction ("unlikely to change much" is one)
         governs = _governs_figure(chunks, d) and not (chunk.tag == "FLAT")  # "hold at 70,500 mt" leads to a level
         if sign is None or governs or _attributive(chunks, d):
             continue

@@ -170,7 +170,9 @@ def _number(s: _Sentence, i: int) -> _Number:
     scale_tag = s.tag(end, "SCALE")
     if scale_tag is not None:
         needs_unit = scale_tag.senses[0].phrase in ("m", "k")
-        if not needs_unit or s.tag(scale_tag.end, "UNIT") is not None or currency:
+        continues = s.norm(scale_tag.end) in ("and", "to", "-", "–") and scale_tag.end + 1 < s.n \
+            and s.tokens[scale_tag.end + 1].kind == "num"  # "between 5.20m and 5.25m mt"
+        if not needs_unit or s.tag(scale_tag.end, "UNIT") is not None or currency or continues:
             scale = Decimal(str(scale_tag.sense("SCALE").get("value")))
             end = scale_tag.end
     unit_tag = s.tag(end, "UNIT")

@@ -86,7 +86,7 @@ def read_sentence(sentence: Sentence, scope: Scope) -> SentenceResult:
     attach(sentence, slots, scope)
     for slot in slots:
         if not slot.reason and slot.role == "change":
-            slot.point = slot.point or _opening_point(sentence, slot)
+            slot.point = slot.point or _opening_point(sentence, slot) or _base_point(sentence, slots, slot)
             _settle_comparison(slot, slots, scope)
     for slot in slots:
         reading = _reading(slot, scope)
@@ -116,6 +116,16 @@ def _opening_point(sentence: Sentence, slot: Slot) -> When | None:
     if i < slot.index and chunks[i].code == "T" and chunks[i].when is not None and any(
             chunks[j].code == "," for j in range(i + 1, slot.index)):
         return chunks[i].when
+    return None
+
+
+def _base_point(sentence: Sentence, slots: list[Slot], slot: Slot) -> When | None:
+    """A change in a clause that names its starting level's month ("rose 2.1% to 1.92 Mt in April from
+    1.88 Mt in March") is compared with that month."""
+    c0, c1 = clause_bounds(sentence.chunks, slot.index)
+    for other in slots:
+        if other.role == "base" and c0 <= other.index < c1 and other.period and not other.reason:
+            return When("month", other.period)
     return None
 
 
