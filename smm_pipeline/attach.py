@@ -102,7 +102,8 @@ def _attach_one(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope,
     np, head, adjacent = _subject(chunks, k, c0, c1, q.unit, skipped)
     bracketed = chunks[k].depth > 0 and slot.link is not None and chunks[slots[slot.link[1]].index].depth < chunks[k].depth
     listed = any(chunks[i].code == "r" for i in range(k, c1))
-    if (not adjacent or bracketed) and not listed and slot.link is not None and slot.link[0] in ("coordinate", "restate"):
+    if (not adjacent or bracketed) and not listed and slot.link is not None \
+            and slot.link[0] in ("coordinate", "restate", "continue"):
         _inherit(slot, slots, sentence, scope, c0)
         return
     side = _side_subject(chunks, k, c0, head, np) or _daily(chunks, k, c0, c1)
@@ -222,6 +223,8 @@ def _noun_after(chunks: list[Chunk], k: int, c1: int, unit: str) -> int | None:
     """"a 1.81% drop in operating rates", "a 42.89% share", "29.06% and 17.37% market shares": a metric
     noun the figure's own words lead to."""
     if unit not in ("%", "pp"):
+        if k + 2 < c1 and chunks[k + 1].code == "O" and chunks[k + 2].code == "U":
+            return k + 2  # "five smelters with 1.62 million mt of capacity"
         return None
     j = k + 1
     before = k - 1
@@ -255,7 +258,7 @@ def _walk_left(chunks: list[Chunk], i: int, c0: int) -> list[int]:
         if code in _NP_CODES or code == "U":
             members.append(i)
             i -= 1
-        elif (code in "OV" or _at_word(chunks[i])) and members and i > c0 and chunks[i - 1].code in _NP_CODES | {"U"}:
+        elif (code in "OVA" or _at_word(chunks[i])) and members and i > c0 and chunks[i - 1].code in _NP_CODES | {"U"}:
             members.append(i)
             i -= 1
         else:
@@ -317,7 +320,7 @@ def _side_subject(chunks: list[Chunk], k: int, c0: int, head: int | None, np: li
     for m in np:
         if chunks[m].code == "H" and (head is None or m < head or m == head - 1):
             return str(chunks[m].attr("reason"))
-    start = head if head is not None else (np[-1] if np else c0)
+    start = max(head if head is not None else (np[-1] if np else c0), _subclause_start(chunks, c0, k) - 1)
     for i in range(k - 1, start, -1):
         if chunks[i].code == "H" and chunks[i].depth == chunks[k].depth:
             return str(chunks[i].attr("reason"))
@@ -433,8 +436,8 @@ def _attached_time(chunks: list[Chunk], k: int, c1: int) -> int | None:
         code = chunks[j].code
         if code in "MFS":
             j += 1
-        elif code == "O" and j + 1 < c1 and chunks[j + 1].code in "FSPw":
-            j += 2  # "12,480 mt of tin concentrate in March 2025"
+        elif code == "O" and j + 1 < c1 and chunks[j + 1].code in "SPw":
+            j += 2  # "12,480 mt of tin concentrate in March 2025" (not "of the March level": a comparison)
         elif code == "(":
             depth = chunks[j].depth
             j += 1
@@ -651,10 +654,22 @@ def _segment(sentence: Sentence, slot: Slot, slots: list[Slot], head: int | None
                    slot.metric)
     if sample:
         return sample  # "Before the adjustment, production in June was 680 mt, and in July it was 759 mt"
+    if slot.metric == "capacity" and _maintenance_counted(chunks):
+        return "item:capacity_under_maintenance"  # "five smelters with 1.62 million mt of capacity plan maintenance"
     names_product = any(chunks[m].code == "P" for m in np)
     if scope.label_segment and not names_product:
         return scope.label_segment
     return ""
+
+
+def _maintenance_counted(chunks: list[Chunk]) -> bool:
+    """Whether the sentence counts producers by maintenance (a status or an item about maintenance)."""
+    for chunk in chunks:
+        name = chunk.segment.segment if chunk.segment is not None else (
+            f"status:{chunk.attr('value')}" if chunk.code == "u" else "")
+        if "maintenance" in name:
+            return True
+    return False
 
 
 def _count_segment(chunks: list[Chunk], slots: list[Slot], slot: Slot, c0: int) -> str:
@@ -736,6 +751,12 @@ def _segment_after(chunks: list[Chunk], k: int, metric: str = "", group: str = "
         j += 2  # "43.7 kt of NPI (in Ni metal)"
     if j < len(chunks) and chunks[j].code == "(":
         j += 1
+    if j < len(chunks) and chunks[j].code in "KWm":  # past a comparison: "... below the year-ago figure in cobalt terms"
+        x = j + 1
+        while x < len(chunks) and chunks[x].code in "FOVW":
+            x += 1
+        if x < len(chunks) and chunks[x].code == "T" and x + 1 < len(chunks) and chunks[x + 1].code == "S":
+            j = x + 1
     if j < len(chunks) and chunks[j].code in "VO":
         j += 1
     if j < len(chunks) and chunks[j].code == "S" and chunks[j].segment is not None:

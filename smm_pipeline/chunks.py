@@ -210,7 +210,7 @@ def _choose(tag: Tag, before: list[Chunk], tokens: list[Token], after: int, grou
     if "CHANGE_NOUN" in senses and "CHANGE" in senses:
         determiner = bool(before) and before[-1].text.lower() in _DETERMINERS
         verb_like = following in ("to", "by") or (after < len(tokens) and tokens[after].kind == "num")
-        noun = determiner or following in ("of", "in") or (prev_code in ("F", "M", "Q", "z", "U") and not verb_like)
+        noun = determiner or following in ("of", "in") or (prev_code in ("F", "M", "Q", "z", "U", ")") and not verb_like)
         return senses["CHANGE_NOUN"] if noun else senses["CHANGE"]
     if "EXPECTATION" in senses and "FUTURE" in senses:
         determiner = bool(before) and (before[-1].text.lower() in _DETERMINERS | {"previous", "earlier", "prior"}

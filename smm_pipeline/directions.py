@@ -93,6 +93,8 @@ def _attributive(chunks: list[Chunk], d: int) -> bool:
         return True
     if chunk.code == "N" and (following.code == "w" or (d > 0 and chunks[d - 1].text.lower() == "the")):
         return True  # "production increase plans"; "the increase in production" refers to one stated
+    if chunk.code in "CK" and following.code in "wHS" and not chunk.attr("form"):
+        return True  # "facing higher winter power tariffs": an adjective
     return chunk.code == "C" and following.code == "U"
 
 
