@@ -86,8 +86,12 @@ def attach(sentence: Sentence, slots: list[Slot], scope: Scope) -> None:
     """Metric, segment, product, period and context of every slot (see the module docstring)."""
     chunks = sentence.chunks
     skipped = _examples(chunks)
+    topic = _topic_product(chunks, scope)
     for slot in slots:
         _attach_one(sentence, slot, slots, scope, skipped)
+        if topic and not slot.reason and slot.product == scope.product:
+            slot.product = topic
+    respective_products(chunks, slots)
     _share_content_basis(chunks, slots)
 
 
@@ -120,6 +124,19 @@ def _attach_one(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope,
     slot.product = _product(chunks, head, np, scope, k)
     slot.segment = _segment(sentence, slot, slots, head, np, c0, scope, skipped)
     _fit_unit(slot, chunks, slots)
+
+
+def _topic_product(chunks: list[Chunk], scope: Scope) -> str:
+    """A sentence that opens by naming another catalogue product as its topic ("Secondary lead went the
+    other way: recyclers raised output ...") is about that product."""
+    colon = next((i for i, c in enumerate(chunks) if c.code == ":"), None)
+    if colon is None or colon > 8:
+        return ""
+    named = [c for c in chunks[:colon] if c.code == "P"]
+    if len(named) == 1 and named[0].attr("specific") and str(named[0].attr("product")) != scope.product \
+            and not _names_section(named[0].text, scope.product) and not any(c.code in "QzU" for c in chunks[:colon]):
+        return str(named[0].attr("product"))
+    return ""
 
 
 def _inherit(slot: Slot, slots: list[Slot], sentence: Sentence, scope: Scope, c0: int) -> None:
@@ -184,7 +201,7 @@ def _subject(chunks: list[Chunk], k: int, c0: int, c1: int, unit: str,
         while i >= c0 and not (chunks[i].code == "(" and chunks[i].depth == depth):
             i -= 1
         i -= 1
-    if i >= c0 and chunks[i].code in "SPUwDT'" and i not in skipped:
+    if i >= c0 and chunks[i].code in "SPUwDT'H" and i not in skipped:
         members = _walk_left(chunks, i, c0)
         heads = [m for m in members if chunks[m].code == "U"]
         if heads:
@@ -301,7 +318,8 @@ def _phrase(chunks: list[Chunk], head: int, limit: int) -> list[int]:
     while i < min(limit, len(chunks)):
         code = chunks[i].code
         if code in _NP_CODES or code in "OV" or (code == "U" and i == head + 1) or (
-                _at_word(chunks[i]) and i + 1 < limit and chunks[i + 1].code in "FSDPw"):
+                _at_word(chunks[i]) and i + 1 < limit and chunks[i + 1].code in "FSDPw") or (
+                code in "Wm" and i + 1 < limit and chunks[i + 1].code == "Y"):  # "output over January-July"
             members.append(i)
             i += 1
         elif code == "(":
@@ -471,7 +489,8 @@ def _period(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope, mem
             if chunks[j].code == "T" and not _compared(chunks, j):
                 candidates.append(j)
             j += 1
-    candidates += _opening_times(chunks, c0, k)
+    opening = _opening_times(chunks, c0, k)
+    candidates += opening
     candidates += _phrase_times(chunks, c0, k)
     when = None
     span = None
@@ -542,14 +561,15 @@ def _opening_times(chunks: list[Chunk], c0: int, k: int) -> list[int]:
             end += 1
         if end >= k:
             continue
-        found += [i for i in range(start, end) if chunks[i].code in "TYy" and not _compared(chunks, i)]
+        found += [i for i in range(start, end) if chunks[i].code in "TYy" and not _compared(chunks, i)
+                  and not (i + 1 < end and chunks[i + 1].code in "CLvG")]  # "February had been cut short"
     return found
 
 
 def _phrase_times(chunks: list[Chunk], c0: int, k: int) -> list[int]:
     """Times in the figure's own comma-phrase, before it ("output in August will ...")."""
     start = k
-    while start > c0 and chunks[start - 1].code not in ",;":
+    while start > c0 and chunks[start - 1].code not in ",;:":
         start -= 1
     return [i for i in range(start, k) if chunks[i].code in "TYy" and not _compared(chunks, i)
             and chunks[i].depth == chunks[k].depth]
@@ -643,9 +663,10 @@ def _segment(sentence: Sentence, slot: Slot, slots: list[Slot], head: int | None
         if named:
             return named
     referred = head is not None and head > 0 and chunks[head - 1].text.lower() in ("its", "their")
+    produced = head is not None and bool(chunks[head].attr("verb"))  # "causticisation ... produced 6,050 mt"
     subject = [i for i in _clause_subject(chunks, _subclause_start(chunks, c0, k), k)
                if chunks[i].code == "S" and i not in skipped and chunks[i].segment is not None
-               and (referred or chunks[i].segment.segment.startswith(_PRODUCER_AXES))]
+               and (referred or produced or chunks[i].segment.segment.startswith(_PRODUCER_AXES))]
     # "High-grade NPI provided the gain, its nickel content rising 4.73%": "its" names the clause's subject
     named = _best([chunks[i] for i in subject], slot.metric)
     if named:
@@ -788,6 +809,23 @@ def _respectively(chunks: list[Chunk], slots: list[Slot], slot: Slot, c0: int) -
         return ""
     names = names[-len(listed):]
     return names[listed.index(slot)] if slot in listed else ""
+
+
+def respective_products(chunks: list[Chunk], slots: list[Slot]) -> None:
+    """"Lithium carbonate and lithium hydroxide output fell 3.2% and 5.6% respectively": the n-th figure
+    of the list is the n-th product's."""
+    for r, chunk in enumerate(chunks):
+        if chunk.code != "r":
+            continue
+        c0, _ = clause_bounds(chunks, r)
+        listed = [s for s in slots if c0 <= s.index < r and not s.reason]
+        if len(listed) < 2:
+            continue
+        first = listed[0].index
+        products = [str(chunks[i].attr("product")) for i in range(c0, first) if chunks[i].code == "P"]
+        if len(products) == len(listed) and len(set(products)) == len(products):
+            for slot, product in zip(listed, products, strict=True):
+                slot.product = product
 
 
 def _opening_segment(chunks: list[Chunk], c0: int, k: int, skipped: set[int]) -> int | None:
