@@ -852,12 +852,10 @@ def _unknown_modifiers(chunks: list[Chunk], head: int | None, np: list[int]) -> 
         return ""
     words = []
     i = head - 1
-    while i >= 0 and i in np and chunks[i].code in "wPF'":
+    while i >= 0 and i in np and chunks[i].code in "wP'":
         if chunks[i].code == "w" and chunks[i].text[:1].islower():
             words.append(chunks[i].text)
-        elif chunks[i].code == "F" and chunks[i].tag == "FILLER":
-            break
-        i -= 1
+        i -= 1  # a determiner or a neutral word ("crude", "the") ends the modifiers
     return " ".join(reversed(words))
 
 
