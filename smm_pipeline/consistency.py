@@ -26,19 +26,18 @@ Rules (the `rule` column of data_quality_findings):
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from smm_pipeline import catalogue, vocabulary
-from smm_pipeline.clauses import sentences
-from smm_pipeline.extraction import Extraction, Unparsed, product_names
+from smm_pipeline.extraction import Extraction
 from smm_pipeline.facts import FACT_COLUMNS, Fact, facts_frame
 from smm_pipeline.intervals import Interval, apply, interval_of
-from smm_pipeline.periods import months_in, shift_month
+from smm_pipeline.numbers import lex
+from smm_pipeline.periods import shift_month
+from smm_pipeline.reader import UNLABELLED
 
 SEVERITIES = ("info", "warning", "error")
 RATE_METRICS = {"operating_rate", "share"}
@@ -161,8 +160,11 @@ class _Index:
 
     def __init__(self, facts: Iterable[Stated]) -> None:
         self.by_key: dict[tuple[str, str, str, str, str], Stated] = {}
+        self.statements: dict[tuple[str, str, str, str, str], list[Stated]] = defaultdict(list)
         for fact in facts:
-            self.by_key.setdefault((fact.product, fact.segment, fact.metric, fact.period, fact.measure), fact)
+            key = (fact.product, fact.segment, fact.metric, fact.period, fact.measure)
+            self.by_key.setdefault(key, fact)
+            self.statements[key].append(fact)
 
     def get(self, product: str, segment: str, metric: str, period: str, measure: str) -> Stated | None:
         return self.by_key.get((product, segment, metric, period, measure))
@@ -411,8 +413,7 @@ def rule_content_grade(index: _Index, context: _Context) -> Iterator[Finding]:
 def rule_unit_misuse(index: _Index, context: _Context) -> Iterator[Finding]:
     """Percentage points belong to rates; a rate's change in % is ambiguous (relative change or pp?)."""
     for fact in index.facts():
-        if fact.metric not in RATE_METRICS and fact.measure.endswith("_pct") and re.search(
-                r"percentage points?|\bpp\b", fact.value_text, re.IGNORECASE):
+        if fact.metric not in RATE_METRICS and fact.measure.endswith("_pct") and _written_in_points(fact):
             yield context.finding(fact.product, "unit_misuse", "error",
                                   f"{fact.product} {fact.period}: a change of {fact.metric} is given in percentage "
                                   f"points ({fact.value_text}); read as {fact.measure} {fact.value:g}%", (fact,))
@@ -420,6 +421,48 @@ def rule_unit_misuse(index: _Index, context: _Context) -> Iterator[Finding]:
             yield context.finding(fact.product, "unit_misuse", "warning",
                                   f"{fact.product} {fact.period}: the {fact.metric} changes by {fact.shown}, a "
                                   "percentage rather than percentage points: a relative change or pp?", (fact,))
+
+
+def _written_in_points(fact: Stated) -> bool:
+    """The figure as written is in percentage points, whatever unit the contract files it under."""
+    return any(q.unit == "pp" for q in lex(fact.value_text))
+
+
+def rule_double_statement(index: _Index, context: _Context) -> Iterator[Finding]:
+    """One figure stated twice in one report must be stated the same, allowing for rounding."""
+    for statements in index.statements.values():
+        first = statements[0]
+        for later in statements[1:]:
+            context.compare("equal", (first,), (later,))
+            if not first.interval.meets(later.interval):
+                yield context.finding(first.product, "double_statement", "warning",
+                                      f"{first.product} {first.period}: {first.measure} is stated as "
+                                      f"{first.value_text} (line {first.line}) and as {later.value_text} "
+                                      f"(line {later.line}); the panel keeps the first", (first, later))
+
+
+def rule_direction_vs_figure(index: _Index, context: _Context) -> Iterator[Finding]:
+    """A direction in words ("production rose") must agree with the report's own figure for that change."""
+    for (product, segment, metric, period, measure), statements in index.statements.items():
+        if not measure.endswith("_dir"):
+            continue
+        basis = measure.removesuffix("_dir")
+        figures = [f for suffix in ("_pct", "_abs", "_pp")
+                   for f in index.statements.get((product, segment, metric, period, basis + suffix), [])]
+        for said in statements:
+            for figure in figures:
+                if said.value == 0:
+                    continue  # "held steady" beside a small change is a matter of wording, not arithmetic
+                context.compare("equal", (said,), (figure,))
+                if (figure.interval.high if said.value > 0 else -figure.interval.low) < 0:
+                    yield context.finding(product, "direction_conflict", "warning",
+                                          f"{product} {period}: the text says its {metric} "
+                                          f"{_DIRECTION_WORDS[int(said.value)]} {basis.upper()} (line {said.line}), "
+                                          f"but the report's figure is {figure.shown} (line {figure.line})",
+                                          (said, figure))
+
+
+_DIRECTION_WORDS = {1: "rose", -1: "fell"}
 
 
 def rule_sample_restatement(index: _Index, context: _Context) -> Iterator[Finding]:
@@ -533,6 +576,8 @@ RULES: dict[str, Rule] = {
     "parts_vs_whole": rule_parts_vs_whole,
     "content_grade": rule_content_grade,
     "unit_misuse": rule_unit_misuse,
+    "double_statement": rule_double_statement,
+    "direction_conflict": rule_direction_vs_figure,
     "sample_restatement": rule_sample_restatement,
     "cross_report": rule_cross_report,
     "vintages": rule_vintages,
@@ -556,137 +601,22 @@ def check_facts(facts: pd.DataFrame, previous: pd.DataFrame | None = None,
     return result
 
 
-UNLABELLED = "no MoM/YoY label"
-"""What the grammar says of a change it found no comparison basis for (Unparsed.reason)."""
-_CHANGE_WORD = vocabulary.compile_lowered(vocabulary.alternation((*vocabulary.INCREASE, *vocabulary.DECREASE))
-                                          + r"(?:\s+(?:by|of|to|over|about|around|nearly|approximately))*\s*$")
-_MARKER = vocabulary.compile_words((*vocabulary.MOM, *vocabulary.YOY))
-
-
 def text_findings(extraction: Extraction, sha256: str) -> list[Finding]:
     """Findings about the report's words rather than its numbers: unknown headings, changes with no
-    MoM/YoY basis (in the panel's figures or in context figures such as "circulation decreased by over
-    30%"), one measure stated twice with two values, pages converted from HTML."""
+    MoM/YoY basis (the reader's UNLABELLED reason), pages converted from HTML."""
     report = extraction.report
     found = [Finding(report.report_month, sha256, None, item.rule, item.severity, item.message,
                      extra_lines=(item.line,)) for item in extraction.findings]
-    kept_on_line: dict[int, set[str]] = defaultdict(set)
-    for fact in extraction.facts:
-        kept_on_line[fact.line].add(_number_of(fact.value_text))
     for item in extraction.unparsed:
-        rule = _text_rule(item, kept_on_line)
-        if rule is not None:
-            found.append(Finding(report.report_month, sha256, item.product or None, rule[0], "warning",
-                                 f"{item.product}: {rule[1]} (\"{_excerpt(item.sentence, item.value_text)}\")",
+        if item.reason == UNLABELLED:
+            found.append(Finding(report.report_month, sha256, item.product or None, "unlabelled_change", "warning",
+                                 f"{item.product}: {item.value_text} is a change with no MoM/YoY basis; it is not "
+                                 f"in the panel (\"{_excerpt(item.sentence, item.value_text)}\")",
                                  extra_lines=(item.line,)))
     if report.converted_from_html:
         found.append(Finding(report.report_month, sha256, None, "converted_from_html", "info",
                              "the file was HTML; its visible text was extracted (line numbers refer to that text)"))
     return found
-
-
-_UP = vocabulary.compile_lowered(r"\b(?:" + vocabulary.DIRECTION_WORDS[-3][0] + r")\b")
-_DOWN = vocabulary.compile_lowered(r"\b(?:" + vocabulary.DIRECTION_WORDS[-2][0] + r")\b")
-_BASIS_AFTER = vocabulary.compile_lowered(r"^\s*(?:[a-z]+ly\s+)?(?:both\s+)?(?P<m>mom|yoy|month[- ]on[- ]month|"
-                                          r"year[- ]on[- ]year)\b")
-_BASIS_BEFORE = vocabulary.compile_lowered(r"\b(?P<m>mom|yoy|month[- ]on[- ]month|year[- ]on[- ]year)\s+"
-                                           r"(?:[a-z]+\s+)?$")
-_PRODUCTION_DIRECTION = r"(?:production|output)\s+(?:\w+\s+){0,2}?"
-
-
-@dataclass(frozen=True, slots=True)
-class _Direction:
-    """A direction word of a sentence, its sign, and the MoM/YoY basis written next to it (if any)."""
-
-    sign: int
-    basis: str | None
-    start: int
-
-
-def _directions_in(sentence: str) -> list[_Direction]:
-    low = vocabulary.lowered(sentence)
-    found = []
-    for regex, sign in ((_UP, 1), (_DOWN, -1)):
-        for m in regex.finditer(low):
-            if re.match(r"\s*(?:by\s+)?(?:approximately|around|about|nearly|over)?\s*[-$\d]", low[m.end():]):
-                continue  # "increased by 3.2%": a number, read by the grammar
-            basis = _BASIS_AFTER.match(low[m.end():]) or _BASIS_BEFORE.search(low[max(0, m.start() - 30):m.start()])
-            kind = None if basis is None else ("yoy" if basis.group("m").startswith(("yoy", "year")) else "mom")
-            found.append(_Direction(sign, kind, m.start()))
-    return found
-
-
-def direction_findings(extraction: Extraction, facts: pd.DataFrame, sha256: str) -> list[Finding]:
-    """Directions the words give that the report's own figures or other words contradict.
-
-    - A sentence whose MoM and YoY directions differ cannot also have an unlabelled direction ("increased
-      significantly, with a slight MoM increase and a YoY decline": which of the two increased?).
-    - "<product> production increased" against that product's own MoM figure for the month, wherever in
-      the report it is said (the NPI section speaking of stainless steel, say).
-    """
-    report = extraction.report
-    stated_mom = {(row.product, row.period): row for row in facts.itertuples(index=False)
-                  if row.metric == "production" and row.segment == "" and row.measure in ("mom_pct", "mom_abs")}
-    names = {p.product: product_names(p) for p in catalogue.products()}
-    found: list[Finding] = []
-    for section in extraction.sections:
-        for line in section.lines:
-            for sentence in sentences(line.text):
-                directions = _directions_in(sentence.text)
-                signs = {d.basis: d.sign for d in directions if d.basis}
-                if signs.get("mom") is not None and signs.get("yoy") is not None and signs["mom"] != signs["yoy"] \
-                        and any(d.basis is None for d in directions) and section.product:
-                    found.append(Finding(report.report_month, sha256, section.product, "direction_conflict",
-                                         "warning", f"{section.product}: the sentence gives MoM and YoY directions "
-                                         "that differ and a direction with neither basis: which change does it mean? "
-                                         f"(\"{sentence.text[:160]}\")", extra_lines=(line.number,)))
-                found.extend(_named_direction_conflicts(report.report_month, sha256, sentence.text, line.number,
-                                                        names, stated_mom))
-    return found
-
-
-def _named_direction_conflicts(report_month: str, sha256: str, text: str, line: int,
-                               names: dict[str, re.Pattern[str]], stated_mom: dict) -> Iterator[Finding]:
-    months = months_in(text, report_month)
-    period = months[0].key if months else report_month
-    for product, pattern in names.items():
-        fact = stated_mom.get((product, period))
-        if fact is None:
-            continue
-        for name in pattern.finditer(text):
-            rest = vocabulary.lowered(text[name.end():name.end() + 60])
-            said = re.match(r"\s+" + _PRODUCTION_DIRECTION, rest)
-            if said is None:
-                continue
-            direction = next((d for d in _directions_in(rest[said.end():]) if d.start == 0 and d.basis != "yoy"),
-                             None)
-            if direction is not None and direction.sign * fact.value < 0:
-                yield Finding(report_month, sha256, product, "direction_conflict", "warning",
-                              f"{product} {period}: the text says its production "
-                              f"{'rose' if direction.sign > 0 else 'fell'} (line {line}), but the report's MoM "
-                              f"figure is {fact.value:+g}{'%' if fact.unit == '%' else ' ' + fact.unit} "
-                              f"(line {fact.line})", extra_lines=(line, int(fact.line)))
-
-
-def _number_of(value_text: str) -> str:
-    match = re.search(r"\d[\d,]*(?:\.\d+)?", value_text)
-    return match.group(0).replace(",", "") if match else value_text
-
-
-def _text_rule(item: Unparsed, kept_on_line: dict[int, set[str]]) -> tuple[str, str] | None:
-    """(rule, message) for an unread number that says something about the report's language."""
-    if UNLABELLED in item.reason:
-        return "unlabelled_change", f"{item.value_text} is a change with no MoM/YoY basis; it is not in the panel"
-    at = item.sentence.find(item.value_text)
-    before = vocabulary.lowered(item.sentence[max(0, at - 40):max(at, 0)])
-    if item.reason.startswith("context: the subject") and "%" in item.value_text and _CHANGE_WORD.search(before) \
-            and not _MARKER.search(vocabulary.lowered(item.sentence)):
-        return "unlabelled_change", f"{item.value_text} is a change of a context figure with no MoM/YoY basis"
-    duplicate = re.search(r"taken from line (\d+)", item.reason) if item.reason.startswith("duplicate") else None
-    if duplicate and _number_of(item.value_text) not in kept_on_line[int(duplicate.group(1))]:
-        return "double_statement", (f"{item.value_text} states again a figure the report gives differently "
-                                    f"on line {duplicate.group(1)}; the panel keeps the other value")
-    return None
 
 
 def _excerpt(sentence: str, value_text: str, width: int = 60) -> str:
@@ -700,7 +630,6 @@ def check_report(extraction: Extraction, sha256: str, previous: pd.DataFrame | N
     facts = facts_frame(extraction.facts).assign(sha256=sha256)
     result = check_facts(facts, previous, older_vintages)
     result.findings.extend(text_findings(extraction, sha256))
-    result.findings.extend(direction_findings(extraction, facts, sha256))
     return result
 
 

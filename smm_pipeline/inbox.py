@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Literal
 
 from smm_pipeline.archive import Archive, ArchiveEntry, printable, quarantine, read_bounded
-from smm_pipeline.periods import month_key, months_between, shift_month
+from smm_pipeline.periods import month_key, month_names, months_between, shift_month
 from smm_pipeline.reports import ReportError, parse_report
 
 FUTURE_MONTHS_ALLOWED = 1
@@ -36,8 +36,8 @@ IN_PROGRESS_SUFFIXES = (".part", ".partial", ".crdownload", ".download", ".tmp",
 """Names browsers, curl/wget wrappers and editors use while a file is still being written."""
 _FILE_MONTH = re.compile(r"(?<!\d)(?P<year>20\d\d)[-_.]?(?P<month>0[1-9]|1[0-2])(?!\d)")
 _FILE_MONTH_NAME = re.compile(
-    r"(?P<name>january|february|march|april|june|july|august|september|october|november|december|"
-    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)[-_ ]?(?P<year>20\d\d)", re.IGNORECASE)
+    r"(?P<name>" + "|".join(month_names()) + r")[-_ ]?(?P<year>20\d\d)",
+    re.IGNORECASE)
 
 Kind = Literal["new", "duplicate", "quarantined", "vanished", "changing", "failed"]
 

@@ -3,7 +3,9 @@
 A month's actual figures come from that month's report; the forecast for it comes from the report a
 month earlier; a later report that states the month again ("January output was revised up to ...")
 is kept as its restatement. When a report arrives in more than one vintage (a corrected file), the
-latest vintage by `received_at` wins, so the panel always shows what SMM says now.
+latest vintage by `received_at` wins, so the panel always shows what SMM says now. Where a report
+states one figure twice with two values, the panel shows its first statement (the consistency rules
+flag the second).
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ def _wide(facts: pd.DataFrame, measures: tuple[str, ...], prefix: str) -> pd.Dat
 def build_panel(facts: pd.DataFrame) -> pd.DataFrame:
     """The production panel from every report's metric facts (all vintages; the latest wins)."""
     production = latest_vintages(facts)
-    production = production[(production["metric"] == "production")
+    production = production[(production["metric"] == "production") & (production["statement"] == 1)
                             & ~production["segment"].str.startswith("basis:")].rename(columns={"period": "month"})
     if production.empty:
         return empty_panel()

@@ -96,6 +96,8 @@ class MetricFacts(pa.DataFrameModel):
     char_end: Series[int] = pa.Field(ge=0)
     value_text: Series[str] = pa.Field(str_length={"min_value": 1})
     evidence: Series[str] = pa.Field(str_length={"min_value": 1})
+    statement: Series[int] = pa.Field(ge=1)
+    frame: Series[str] = pa.Field(str_length={"min_value": 1})
     sha256: Series[str] = pa.Field(str_matches=SHA256)
     file_name: Series[str]
     received_at: Series[pd.Timestamp]
@@ -103,7 +105,7 @@ class MetricFacts(pa.DataFrameModel):
     class Config:
         strict = True
         coerce = True
-        unique = ("sha256", "product", "segment", "metric", "period", "measure")
+        unique = ("sha256", "product", "segment", "metric", "period", "measure", "statement")
 
     @pa.dataframe_check
     def rates_within_0_100(cls, df: pd.DataFrame) -> Series[bool]:

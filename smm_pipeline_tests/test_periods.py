@@ -1,4 +1,4 @@
-"""Months as the reports write them, resolved to YYYY-MM keys near the report month."""
+"""Calendar arithmetic on YYYY-MM keys, and month names from the lexicon."""
 
 from __future__ import annotations
 
@@ -6,16 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smm_pipeline.periods import (
-    latest_before,
-    month_key,
-    months_between,
-    months_in,
-    nearest,
-    parts_of_year,
-    shift_month,
-    ytd_ranges,
-)
+from smm_pipeline.periods import month_key, month_names, month_number, months_between, nearest, shift_month
 
 keys = st.builds(lambda y, m: f"{y:04d}-{m:02d}", st.integers(1990, 2090), st.integers(1, 12))
 
@@ -45,50 +36,14 @@ def test_nearest_picks_the_closest_year(month: int, around: str, expected: str) 
     assert nearest(month, around) == expected
 
 
-def test_latest_before_is_strictly_earlier() -> None:
-    assert latest_before(2, "2025-02") == "2024-02"  # "last February" in the February report
-    assert latest_before(12, "2025-02") == "2024-12"
-    assert latest_before(1, "2025-02") == "2025-01"
-
-
-def test_months_in_needs_a_capital_and_skips_may_the_verb() -> None:
-    text = "In May, output may decline; March output rose, and smelters march on. Jul and Sept. also."
-    assert [m.key for m in months_in(text, "2025-07")] == ["2025-05", "2025-03", "2025-07", "2025-09"]
-
-
-def test_months_in_reads_a_stated_year() -> None:
-    assert [m.key for m in months_in("in July 2024 and in December", "2025-01")] == ["2024-07", "2024-12"]
-
-
-@pytest.mark.parametrize(("text", "last"), [
-    ("from January to July", "2025-07"), ("January-May", "2025-05"), ("Jan-Aug", "2025-08"),
-    ("Jan.-Aug. 2024", "2024-08"), ("in the first nine months of 2021", "2021-09"), ("the first two months", "2025-02"),
-    ("the first three quarters", "2025-09"), ("H1", "2025-06"), ("the first half of 2024", "2024-06"),
-    ("Q1", "2025-03"), ("Q1-Q3", "2025-09"),
-])
-def test_year_to_date_ranges_end_in_their_last_month(text: str, last: str) -> None:
-    (found,) = ytd_ranges(f"output in {text} was high", "2025-07")
-    assert found.last == last and found.implies_ytd
-
-
-def test_a_range_that_does_not_start_in_january_is_not_year_to_date() -> None:
-    assert ytd_ranges("from March to May", "2025-07") == []
-
-
-def test_through_a_month_only_bounds_a_range() -> None:
-    (found,) = ytd_ranges("production through July", "2025-07")
-    assert found.last == "2025-07" and not found.implies_ytd
-
-
-@pytest.mark.parametrize(("text", "parts"), [
-    ("Q3 output", 1), ("in the fourth quarter", 1), ("second-half output", 1), ("H2", 1), ("Q1 and H1", 0),
-    ("Q1-Q3", 0),
-])
-def test_parts_of_year_are_quarters_and_halves_that_are_not_year_to_date(text: str, parts: int) -> None:
-    assert len(parts_of_year(text)) == parts
-
-
 @given(st.integers(1, 12), keys)
-def test_nearest_is_within_six_months_and_prefers_the_past_on_a_tie(month: int, around: str) -> None:
-    distance = months_between(around, nearest(month, around))
-    assert -6 <= distance < 6 and int(nearest(month, around)[5:]) == month
+def test_nearest_is_within_six_months(month: int, around: str) -> None:
+    found = nearest(month, around)
+    assert int(found[5:]) == month and -6 <= months_between(around, found) <= 6
+
+
+def test_every_month_name_of_the_lexicon_has_its_number() -> None:
+    numbers = {month_number(name) for name in month_names()}
+    assert numbers == set(range(1, 13))
+    with pytest.raises(KeyError):
+        month_number("Julember")

@@ -12,6 +12,8 @@ select
     tier,
     line,
     evidence,
+    statement,
+    frame,
     sha256 as report_sha256,
     file_name as report_file,
     received_at
