@@ -276,11 +276,20 @@ def _walk_left(chunks: list[Chunk], i: int, c0: int) -> list[int]:
             members.append(i)
             i -= 1
         elif (code in "OVA" or _at_word(chunks[i])) and members and i > c0 and chunks[i - 1].code in _NP_CODES | {"U"}:
+            if code == "A" and _trails_a_figure(chunks, i - 1, c0):
+                break  # "up 0.91% MoM in physical content and metal content will rise": a new subject
             members.append(i)
             i -= 1
         else:
             break
     return sorted(members)
+
+
+def _trails_a_figure(chunks: list[Chunk], i: int, c0: int) -> bool:
+    """Whether the noun phrase ending at i follows a figure or its marker ("0.91% MoM in physical content")."""
+    while i >= c0 and chunks[i].code in _NP_CODES | {"U"}:
+        i -= 1
+    return i >= c0 and chunks[i].code in "QzM"
 
 
 def _at_word(chunk: Chunk) -> bool:
@@ -365,6 +374,8 @@ def _company(chunks: list[Chunk], np: list[int], c0: int, k: int) -> bool:
     subject is not an aggregate ("the industry's", "China's", "total")."""
     if any(chunks[m].text.lower() in _AGGREGATE for m in np):
         return False
+    if any(chunks[m].code == "U" for m in np if m < k):
+        return _names_company(chunks, np)  # a subject with its own metric noun speaks for itself
     return _names_company(chunks, np) or _names_company(chunks, _clause_subject(chunks, c0, k))
 
 
@@ -479,7 +490,9 @@ def _period(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope, mem
     attached = _attached_time(chunks, k, c1)
     if attached is not None:
         candidates.append(attached)
-    candidates += [m for m in members if chunks[m].code in "TYy" and not _compared(chunks, m)]
+    sub = _subclause_start(chunks, c0, k)
+    subject_times = [m for m in members if chunks[m].code in "TYy" and not _compared(chunks, m)]
+    candidates += [m for m in subject_times if m >= sub]
     own = set(candidates)
     """Times that date the figure itself: a quarter or half-year among them makes it no monthly figure;
     one in an opening phrase ("With plants planning year-end shutdowns, ...") does not."""
@@ -489,8 +502,12 @@ def _period(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope, mem
             if chunks[j].code == "T" and not _compared(chunks, j):
                 candidates.append(j)
             j += 1
-    opening = _opening_times(chunks, c0, k)
-    candidates += opening
+    # ", and in July it was 759 mt": the figure's own phrase dates it before a subject carried over from
+    # the clause before
+    candidates += _phrase_times(chunks, c0, k) if sub > c0 else []
+    candidates += [m for m in subject_times if m < sub]
+    own |= set(subject_times)
+    candidates += _opening_times(chunks, c0, k)
     candidates += _phrase_times(chunks, c0, k)
     when = None
     span = None

@@ -212,6 +212,9 @@ def _choose(tag: Tag, before: list[Chunk], tokens: list[Token], after: int, grou
         verb_like = following in ("to", "by") or (after < len(tokens) and tokens[after].kind == "num")
         noun = determiner or following in ("of", "in") or (prev_code in ("F", "M", "Q", "z", "U", ")") and not verb_like)
         return senses["CHANGE_NOUN"] if noun else senses["CHANGE"]
+    if "STATUS" in senses and "CHANGE" in senses:  # "cut output by 7.4%" / "three smelters cut output"
+        governs = following in ("by", "to") or (after < len(tokens) and tokens[after].kind == "num")
+        return senses["CHANGE"] if governs else senses["STATUS"]
     if "PRODUCER" in senses and "FUTURE" in senses:  # "SMM projects 165,500 mt" / "new projects"
         determiner = bool(before) and (before[-1].text.lower() in _DETERMINERS or before[-1].code in "FSw")
         return senses["PRODUCER"] if determiner and before[-1].text != "SMM" else senses["FUTURE"]

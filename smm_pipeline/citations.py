@@ -96,6 +96,8 @@ class Citations:
         self._by_subject: dict[tuple[str, str, str, str, str], list[FactKey]] = defaultdict(list)
         grouped: dict[tuple[str, int, str], list[Stated]] = defaultdict(list)
         for row in facts.itertuples(index=False):
+            if row.statement != 1:
+                continue  # the panel and the page show a figure's first statement
             key = (str(row.sha256), str(row.product), str(row.segment), str(row.metric), str(row.period),
                    str(row.measure))
             high = None if pd.isna(row.value_high) else float(row.value_high)

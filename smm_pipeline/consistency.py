@@ -47,7 +47,7 @@ FINDING_COLUMNS = ["report_month", "sha256", "product", "rule", "severity", "mes
                    "evidence"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Stated(Fact):
     """A fact as the rules see it: the fact, the interval its rounding allows, and its report vintage."""
 

@@ -30,7 +30,7 @@ def directions(sentence: Sentence, slots: list[Slot], scope: Scope) -> list[Read
     """The direction-only readings of a sentence."""
     chunks = sentence.chunks
     covered = {i for slot in slots if not {"level_after_to", "level_cue"} & set(slot.frames) for i in range(*slot.span)}
-    covered |= {slot.sign_chunk for slot in slots}
+    covered |= {slot.sign_chunk for slot in slots if slot.role != "level"}
     found: list[Reading] = []
     for d, chunk in enumerate(chunks):
         if chunk.code not in "CNfK" or d in covered or chunk.depth or _after_flat(chunks, d):
@@ -100,9 +100,11 @@ def _attributive(chunks: list[Chunk], d: int) -> bool:
 
 def _breakdown_or_company_before(chunks: list[Chunk], d: int) -> bool:
     """A breakdown or a company named in the direction's phrase before it ("A small amount of capacity
-    maintenance in Gansu also led to a decrease", "with BALCO continuing to ramp up production")."""
+    maintenance in Gansu also led to a decrease", "with BALCO continuing to ramp up production"); not
+    before a verb that opens the direction's own clause ("restarts in Yunnan mean output will climb")."""
+    stops = ",;vk" if chunks[d].code == "C" else ",;"  # a verb's subject is its own clause; a noun's is not
     c0 = d
-    while c0 > 0 and chunks[c0 - 1].code not in ",;":
+    while c0 > 0 and chunks[c0 - 1].code not in stops:
         c0 -= 1
     for i in range(c0, d):
         chunk = chunks[i]

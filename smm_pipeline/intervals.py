@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from smm_pipeline.numbers import lex
+from smm_pipeline.tokens import tokenize
 
 RELATIVE_UNITS = {"%", "pp"}
 
@@ -59,10 +60,8 @@ def resolution(value_text: str, unit: str) -> float:
         return 0.0
     quantity = quantities[0]
     if unit in RELATIVE_UNITS:
-        digits = value_text.split("%")[0].split("percent")[0]
-        decimals = digits.split(".")[1] if "." in digits else ""
-        decimals = "".join(ch for ch in decimals if ch.isdigit())
-        return 10.0 ** -len(decimals)
+        number = next(token.text for token in tokenize(quantity.text) if token.kind == "num")
+        return 10.0 ** -len(number.partition(".")[2])
     return quantity.resolution
 
 

@@ -156,9 +156,10 @@ def _number(s: _Sentence, i: int) -> _Number:
     start = i
     sign, currency = None, ""
     j = i - 1
-    if s.tag(j, "CURRENCY") is not None:
-        currency = s.tags[j].sense("CURRENCY").get("value")
-        start = s.tags[j].start
+    before = s.tags[j] if j >= 0 else None
+    if before is not None and before.end == i and s.tag(before.start, "CURRENCY") is not None:
+        currency = before.sense("CURRENCY").get("value")  # "$", "US$", "USD "
+        start = before.start
         j = start - 1
     if 0 <= j and s.tokens[j].text in _SIGNS and not s.taken[j] and not (
             s.tokens[j + 1].space) and (j == 0 or s.tokens[j].space or s.tokens[j - 1].text in "(["):
@@ -321,6 +322,8 @@ def _not_a_quantity(s: _Sentence, i: int, number: _Number) -> str:
         return "a label or number in a name"
     if number.unit or number.scale != 1:
         return ""
+    if s.tag(number.last, "LABEL_AFTER") is not None:
+        return "a label or number in a name"
     nxt = s.tokens[number.last] if number.last < s.n else None
     if nxt is not None and nxt.kind == "word" and not nxt.space:
         return "a name or label"  # "3C", "5G"

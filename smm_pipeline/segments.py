@@ -50,6 +50,11 @@ def _grade_names() -> dict[str, str]:
     return {snake(sense.phrase): sense.get("value") for sense in lexicon().senses("GRADE_NAME")}
 
 
+@cache
+def _series_nouns() -> frozenset[str]:
+    return frozenset(lexicon().phrases("SERIES"))
+
+
 def _applies(tag: Tag, name: str, group: str) -> bool:
     sense = tag.sense(name)
     return sense is not None and (not sense.get("groups") or group in sense.get("groups"))
@@ -63,7 +68,7 @@ def series(tokens: list[Token]) -> list[SegmentChunk]:
     for i, token in enumerate(tokens):
         if token.kind != "num" or not token.text.isdigit():
             continue
-        if i + 1 < n and tokens[i + 1].joined and tokens[i + 1].norm == "series":
+        if i + 1 < n and tokens[i + 1].norm in _series_nouns():
             found.append(SegmentChunk(i, i + 2, f"series:{token.text}"))
             continue
         # a suspended hyphen: "200-" followed by ", 300-" ... "and 400-series"
@@ -79,7 +84,7 @@ def series(tokens: list[Token]) -> list[SegmentChunk]:
 def _ends_in_series(tokens: list[Token], j: int) -> bool:
     n = len(tokens)
     while j < n and tokens[j].kind == "num":
-        if j + 1 < n and tokens[j + 1].joined and tokens[j + 1].norm == "series":
+        if j + 1 < n and tokens[j + 1].joined and tokens[j + 1].norm in _series_nouns():
             return True
         if j + 1 < n and tokens[j + 1].text in "-–":
             j += 2

@@ -57,6 +57,13 @@ def _is_year(token: Token) -> bool:
     return token.kind == "num" and len(token.text) == 4 and token.text.isdigit() and token.text[:2] in ("19", "20")
 
 
+def _is_day(r: _Reader, i: int) -> bool:
+    """A day of the month, not a figure: one or two digits with no unit or scale after them."""
+    if i >= r.n or r.tokens[i].kind != "num" or not r.tokens[i].text.isdigit() or len(r.tokens[i].text) > 2:
+        return False
+    return r.tags[i + 1] is None if i + 1 < r.n else True
+
+
 def _sense_value(tag: Tag | None, name: str) -> int | None:
     if tag is None:
         return None
@@ -127,6 +134,9 @@ def read(tokens: list[Token], tags: list[Tag | None], report_month: str) -> list
 def _month(r: _Reader, i: int) -> TimeChunk | None:
     """[part of] MONTH ['s] [day] [,] [year] [-end]."""
     start = i
+    prior = r.tag(i, "PRIOR")
+    if prior is not None and r.month_at(prior.end) is not None:
+        i = prior.end  # "last February": the latest February before the report's month
     part = r.tag(i, "MONTH_PART")
     if part is not None and r.month_at(part.end) is not None:
         i = part.end
@@ -137,6 +147,8 @@ def _month(r: _Reader, i: int) -> TimeChunk | None:
     dated = False
     if end < r.n and r.tokens[end].kind == "num" and not _is_year(r.tokens[end]) and len(r.tokens[end].text) <= 2:
         end, dated = end + 1, True
+        while (r.norm(end) == "," or r.tag(end, "AND")) and _is_day(r, end + 1):
+            end += 2  # "July 23 and 25"
     year, after = r.after_year(end if r.norm(end) != "," else end)
     if year is None and r.norm(end) == "," and r.year_at(end + 1) is not None:
         year, after = r.year_at(end + 1), end + 2
@@ -147,7 +159,11 @@ def _month(r: _Reader, i: int) -> TimeChunk | None:
         end = r.tags[end].end
     if end < r.n and r.tokens[end].joined and r.tag(end, "MONTH_PART"):
         end = r.tags[end].end  # "July-end"
-    return TimeChunk(start, end, When("month", r.resolve(month, year), dated=dated))
+    key = r.resolve(month, year)
+    if prior is not None and year is None:
+        key = f"{r.report[:4]}-{month:02d}"
+        key = key if key < r.report else shift_month(key, -12)
+    return TimeChunk(start, end, When("month", key, dated=dated))
 
 
 def _month_range(r: _Reader, i: int) -> TimeChunk | None:

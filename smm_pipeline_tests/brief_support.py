@@ -97,7 +97,8 @@ def _generated_facts(month: str, index: int, product: catalogue.Product, sha256:
                     "period": period, "measure": measure, "value": float(values[measure] if period == month else ahead),
                     "unit": "%" if measure.endswith("_pct") else unit, "qualifier": "exact", "value_high": None,
                     "tier": 1, "section": index + 1, "line": line, "char_start": offset, "char_end": offset + len(text),
-                    "value_text": text, "evidence": evidence, "sha256": sha256,
+                    "value_text": text, "evidence": evidence, "statement": 1, "frame": "generated",
+                    "sha256": sha256,
                     "file_name": f"smm_{month}_generated.txt", "received_at": pd.Timestamp(f"{month}-28", tz="UTC")})
             offset += len(text)
     return rows

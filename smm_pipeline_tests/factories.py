@@ -21,7 +21,7 @@ def fact(product: str = "copper_cathode", period: str = "2025-07", measure: str 
         "measure": measure, "value": value, "unit": unit, "qualifier": qualifier, "value_high": value_high,
         "tier": 1 if metric == "production" and segment == "" else 2, "section": 1, "line": line,
         "char_start": 0, "char_end": len(written), "value_text": written,
-        "evidence": f"Production was {written} in the month.", "sha256": sha256,
+        "evidence": f"Production was {written} in the month.", "statement": 1, "frame": "test", "sha256": sha256,
         "file_name": f"smm_{report_month}.txt", "received_at": pd.Timestamp(received_at),
     }
 

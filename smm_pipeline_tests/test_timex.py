@@ -30,6 +30,8 @@ CASES = [
     ("a year earlier", "relative", "", {"offset": -12}),
     ("the same period last year", "relative", "", {"offset": -12, "cumulative": True}),
     ("from June to July", "pair", "2025-07", {"base": "2025-06"}),
+    ("last July", "month", "2024-07", {}),
+    ("last February", "month", "2025-02", {}),
 ]
 
 
