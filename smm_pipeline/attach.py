@@ -347,6 +347,13 @@ def _side_subject(chunks: list[Chunk], k: int, c0: int, head: int | None, np: li
     for m in np:
         if chunks[m].code == "H" and (head is None or m < head or m == head - 1):
             return str(chunks[m].attr("reason"))
+    j = k + 1
+    if j < len(chunks) and chunks[j].code == "O":  # "consumes about 10% of the state's power"
+        j += 1
+        while j < len(chunks) and chunks[j].code in "wFSP'~":
+            j += 1
+        if j < len(chunks) and chunks[j].code == "H":
+            return str(chunks[j].attr("reason"))
     start = max(head if head is not None else (np[-1] if np else c0), _subclause_start(chunks, c0, k) - 1)
     for i in range(k - 1, start, -1):
         if chunks[i].code == "H" and chunks[i].depth == chunks[k].depth:
@@ -498,8 +505,9 @@ def _period(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope, mem
     one in an opening phrase ("With plants planning year-end shutdowns, ...") does not."""
     if slot.q.unit == "count":  # "Six smelters plan maintenance shutdowns in July"
         j = k + 1
+        relative = _relative_clause(chunks, k, c1)
         while j < c1 and chunks[j].code not in ",;":
-            if chunks[j].code == "T" and not _compared(chunks, j):
+            if chunks[j].code == "T" and not _compared(chunks, j) and j not in relative:
                 candidates.append(j)
             j += 1
     # ", and in July it was 759 mt": the figure's own phrase dates it before a subject carried over from
@@ -579,7 +587,8 @@ def _opening_times(chunks: list[Chunk], c0: int, k: int) -> list[int]:
         if end >= k:
             continue
         found += [i for i in range(start, end) if chunks[i].code in "TYy" and not _compared(chunks, i)
-                  and not (i + 1 < end and chunks[i + 1].code in "CLvG")]  # "February had been cut short"
+                  and not (i + 1 < end and chunks[i + 1].code in "CLvG" and chunks[i - 1].code != "V")]
+        # "February had been cut short" is about February; "production in September will decline" dates it
     return found
 
 
@@ -737,8 +746,9 @@ def _count_segment(chunks: list[Chunk], slots: list[Slot], slot: Slot, c0: int) 
     phrase_end = j
     while phrase_end < c1 and chunks[phrase_end].code not in ",;":
         phrase_end += 1
+    relative = _relative_clause(chunks, k, c1)
     for i in list(range(j, phrase_end)) + list(range(k - 1, c0 - 1, -1)):
-        if chunks[i].code == "u":
+        if chunks[i].code == "u" and i not in relative:
             return f"status:{chunks[i].attr('value')}"
     for i in range(j, phrase_end):
         if chunks[i].code == "S" and chunks[i].segment is not None:
@@ -937,6 +947,20 @@ def _nearest_sign(chunks: list[Chunk], k: int) -> int:
     return 0
 
 
+def _relative_clause(chunks: list[Chunk], k: int, c1: int) -> set[int]:
+    """A relative clause on the counted noun that a main verb follows ("three smelters that underwent
+    maintenance in July are expected to resume production in August"): it describes the producers; the
+    main verb says what is counted and when."""
+    relatives = frozenset(lexicon().phrases("RELATIVE"))
+    for i in range(k + 1, c1):
+        if chunks[i].code in ",;":
+            break
+        if chunks[i].text.lower() in relatives and chunks[i - 1].code in "DPS":
+            end = next((j for j in range(i + 1, c1) if chunks[j].code in "GLv,;"), c1)
+            return set(range(i, end)) if end < c1 and chunks[end].code in "GLv" else set()
+    return set()
+
+
 def _count(slot: Slot, chunks: list[Chunk]) -> None:
     """A bare number counts producers when producers follow it; otherwise it is context."""
     k = slot.index
@@ -944,10 +968,17 @@ def _count(slot: Slot, chunks: list[Chunk]) -> None:
     while j < len(chunks) and j - k <= 6 and chunks[j].code in "FSPwOQL":
         j += 1  # "five smelters", "none of the 24 surveyed producers", "two were in shutdown"
     producers = j < len(chunks) and chunks[j].code in "Du"
-    if producers or slot.role == "change" or _number_of_before(chunks, k):
+    if producers or slot.role == "change" or _number_of_before(chunks, k) and not _counts_other(chunks, k):
         slot.metric = "producer_count"
         return
     slot.reason = "a bare number: no unit and nothing counted"
+    if _counts_other(chunks, k):
+        slot.reason = f"context: a count of {chunks[k + 1].text}, not of producers"
+
+
+def _counts_other(chunks: list[Chunk], k: int) -> bool:
+    """"distributed across 8 provinces": the number counts a noun that is no producer."""
+    return k + 1 < len(chunks) and chunks[k + 1].code == "w" and chunks[k + 1].text.islower()
 
 
 def _number_of_before(chunks: list[Chunk], k: int) -> bool:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from smm_pipeline.directions import AMBIGUOUS
 from smm_pipeline.extraction import Extraction
 from smm_pipeline.facts import FACT_COLUMNS, Fact, facts_frame
 from smm_pipeline.intervals import Interval, apply, interval_of
@@ -608,11 +609,16 @@ def text_findings(extraction: Extraction, sha256: str) -> list[Finding]:
     found = [Finding(report.report_month, sha256, None, item.rule, item.severity, item.message,
                      extra_lines=(item.line,)) for item in extraction.findings]
     for item in extraction.unparsed:
-        if item.reason == UNLABELLED:
+        if UNLABELLED in item.reason:
             found.append(Finding(report.report_month, sha256, item.product or None, "unlabelled_change", "warning",
                                  f"{item.product}: {item.value_text} is a change with no MoM/YoY basis; it is not "
                                  f"in the panel (\"{_excerpt(item.sentence, item.value_text)}\")",
                                  extra_lines=(item.line,)))
+        elif item.reason == AMBIGUOUS:
+            found.append(Finding(report.report_month, sha256, item.product or None, "direction_conflict", "warning",
+                                 f"{item.product}: the sentence gives MoM and YoY directions that differ and a "
+                                 f"direction with neither basis (\"{item.value_text}\"): which change does it "
+                                 f"mean? (\"{item.sentence[:160]}\")", extra_lines=(item.line,)))
     if report.converted_from_html:
         found.append(Finding(report.report_month, sha256, None, "converted_from_html", "info",
                              "the file was HTML; its visible text was extracted (line numbers refer to that text)"))

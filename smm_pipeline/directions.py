@@ -26,6 +26,22 @@ _AGGREGATE = frozenset({"overall", "total", "national", "nationwide", "domestic"
                         "whole", "entire", "chinese"})
 
 
+AMBIGUOUS = "a direction with no MoM/YoY label beside MoM and YoY directions that differ"
+"""Why a direction is not read: which of the two changes does it mean?"""
+
+
+_UNLABELLED = "+unlabelled"
+
+
+def ambiguous(found: list[Reading]) -> list[Reading]:
+    """Directions of a sentence with no label, where the sentence's labelled MoM and YoY directions differ
+    ("increased significantly, with a slight MoM increase and a YoY decline")."""
+    signs = {r.measure: r.value for r in found if not r.frame.endswith(_UNLABELLED)}
+    if signs.get("mom_dir") is None or signs.get("yoy_dir") is None or signs["mom_dir"] == signs["yoy_dir"]:
+        return []
+    return [r for r in found if r.frame.endswith(_UNLABELLED)]
+
+
 def directions(sentence: Sentence, slots: list[Slot], scope: Scope) -> list[Reading]:
     """The direction-only readings of a sentence."""
     chunks = sentence.chunks
@@ -63,7 +79,8 @@ def directions(sentence: Sentence, slots: list[Slot], scope: Scope) -> list[Read
         for basis in bases:
             found.append(Reading(product, "", "production", period, f"{basis}_dir", float(sign), "dir", "exact",
                                  None, chunk.start, chunk.end, chunk.text,
-                                 f"direction:{chunk.tag.lower()}{'+negated' if negated else ''}",
+                                 f"direction:{chunk.tag.lower()}{'+negated' if negated else ''}"
+                                 f"{'' if explicit or point is not None else _UNLABELLED}",
                                  direction=True, explicit=(explicit or named) and not negated))
     return found
 

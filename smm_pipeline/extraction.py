@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from smm_pipeline import catalogue
 from smm_pipeline.attach import Scope
 from smm_pipeline.chunks import Sentence, sentence_bounds
-from smm_pipeline.directions import directions
+from smm_pipeline.directions import AMBIGUOUS, ambiguous, directions
 from smm_pipeline.facts import Fact, is_headline
 from smm_pipeline.lexicon import lexicon
 from smm_pipeline.reader import Reading, read_sentence
@@ -107,7 +107,10 @@ def _extract_section(report: Report, section: Section) -> tuple[list[Fact], list
         for sentence, result, dirs in paragraph.sentences:
             offset = line.offset
             numeric.extend(_Stated(r, line.number, offset, sentence.text) for r in result.readings)
-            spoken.extend(_Stated(r, line.number, offset, sentence.text) for r in dirs)
+            unclear = ambiguous(dirs)
+            spoken.extend(_Stated(r, line.number, offset, sentence.text) for r in dirs if r not in unclear)
+            unparsed.extend(Unparsed(product.product, line.number, r.value_text, AMBIGUOUS, sentence.text)
+                            for r in unclear)
             unparsed.extend(Unparsed(product.product, line.number, u.text, u.reason, sentence.text)
                             for u in result.unread)
     kept, repeated = _one_statement_each(numeric)

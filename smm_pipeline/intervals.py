@@ -60,8 +60,8 @@ def resolution(value_text: str, unit: str) -> float:
         return 0.0
     quantity = quantities[0]
     if unit in RELATIVE_UNITS:
-        number = next(token.text for token in tokenize(quantity.text) if token.kind == "num")
-        return 10.0 ** -len(number.partition(".")[2])
+        number = next((token.text for token in tokenize(quantity.text) if token.kind == "num"), "")
+        return 10.0 ** -len(number.partition(".")[2])  # a number word ("a fifth") counts as whole
     return quantity.resolution
 
 

@@ -89,6 +89,9 @@ def read_sentence(sentence: Sentence, scope: Scope) -> SentenceResult:
             slot.point = slot.point or _opening_point(sentence, slot) or _base_point(sentence, slots, slot)
             _settle_comparison(slot, slots, scope)
     for slot in slots:
+        if slot.reason and slot.role == "change" and slot.q.unit == "%" and not slot.basis and slot.point is None \
+                and not slot.ytd and UNLABELLED not in slot.reason:
+            slot.reason += f"; and {UNLABELLED}"  # "circulation ... decreased by over 30%": say so as well
         reading = _reading(slot, scope)
         if reading is None:
             result.unread.append(Unread(slot.q.text, slot.q.start, slot.reason or "no reading"))
