@@ -183,10 +183,10 @@ def _follow_links(slots: list[Slot]) -> None:
             continue
         how, index = slot.link
         other = slots[index]
-        if how == "coordinate" and _relative(other) != _relative(slot):
+        if how in ("coordinate", "gap") and other.q.unit != slot.q.unit:
             # "258,900 mt in physical content, down 2.43%, and 28,600 mt in metal content": the conjunct
             # parallels the last figure of its own kind, not the change between them
-            other = next((s for s in reversed(slots[:index]) if _relative(s) == _relative(slot)), other)
+            other = next((s for s in reversed(slots[:index]) if s.q.unit == slot.q.unit), other)
         if not slot.role and other.role in ("change", "level", "expected", "vs_expected", "share_of_producers"):
             slot.role, slot.sign = other.role, other.sign
             slot.verb_form = slot.verb_form or other.verb_form
@@ -203,10 +203,6 @@ def _follow_links(slots: list[Slot]) -> None:
             if not other.basis and other.point is None and other.role == slot.role \
                     and (slot.link[0] == "restate" or slot.point is not None):
                 other.basis, other.point = slot.basis, slot.point  # "up 4.8% in physical and 2.3% in metal content from February"
-
-
-def _relative(slot: Slot) -> bool:
-    return slot.q.unit in ("%", "pp")
 
 
 def _language_rules(slot: Slot, chunks: list[Chunk]) -> None:
