@@ -22,7 +22,6 @@ characters:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
 from functools import cache
 
 from smm_pipeline import catalogue
@@ -968,7 +967,7 @@ def _count(slot: Slot, chunks: list[Chunk]) -> None:
     while j < len(chunks) and j - k <= 6 and chunks[j].code in "FSPwOQL":
         j += 1  # "five smelters", "none of the 24 surveyed producers", "two were in shutdown"
     producers = j < len(chunks) and chunks[j].code in "Du"
-    if producers or slot.role == "change" or _number_of_before(chunks, k) and not _counts_other(chunks, k):
+    if producers or slot.role == "change" or (_number_of_before(chunks, k) and not _counts_other(chunks, k)):
         slot.metric = "producer_count"
         return
     slot.reason = "a bare number: no unit and nothing counted"

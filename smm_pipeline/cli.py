@@ -3,6 +3,8 @@
     smm-pipeline run [--reports DIR]          archive DIR's reports, materialise everything, print a summary
     smm-pipeline extract REPORT --csv OUT     one report's metric facts, FACTS.md columns first
     smm-pipeline extract REPORT --unparsed    number-bearing sentences that produced no fact
+    smm-pipeline extract REPORT --explain LINE
+                                              how one line was read: tokens, tags, chunks, frames, figures
     smm-pipeline check REPORT [--csv OUT] [--previous REPORT]
                                               where the report contradicts itself (and the previous one)
     smm-pipeline brief YYYY-MM [--open]       build the month's brief page from the warehouse (and open it)
@@ -24,21 +26,29 @@ from smm_pipeline.settings import paths
 
 
 def _extract(args: argparse.Namespace) -> int:
+    """The fast path: no pandas and no Dagster are imported here (an analyst runs it on one report)."""
     from smm_pipeline.extraction import extract
-    from smm_pipeline.facts import facts_frame
+    from smm_pipeline.facts import write_csv
 
-    extraction = extract(read_report(args.report))
-    frame = facts_frame(extraction.facts)
+    report = read_report(args.report)
+    if args.explain:
+        from smm_pipeline.explain import explain
+
+        for number in args.explain:
+            shown = explain(report, number)
+            print("\n".join(shown) if shown else f"line {number}: not in a product section")
+        return 0
+    extraction = extract(report)
     if args.csv:
         Path(args.csv).parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(args.csv, index=False)
+        write_csv(extraction.facts, args.csv)
     for finding in extraction.findings:
         print(f"{finding.severity}: {args.report}:{finding.line}: {finding.message}", file=sys.stderr)
     if args.unparsed:
         for item in extraction.unparsed:
             print(f"{item.line}\t{item.product}\t{item.value_text}\t{item.reason}\t{item.sentence}")
-    headline = int((frame["tier"] == 1).sum()) if len(frame) else 0
-    print(f"{extraction.report.report_month}: {len(frame)} facts ({headline} headline) from "
+    headline = sum(1 for fact in extraction.facts if fact.tier == 1)
+    print(f"{extraction.report.report_month}: {len(extraction.facts)} facts ({headline} headline) from "
           f"{sum(1 for s in extraction.sections if s.product)} sections; {len(extraction.unparsed)} unparsed",
           file=sys.stderr)
     return 0
@@ -112,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     extract.add_argument("report")
     extract.add_argument("--csv", help="write the facts to this CSV")
     extract.add_argument("--unparsed", action="store_true", help="list number-bearing sentences left unread")
+    extract.add_argument("--explain", type=int, action="append", metavar="LINE",
+                         help="show how LINE was read: tokens, tags, chunks, frames, figures (repeatable)")
     extract.set_defaults(handler=_extract)
     check = commands.add_parser("check", help="one report's data-quality findings")
     check.add_argument("report")

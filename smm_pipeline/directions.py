@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from smm_pipeline.attach import Scope, clause_bounds, forecast_cue_before, time_of
 from smm_pipeline.chunks import Chunk, Sentence
-from smm_pipeline.reader import Reading
 from smm_pipeline.periods import shift_month
+from smm_pipeline.reader import Reading
 from smm_pipeline.roles import Slot
 from smm_pipeline.timex import When
 

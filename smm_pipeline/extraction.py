@@ -18,7 +18,9 @@ Nothing is dropped silently: every number that is no fact is `Unparsed`, with th
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from smm_pipeline import catalogue
 from smm_pipeline.attach import Scope
@@ -26,7 +28,7 @@ from smm_pipeline.chunks import Sentence, sentence_bounds
 from smm_pipeline.directions import AMBIGUOUS, ambiguous, directions
 from smm_pipeline.facts import Fact, is_headline
 from smm_pipeline.lexicon import lexicon
-from smm_pipeline.reader import Reading, read_sentence
+from smm_pipeline.reader import Reading, SentenceResult, read_sentence
 from smm_pipeline.reports import Report
 from smm_pipeline.sections import Line, Section, SectionFinding, split_sections
 from smm_pipeline.tokens import Token, tokenize
@@ -91,11 +93,10 @@ def _unknown_section(section: Section) -> list[Unparsed]:
             if any(ch.isdigit() for ch in line.text)]
 
 
-def _extract_section(report: Report, section: Section) -> tuple[list[Fact], list[Unparsed]]:
+def read_section(report: Report, section: Section) -> Iterator[tuple[Line, Paragraph]]:
+    """Every line of a product's section, read with what the lines before it set: a sub-heading's
+    breakdown, and the metric last spoken of."""
     product = catalogue.get(section.product or "")
-    numeric: list[_Stated] = []
-    spoken: list[_Stated] = []
-    unparsed: list[Unparsed] = []
     inherited = ""
     metric = ""
     for line in section.lines:
@@ -103,7 +104,15 @@ def _extract_section(report: Report, section: Section) -> tuple[list[Fact], list
         metric = paragraph.metric or metric
         if paragraph.subheading is not None:
             inherited = paragraph.subheading
-            continue
+        yield line, paragraph
+
+
+def _extract_section(report: Report, section: Section) -> tuple[list[Fact], list[Unparsed]]:
+    product = catalogue.get(section.product or "")
+    numeric: list[_Stated] = []
+    spoken: list[_Stated] = []
+    unparsed: list[Unparsed] = []
+    for line, paragraph in read_section(report, section):
         for sentence, result, dirs in paragraph.sentences:
             offset = line.offset
             numeric.extend(_Stated(r, line.number, offset, sentence.text) for r in result.readings)
@@ -126,7 +135,7 @@ def _extract_section(report: Report, section: Section) -> tuple[list[Fact], list
 class Paragraph:
     """A line of a section, read."""
 
-    sentences: list[tuple[Sentence, object, list[Reading]]]
+    sentences: list[tuple[Sentence, SentenceResult, list[Reading]]]
     subheading: str | None = None
     """For a sub-heading line ("Yunnan region: ...:"), the breakdown it sets for the lines after it."""
     metric: str = ""
@@ -145,7 +154,7 @@ def read_paragraph(line: Line, report: Report, product: catalogue.Product, inher
     scope = Scope(report.report_month, report.forecast_month, product.product, product.group,
                   period=report.forecast_month if label_outlook or _opens_outlook(tokens, start) else report.report_month,
                   label_segment=label_segment or inherited, metric=label_metric or metric)
-    out: list[tuple[Sentence, object, list[Reading]]] = []
+    out: list[tuple[Sentence, SentenceResult, list[Reading]]] = []
     body_start = label_end + 1 if label_end is not None else start
     for first, last in sentence_bounds(tokens):
         first = max(first, body_start)
@@ -198,12 +207,13 @@ def _label(tokens: list[Token], start: int, text: str, report: Report,
 def _opens_outlook(tokens: list[Token], start: int) -> bool:
     """Whether the paragraph (or label) opens with an outlook phrase ("Looking ahead", "Forecast for
     Next Month", "As we enter")."""
-    norms = [t.norm for t in tokens[start:start + 6]]
-    for phrase in lexicon().phrases("OUTLOOK"):
-        words = [t.norm for t in tokenize(phrase)]
-        if norms[:len(words)] == words:
-            return True
-    return False
+    norms = tuple(t.norm for t in tokens[start:start + 6])
+    return any(norms[:len(words)] == words for words in _outlook_openers())
+
+
+@cache
+def _outlook_openers() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(t.norm for t in tokenize(phrase)) for phrase in lexicon().phrases("OUTLOOK"))
 
 
 def _one_statement_each(numeric: list[_Stated]) -> tuple[list[tuple[_Stated, int]], list[tuple[_Stated, str]]]:

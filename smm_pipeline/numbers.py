@@ -161,7 +161,7 @@ def _number(s: _Sentence, i: int) -> _Number:
         currency = before.sense("CURRENCY").get("value")  # "$", "US$", "USD "
         start = before.start
         j = start - 1
-    if 0 <= j and s.tokens[j].text in _SIGNS and not s.taken[j] and not (
+    if j >= 0 and s.tokens[j].text in _SIGNS and not s.taken[j] and not (
             s.tokens[j + 1].space) and (j == 0 or s.tokens[j].space or s.tokens[j - 1].text in "(["):
         sign = _SIGNS[s.tokens[j].text]
         start = j

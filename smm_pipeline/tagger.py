@@ -15,10 +15,11 @@ from smm_pipeline.tokens import Token
 class Tag:
     """A matched phrase: tokens [start, end) and its senses."""
 
-    __slots__ = ("end", "senses", "start")
+    __slots__ = ("end", "names", "senses", "start")
 
     def __init__(self, start: int, end: int, senses: list[Sense]) -> None:
         self.start, self.end, self.senses = start, end, senses
+        self.names = frozenset(sense.tag for sense in senses)
 
     def sense(self, *tags: str) -> Sense | None:
         """The first sense with one of these tags."""
@@ -29,7 +30,7 @@ class Tag:
 
     def has(self, *tags: str) -> bool:
         """Whether the phrase has a sense with one of these tags."""
-        return any(sense.tag in tags for sense in self.senses)
+        return not self.names.isdisjoint(tags)
 
     def __repr__(self) -> str:
         return f"Tag({self.start}:{self.end} {'/'.join(s.tag for s in self.senses)})"
@@ -49,22 +50,12 @@ def _case_ok(sense: Sense, tokens: list[Token], start: int, end: int) -> bool:
 
 def match(tokens: list[Token]) -> list[Tag | None]:
     """For each token, the tag of the phrase covering it (the same object for all its tokens), or None."""
-    index = lexicon().index
+    trie = lexicon().trie
     norms = [t.norm for t in tokens]
     out: list[Tag | None] = [None] * len(tokens)
     i, n = 0, len(tokens)
     while i < n:
-        found = None
-        for key, senses in index.get(norms[i], ()):
-            size = len(key)
-            if i + size > n or (size > 1 and tuple(norms[i:i + size]) != key):
-                continue
-            fitting = [s for s in senses if _case_ok(s, tokens, i, i + size)]
-            exact = [s for s in fitting if s.case == "exact"]
-            fitting = exact or fitting  # "Mt" is a million tonnes, not the "mt" every case of it matches
-            if fitting:
-                found = Tag(i, i + size, fitting)
-                break
+        found = _longest(trie, tokens, norms, i)
         if found is None:
             i += 1
             continue
@@ -72,3 +63,22 @@ def match(tokens: list[Token]) -> list[Tag | None]:
             out[j] = found
         i = found.end
     return out
+
+
+def _longest(trie: dict, tokens: list[Token], norms: list[str], i: int) -> Tag | None:
+    """The longest phrase starting at token i whose senses fit its written case."""
+    node = trie.get(norms[i])
+    ends: list[tuple[int, list[Sense]]] = []
+    j = i + 1
+    while node is not None:
+        if None in node:
+            ends.append((j, node[None]))
+        node = node.get(norms[j]) if j < len(norms) else None
+        j += 1
+    for end, senses in reversed(ends):
+        fitting = [s for s in senses if _case_ok(s, tokens, i, end)]
+        exact = [s for s in fitting if s.case == "exact"]
+        fitting = exact or fitting  # "Mt" is a million tonnes, not the "mt" every case of it matches
+        if fitting:
+            return Tag(i, end, fitting)
+    return None

@@ -289,7 +289,7 @@ def _bare_year(r: _Reader, i: int) -> TimeChunk | None:
     if year is None:
         return None
     following = r.tokens[i + 1] if i + 1 < r.n else None
-    if following is not None and following.norm in ("%", "mt", "yuan", "tonnes") or (
+    if (following is not None and following.norm in ("%", "mt", "yuan", "tonnes")) or (
             r.tag(i + 1, "UNIT") is not None):
         return None
     whole = r.tag(i + 1, "SPAN")

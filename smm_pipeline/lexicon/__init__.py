@@ -46,8 +46,8 @@ class Lexicon:
     """Every phrase of the language by its normalised tokens (groups marked `tagged = false` are read by
     a stage from `by_tag` and not matched in sentences)."""
 
-    index: dict[str, list[tuple[tuple[str, ...], list[Sense]]]] = field(default_factory=dict)
-    """First normalised token -> (normalised tokens, senses), longest first."""
+    trie: dict[str | None, Any] = field(default_factory=dict)
+    """Phrases by their normalised tokens, one level per token; the key None holds a phrase's senses."""
     by_tag: dict[str, list[Sense]] = field(default_factory=lambda: defaultdict(list))
     text: dict[str, Any] = field(default_factory=dict)
     """text.toml: title words, body end markers, spellings."""
@@ -103,9 +103,10 @@ def lexicon() -> Lexicon:
         if key and sense not in entries[key]:
             entries[key].append(sense)
     for key, senses in entries.items():
-        lex.index.setdefault(key[0], []).append((key, senses))
-    for candidates in lex.index.values():
-        candidates.sort(key=lambda item: -len(item[0]))
+        node = lex.trie
+        for norm in key:
+            node = node.setdefault(norm, {})
+        node[None] = senses
     return lex
 
 
