@@ -26,7 +26,7 @@ from functools import cache
 
 from smm_pipeline import catalogue
 from smm_pipeline.chunks import Chunk, Sentence
-from smm_pipeline.lexicon import lexicon
+from smm_pipeline.lexicon import lexicon, plural
 from smm_pipeline.numbers import SIDE_UNITS
 from smm_pipeline.periods import shift_month
 from smm_pipeline.roles import Slot
@@ -35,14 +35,9 @@ from smm_pipeline.timex import When
 
 _NP_CODES = frozenset("FSPwD'TYy-cHu#")
 """Codes that may stand inside a noun phrase."""
-_OPENERS = frozenset({"in", "for", "among", "at", "within", "across", "as for", "regarding", "in terms of"})
-"""Prepositions that open a clause about a part ("In the causticisation sector, ..."); "after",
-"before", "from" and "with" open a time or a cause, whose breakdown is not the figure's."""
 _PRODUCER_AXES = ("size:", "feed:", "series:")
 """Breakdowns of producers: in the clause's subject they apply to the rate or share its object names
 ("Large smelters recorded an operating rate of 88.6%")."""
-_AGGREGATE = frozenset({"overall", "total", "national", "nationwide", "domestic", "china", "china's", "industry",
-                        "industry's", "whole", "entire", "chinese", "nationally", "industry-wide", "aggregate"})
 _RATE_METRICS = frozenset({"operating_rate", "share"})
 _TONNAGE_METRICS = frozenset({"production", "capacity", "operating_capacity", "inventory", "imports"})
 _AXIS_ORDER = ("item:", "status:", "sample:", "basis:", "grade:", "series:", "form:", "stage:", "source:", "raw:",
@@ -103,7 +98,8 @@ def _attach_one(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope,
         slot.reason = f"context: {SIDE_UNITS[q.unit]}, not a panel figure"
         return
     np, head, adjacent = _subject(chunks, k, c0, c1, q.unit, skipped)
-    bracketed = chunks[k].depth > 0 and slot.link is not None and chunks[slots[slot.link[1]].index].depth < chunks[k].depth
+    linked = slots[slot.link[1]].index if slot.link is not None else None
+    bracketed = chunks[k].depth > 0 and linked is not None and chunks[linked].depth < chunks[k].depth
     listed = any(chunks[i].code == "r" for i in range(k, c1))
     if (not adjacent or bracketed) and not listed and slot.link is not None \
             and slot.link[0] in ("coordinate", "restate", "continue"):
@@ -293,7 +289,7 @@ def _trails_a_figure(chunks: list[Chunk], i: int, c0: int) -> bool:
 
 def _at_word(chunk: Chunk) -> bool:
     """"at" inside a noun phrase ("the operating rate at large smelters"), tagged as a level cue."""
-    return chunk.code == "L" and chunk.text.lower() == "at"
+    return chunk.code == "L" and bool(chunk.attr("preposition"))
 
 
 def _outer_head(chunks: list[Chunk], i: int) -> int:
@@ -347,7 +343,7 @@ def _side_subject(chunks: list[Chunk], k: int, c0: int, head: int | None, np: li
         if chunks[m].code == "H" and (head is None or m < head or m == head - 1):
             return str(chunks[m].attr("reason"))
     j = k + 1
-    if j < len(chunks) and chunks[j].code == "O":  # "consumes about 10% of the state's power"
+    if head is None and j < len(chunks) and chunks[j].code == "O":  # "consumes about 10% of the state's power"
         j += 1
         while j < len(chunks) and chunks[j].code in "wFSP'~":
             j += 1
@@ -367,7 +363,7 @@ def _daily(chunks: list[Chunk], k: int, c0: int, c1: int) -> str:
     daily = "a daily or weekly figure, not the month's"
     if following is not None and following.code == "H" and following.attr("reason") == daily:
         return daily
-    averaged = any(chunks[i].text.lower() in ("averaged", "averages", "averaging") for i in range(max(c0, k - 3), k))
+    averaged = any(chunks[i].code == "L" and chunks[i].attr("average") for i in range(max(c0, k - 3), k))
     if averaged and any(chunks[i].code == "H" and chunks[i].attr("reason") == daily for i in range(c0, c1)):
         return daily
     return ""
@@ -378,7 +374,7 @@ def _company(chunks: list[Chunk], np: list[int], c0: int, k: int) -> bool:
     one by a name (a capitalised word the lexicon does not know), a company word, or a single producer
     after a determiner or a name ("a smelter in Yunnan", "the Alumar smelter"), and the figure's own
     subject is not an aggregate ("the industry's", "China's", "total")."""
-    if any(chunks[m].text.lower() in _AGGREGATE for m in np):
+    if any(chunks[m].text.lower() in lexicon().words("AGGREGATE") for m in np):
         return False
     if any(chunks[m].code == "U" for m in np if m < k):
         return _names_company(chunks, np)  # a subject with its own metric noun speaks for itself
@@ -391,7 +387,7 @@ def _names_company(chunks: list[Chunk], members: list[int]) -> bool:
         if chunk.code == "c":
             return True
         if chunk.code == "D" and not chunk.attr("plural", False) and i > 0 and (
-                chunks[i - 1].text.lower() in ("a", "an", "the", "this", "its", "one", "another", "that")
+                chunks[i - 1].text.lower() in lexicon().words("DETERMINER")
                 or _name(chunks, i - 1)):
             return True
         if _name(chunks, i):
@@ -429,7 +425,8 @@ def _name(chunks: list[Chunk], i: int) -> bool:
     if chunks[i].first > 0:
         return True
     following = chunks[i + 1] if i + 1 < len(chunks) else None
-    return following is not None and (following.code in "',c" or (following.code == "w" and following.text[:1].isupper()))
+    return following is not None and (following.code in "',c"
+                                      or (following.code == "w" and following.text[:1].isupper()))
 
 
 def _metric(chunks: list[Chunk], head: int | None, members: list[int], slot: Slot, scope: Scope) -> str:
@@ -687,7 +684,7 @@ def _segment(sentence: Sentence, slot: Slot, slots: list[Slot], head: int | None
         named = _best([chunks[opening]], slot.metric)
         if named:
             return named
-    referred = head is not None and head > 0 and chunks[head - 1].text.lower() in ("its", "their")
+    referred = head is not None and head > 0 and chunks[head - 1].text.lower() in lexicon().words("POSSESSIVE")
     produced = head is not None and bool(chunks[head].attr("verb"))  # "causticisation ... produced 6,050 mt"
     subject = [i for i in _clause_subject(chunks, _subclause_start(chunks, c0, k), k)
                if chunks[i].code == "S" and i not in skipped and chunks[i].segment is not None
@@ -713,7 +710,7 @@ def _maintenance_counted(chunks: list[Chunk]) -> bool:
     for chunk in chunks:
         name = chunk.segment.segment if chunk.segment is not None else (
             f"status:{chunk.attr('value')}" if chunk.code == "u" else "")
-        if "maintenance" in name:
+        if any(word in name for word in lexicon().words("MAINTENANCE")):
             return True
     return False
 
@@ -754,25 +751,17 @@ def _count_segment(chunks: list[Chunk], slots: list[Slot], slot: Slot, c0: int) 
             return chunks[i].segment.segment
     number_of = next((i for i in range(k - 1, c0 - 1, -1) if chunks[i].code == "n"), None)
     if number_of is not None:
-        words = [c.text for c in chunks[number_of + 1:k] if c.code in "DwAFS" and c.code != "C"]
-        words = [w for w in words if w.lower() not in ("the", "a", "an")]
         verb = next((x for x in range(number_of + 1, k) if chunks[x].code in "CLvt"), k)
-        words = [c.text for c in chunks[number_of + 1:verb] if c.text.lower() not in ("the", "a", "an")]
+        words = [c.text for c in chunks[number_of + 1:verb] if c.text.lower() not in lexicon().words("DETERMINER")]
         return "item:" + snake(" ".join(words))
-    if j < c1 and chunks[j].code == "D" and j + 1 < c1 and chunks[j + 1].text.lower() in ("had", "has", "have", "with"):
+    if j < c1 and chunks[j].code == "D" and j + 1 < c1 and chunks[j + 1].text.lower() in lexicon().words("HAVE"):
         owned = [c.text for c in chunks[j + 2:phrase_end] if c.code in "wS" or c.code == "v"]
         if owned:
-            return f"item:{_plural(chunks[j].text)}_with_{snake(' '.join(_plural(w) if n == len(owned) - 1 else w for n, w in enumerate(owned)))}"
+            things = snake(" ".join([*owned[:-1], plural(owned[-1].lower())]))
+            return f"item:{plural(chunks[j].text.lower())}_with_{things}"
     if any(c.segment is not None and c.segment.segment == "sample:surveyed" for c in chunks):
         return "sample:surveyed"
     return ""
-
-
-def _plural(word: str) -> str:
-    word = word.lower()
-    if word.endswith("s"):
-        return word
-    return word[:-1] + "ies" if word.endswith("y") else word + "s"
 
 
 def _best(chunks: list[Chunk], metric: str) -> str:
@@ -798,7 +787,7 @@ def _segment_after(chunks: list[Chunk], k: int, metric: str = "", group: str = "
         j += 2  # "43.7 kt of NPI (in Ni metal)"
     if j < len(chunks) and chunks[j].code == "(":
         j += 1
-    if j < len(chunks) and chunks[j].code in "KWm":  # past a comparison: "... below the year-ago figure in cobalt terms"
+    if j < len(chunks) and chunks[j].code in "KWm":  # "... below the year-ago figure in cobalt terms"
         x = j + 1
         while x < len(chunks) and chunks[x].code in "FOVW":
             x += 1
@@ -860,7 +849,8 @@ def _opening_segment(chunks: list[Chunk], c0: int, k: int, skipped: set[int]) ->
     i = c0
     while i < k and chunks[i].code in "AF":
         i += 1
-    if i >= k or not (chunks[i].text.lower() in _OPENERS or (chunks[i].code == "S" and chunks[i + 1].code == ",")):
+    topic = chunks[i].text.lower() in lexicon().words("TOPIC_OPENER") if i < k else False
+    if i >= k or not (topic or (chunks[i].code == "S" and chunks[i + 1].code == ",")):
         return None
     end = i
     while end < k and chunks[end].code not in ",;":

@@ -45,7 +45,6 @@ _PRIORITY = ("PRODUCT", "METRIC", "MARKER", "CHANGE", "CHANGE_NOUN", "COMPARATIV
              "AT_TIME", "SINCE", "CLAUSE", "VERB", "FEED_VERB", "NEUTRAL", "FILLER", "SIZE", "ORDINAL", "QUALIFIER")
 _MARK_CODES = {",": ",", ";": ";", "(": "(", "[": "(", ")": ")", "]": ")", ":": ":", "'s": "'", "-": "-", "–": "-",
                "—": "-", ".": ".", "!": ".", "?": "."}
-_DETERMINERS = frozenset({"a", "an", "the", "this", "that", "its", "their", "any", "no", "further", "another"})
 
 
 @dataclass(slots=True)
@@ -182,7 +181,7 @@ def _chunks(tokens: list[Token], tags: list[Tag | None], paragraph: str, report_
         else:
             tag = tags[i]
             if tag is not None and tag.start == i and not any(taken[tag.start:tag.end]):
-                sense = _choose(tag, chunks, tokens, tag.end, group)
+                sense = _choose(tag, chunks, tokens, tags, tag.end)
                 start, end, text = span(i, tag.end)
                 code = _TAG_CODES.get(sense.tag, "w") if sense is not None else "w"
                 chunk = Chunk(code, i, tag.end, start, end, text, sense=sense, senses=tuple(tag.senses))
@@ -197,40 +196,47 @@ def _chunks(tokens: list[Token], tags: list[Tag | None], paragraph: str, report_
     return chunks
 
 
-def _choose(tag: Tag, before: list[Chunk], tokens: list[Token], after: int, group: str) -> Sense | None:
+def _choose(tag: Tag, before: list[Chunk], tokens: list[Token], tags: list[Tag | None], after: int) -> Sense | None:
     """The sense a phrase has here (see the module docstring)."""
     senses = {s.tag: s for s in tag.senses}
     if len(senses) == 1:
         return tag.senses[0]
-    previous = next((c for c in reversed(before) if c.code != "F" or c.text.lower() in _DETERMINERS), None)
+    words = lexicon().words
+    determiners = words("DETERMINER")
+    previous = next((c for c in reversed(before) if c.code != "F" or c.text.lower() in determiners), None)
     prev_code = previous.code if previous is not None else ""
-    following = tokens[after].norm if after < len(tokens) else ""
-    if "COMPARATIVE" in senses and (prev_code in ("Q", "z", "M") or _after_restated_figure(before, tokens, after)):
+    last = before[-1].text.lower() if before else ""
+    following = tags[after] if after < len(tokens) and tags[after] is not None and tags[after].start == after else None
+    governs = (after < len(tokens) and tokens[after].kind == "num") or (
+        following is not None and following.has("TO", "BY"))  # "cut output by 7.4%", "rose to 82.4%"
+    after_figure = prev_code in ("Q", "z", "M") or _after_restated_figure(before, tokens, tags, after)
+    if "COMPARATIVE" in senses and after_figure:
         return senses["COMPARATIVE"]
     if "CHANGE_NOUN" in senses and "CHANGE" in senses:
-        determiner = bool(before) and before[-1].text.lower() in _DETERMINERS
-        verb_like = following in ("to", "by") or (after < len(tokens) and tokens[after].kind == "num")
-        noun = determiner or following in ("of", "in") or (prev_code in ("F", "M", "Q", "z", "U", ")") and not verb_like)
+        noun = last in determiners or (following is not None and following.has("OF", "AT_TIME")) or (
+            prev_code in ("F", "M", "Q", "z", "U", ")") and not governs)
         return senses["CHANGE_NOUN"] if noun else senses["CHANGE"]
     if "STATUS" in senses and "CHANGE" in senses:  # "cut output by 7.4%" / "three smelters cut output"
-        governs = following in ("by", "to") or (after < len(tokens) and tokens[after].kind == "num")
         return senses["CHANGE"] if governs else senses["STATUS"]
     if "PRODUCER" in senses and "FUTURE" in senses:  # "SMM projects 165,500 mt" / "new projects"
-        determiner = bool(before) and (before[-1].text.lower() in _DETERMINERS or before[-1].code in "FSw")
-        return senses["PRODUCER"] if determiner and before[-1].text != "SMM" else senses["FUTURE"]
+        noun = bool(before) and (last in determiners or before[-1].code in "FSw")
+        source = before[-1].text.lower() in words("DATELINE_SOURCE") if before else False
+        return senses["PRODUCER"] if noun and not source else senses["FUTURE"]
     if "EXPECTATION" in senses and "FUTURE" in senses:
-        determiner = bool(before) and (before[-1].text.lower() in _DETERMINERS | {"previous", "earlier", "prior"}
-                                       or before[-1].code in "WmKOX")  # "the forecast", "than forecast"
-        return senses["EXPECTATION"] if determiner else senses["FUTURE"]
+        noun = bool(before) and (last in determiners | words("EARLIER")
+                                 or before[-1].code in "WmKOX")  # "the forecast", "than forecast"
+        return senses["EXPECTATION"] if noun else senses["FUTURE"]
     for name in _PRIORITY:
         if name in senses and name != "QUALIFIER":
             return senses[name]
     return tag.senses[0]
 
 
-def _after_restated_figure(before: list[Chunk], tokens: list[Token], after: int) -> bool:
+def _after_restated_figure(before: list[Chunk], tokens: list[Token], tags: list[Tag | None], after: int) -> bool:
     """"512,600 mt, or 10.47%, higher": a comparative after a figure and a comma, with no figure of its own."""
-    governs = after < len(tokens) and (tokens[after].kind == "num" or tokens[after].norm in ("by", "$"))
+    following = tags[after] if after < len(tokens) else None
+    governs = after < len(tokens) and (tokens[after].kind == "num" or (
+        following is not None and following.has("BY", "CURRENCY")))
     return not governs and len(before) >= 2 and before[-1].code == "," and before[-2].code in ("Q", "z")
 
 

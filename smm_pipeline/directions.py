@@ -17,14 +17,11 @@ from __future__ import annotations
 
 from smm_pipeline.attach import Scope, clause_bounds, forecast_cue_before, time_of
 from smm_pipeline.chunks import Chunk, Sentence
+from smm_pipeline.lexicon import lexicon
 from smm_pipeline.periods import shift_month
 from smm_pipeline.reader import Reading
 from smm_pipeline.roles import Slot
 from smm_pipeline.timex import When
-
-_AGGREGATE = frozenset({"overall", "total", "national", "nationwide", "domestic", "china", "china's", "industry",
-                        "whole", "entire", "chinese"})
-
 
 AMBIGUOUS = "a direction with no MoM/YoY label beside MoM and YoY directions that differ"
 """Why a direction is not read: which of the two changes does it mean?"""
@@ -57,7 +54,7 @@ def directions(sentence: Sentence, slots: list[Slot], scope: Scope) -> list[Read
         sign = chunk.attr("sign")
         if sign == 0 and chunk.tag != "FLAT" and not _negated(chunks, d):
             continue  # "the change": no direction ("unlikely to change much" is one)
-        governs = _governs_figure(chunks, d) and not (chunk.tag == "FLAT")  # "hold at 70,500 mt" leads to a level
+        governs = _governs_figure(chunks, d) and chunk.tag != "FLAT"  # "hold at 70,500 mt" leads to a level
         if sign is None or governs or _attributive(chunks, d):
             continue
         negated = _negated(chunks, d)
@@ -108,7 +105,8 @@ def _attributive(chunks: list[Chunk], d: int) -> bool:
         return False
     if chunk.code == "f" and chunk.tag == "FLAT" and following.code in "fNF":
         return True
-    if chunk.code == "N" and (following.code == "w" or (d > 0 and chunks[d - 1].text.lower() == "the")):
+    definite = d > 0 and chunks[d - 1].text.lower() in lexicon().words("DEFINITE")
+    if chunk.code == "N" and (following.code == "w" or definite):
         return True  # "production increase plans"; "the increase in production" refers to one stated
     if chunk.code in "CK" and following.code in "wHS" and not chunk.attr("form"):
         return True  # "facing higher winter power tariffs": an adjective
@@ -129,7 +127,8 @@ def _breakdown_or_company_before(chunks: list[Chunk], d: int) -> bool:
             return True
         if chunk.quantity is not None and chunk.quantity.unit == "count":
             return True  # "Five producers saw output drop": some producers
-        if chunk.code == "c" or (chunk.code == "w" and chunk.text[:1].isupper() and (chunk.first > 0 or chunk.text.isupper())):
+        named = chunk.code == "w" and chunk.text[:1].isupper() and (chunk.first > 0 or chunk.text.isupper())
+        if chunk.code == "c" or named:
             return True
     return False
 
@@ -191,7 +190,7 @@ def _about_product(chunks: list[Chunk], u: int, scope: Scope) -> tuple[bool, str
                     return named, None
                 product = other
             named = True
-        if chunk.text.lower() in _AGGREGATE:
+        if chunk.text.lower() in lexicon().words("AGGREGATE"):
             named = True
         i -= 1
     j = u + 1
@@ -217,7 +216,8 @@ def _after_flat(chunks: list[Chunk], d: int) -> bool:
     k = d - 1
     while k >= 0 and chunks[k].code in "Fwv":
         k -= 1
-    return k >= 1 and chunks[k].text.lower() == "or" and chunks[k - 1].code == "f" and chunks[k - 1].attr("sign") == 0
+    return k >= 1 and chunks[k].text.lower() in lexicon().words("ALTERNATIVE") and chunks[k - 1].code == "f" \
+        and chunks[k - 1].attr("sign") == 0
 
 
 def _point_after(chunks: list[Chunk], d: int) -> When | None:

@@ -151,8 +151,9 @@ def read_paragraph(line: Line, report: Report, product: catalogue.Product, inher
     label_end, label_segment, label_outlook, label_metric = _label(tokens, start, line.text, report, product)
     if label_end is not None and label_end >= len(tokens) - 1 and line.text.rstrip().endswith(":"):
         return Paragraph([], subheading=label_segment)
+    outlook = label_outlook or _opens_outlook(tokens, start)
     scope = Scope(report.report_month, report.forecast_month, product.product, product.group,
-                  period=report.forecast_month if label_outlook or _opens_outlook(tokens, start) else report.report_month,
+                  period=report.forecast_month if outlook else report.report_month,
                   label_segment=label_segment or inherited, metric=label_metric or metric)
     out: list[tuple[Sentence, SentenceResult, list[Reading]]] = []
     body_start = label_end + 1 if label_end is not None else start
@@ -180,9 +181,9 @@ def _dateline_end(tokens: list[Token]) -> int:
         return 0
     for i in range(month_at + 2, len(head)):
         text = head[i].text
-        if text in ("-", "—", "–", ":") and any(t.norm in sources or t.norm == "news" for t in head[:i]):
+        if text in ("-", "—", "–", ":") and any(t.norm in sources for t in head[:i]):
             return i + 1
-        if head[i].kind == "word" and head[i].norm not in sources and head[i].norm != "news" and text[:1].islower():
+        if head[i].kind == "word" and head[i].norm not in sources and text[:1].islower():
             return 0
     return 0
 

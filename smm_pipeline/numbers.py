@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import NamedTuple
 
+from smm_pipeline.lexicon import lexicon
 from smm_pipeline.tagger import Tag, match
 from smm_pipeline.tokens import Token, tokenize
 
@@ -27,8 +28,6 @@ SIDE_UNITS = {"day": "a number of days", "km": "a distance", "duration": "a dura
 _SIGNS = {"-": -1, "−": -1, "–": -1, "+": 1, "±": 0}
 _RANGE_MARKS = frozenset({"-", "–", "~", "—"})
 _LIST_END = frozenset({")", "."})
-_STOPS_BEFORE_QUALIFIER = frozenset({"the", "a", "an", "only", "just", "still", "even", "slightly", "some",
-                                     "roughly", "merely", "already", "now"})
 
 
 class Quantity(NamedTuple):
@@ -67,9 +66,6 @@ class NotQuantity:
     first: int
     last: int
     what: str
-
-
-_POSITION_WORDS = frozenset({"above", "below", "under", "over", "beyond"})
 
 
 def _decimal(text: str) -> Decimal:
@@ -170,8 +166,9 @@ def _number(s: _Sentence, i: int) -> _Number:
     unit = currency
     scale_tag = s.tag(end, "SCALE")
     if scale_tag is not None:
-        needs_unit = scale_tag.senses[0].phrase in ("m", "k")
-        continues = s.norm(scale_tag.end) in ("and", "to", "-", "–") and scale_tag.end + 1 < s.n \
+        needs_unit = bool(scale_tag.sense("SCALE").get("needs_unit"))
+        joins = s.norm(scale_tag.end) in lexicon().words("RANGE_JOIN") or s.norm(scale_tag.end) in _RANGE_MARKS
+        continues = joins and scale_tag.end + 1 < s.n \
             and s.tokens[scale_tag.end + 1].kind == "num"  # "between 5.20m and 5.25m mt"
         if not needs_unit or s.tag(scale_tag.end, "UNIT") is not None or currency or continues:
             scale = Decimal(str(scale_tag.sense("SCALE").get("value")))
@@ -210,7 +207,7 @@ def _quantity(s: _Sentence, i: int) -> Quantity | NotQuantity:
     not_one = _not_a_quantity(s, i, number)
     if not_one:
         return NotQuantity(number.first, max(number.last, i + 1), not_one)
-    qualifier, qualifier_word, first = _qualifier_before(s, number.first)
+    qualifier, position, first = _qualifier_before(s, number.first)
     value = number.value * number.scale
     resolution = _resolution(number.text, number.scale)
     unit = number.unit
@@ -240,7 +237,7 @@ def _quantity(s: _Sentence, i: int) -> Quantity | NotQuantity:
         value = -value
     return Quantity(float(value), unit or "count", qualifier, s.tokens[first].start, s.tokens[number.last - 1].end,
                     _text(s, number.first, number.last), resolution, signed=number.sign is not None,
-                    bound=qualifier_word in _POSITION_WORDS, first=first, last=number.last)
+                    bound=position, first=first, last=number.last)
 
 
 def _text(s: _Sentence, first: int, last: int) -> str:
@@ -248,10 +245,12 @@ def _text(s: _Sentence, first: int, last: int) -> str:
     return "".join((" " if t.space and k else "") + t.text for k, t in enumerate(tokens))
 
 
-def _qualifier_before(s: _Sentence, first: int) -> tuple[str, str, int]:
-    """(qualifier class, the qualifier's phrase, first token of the quantity) from the words before it."""
+def _qualifier_before(s: _Sentence, first: int) -> tuple[str, bool, int]:
+    """(qualifier class, whether it is a position word, first token of the quantity) from the words
+    before it."""
     j = first - 1
-    qualifier, word, start = "exact", "", first
+    qualifier, position, start = "exact", False, first
+    leads = lexicon().words("QUALIFIER_LEAD")
     while j >= 0:
         tag = s.tags[j]
         if tag is not None and not s.taken[j] and tag.has("QUALIFIER"):
@@ -261,15 +260,15 @@ def _qualifier_before(s: _Sentence, first: int) -> tuple[str, str, int]:
                 break  # "600 mt short of the 29,500 mt expected": it compares the figures, it is no bound
             sense = tag.sense("QUALIFIER")
             if qualifier == "exact":
-                qualifier, word = sense.get("qualifier"), sense.phrase
+                qualifier, position = sense.get("qualifier"), bool(sense.get("position"))
             start = tag.start
             j = tag.start - 1
             continue
-        if s.tokens[j].norm in _STOPS_BEFORE_QUALIFIER and qualifier == "exact" and j == start - 1:
+        if s.tokens[j].norm in leads and qualifier == "exact" and j == start - 1:
             j -= 1
             continue
         break
-    return qualifier, word, start
+    return qualifier, position, start
 
 
 def _range_high(s: _Sentence, low: _Number, first: int) -> tuple[_Number | None, int]:
@@ -278,22 +277,23 @@ def _range_high(s: _Sentence, low: _Number, first: int) -> tuple[_Number | None,
     if j >= s.n:
         return None, low.last
     mark = s.tokens[j]
-    between = any(s.tag(k, "RANGE") is not None and s.norm(k) == "between" for k in range(max(0, first - 2), first))
-    ranged = between or any(s.tag(k, "RANGE") is not None for k in range(max(0, first - 4), first))
+    openers = [s.tag(k, "RANGE") for k in range(max(0, first - 4), first)]
+    between = any(tag is not None and tag.sense("RANGE").get("between") and tag.end >= first - 2 for tag in openers)
+    ranged = any(tag is not None for tag in openers)
+    joined_by_word = mark.norm in lexicon().words("RANGE_JOIN") and s.tag(j, "TO") is not None
     if mark.text in _RANGE_MARKS and j + 1 < s.n and (s.tokens[j + 1].kind == "num" or s.tag(j + 1, "CURRENCY")):
         k = j + 1
-    elif mark.norm in ("to", "and") and j + 1 < s.n and (s.tokens[j + 1].kind == "num" or s.tag(j + 1, "CURRENCY")
-                                                         or s.tokens[j + 1].text in _SIGNS):
+    elif mark.norm in lexicon().words("RANGE_JOIN") and j + 1 < s.n and (
+            s.tokens[j + 1].kind == "num" or s.tag(j + 1, "CURRENCY") or s.tokens[j + 1].text in _SIGNS):
         k = j + 1
         if s.tokens[k].text in _SIGNS:
             k += 1
-        if mark.norm == "and" and not between:
-            return None, low.last
-        if mark.norm == "to" and not ranged:
+        if not joined_by_word and not between:
+            return None, low.last  # "5% and 7%" are two figures unless "between" opened them
+        if joined_by_word and not ranged:
             high = _number(s, k if s.tokens[k].kind == "num" else k + 1)
-            following = s.norm(high.last)
-            if not (following == "range" or (not low.unit and high.unit)):
-                return None, low.last
+            if not (s.tag(high.last, "RANGE") is not None or (not low.unit and high.unit)):
+                return None, low.last  # "from 5% to 7%" is a change, "5% to 7% range" a range
     else:
         return None, low.last
     if s.tokens[k].kind != "num" and s.tag(k, "CURRENCY") is not None:
@@ -306,8 +306,8 @@ def _range_high(s: _Sentence, low: _Number, first: int) -> tuple[_Number | None,
     if not low.unit and not high.unit:
         return None, low.last
     last = high.last
-    if s.norm(last) == "range":
-        last += 1
+    if s.tag(last, "RANGE") is not None:
+        last = s.tags[last].end
     return high, last
 
 
@@ -340,10 +340,10 @@ def _word_quantity(s: _Sentence, i: int) -> Quantity | None:
     """A number written as a word: a count of producers ("five smelters"), a fraction ("a fifth"), "none of"."""
     fraction = s.tag(i, "FRACTION")
     if fraction is not None:
-        qualifier, word, first = _qualifier_before(s, i)
+        qualifier, position, first = _qualifier_before(s, i)
         value = float(fraction.sense("FRACTION").get("value"))
         return Quantity(value, "%", qualifier, s.tokens[first].start, s.tokens[fraction.end - 1].end,
-                        _text(s, i, fraction.end), 1.0, word=True, bound=word in _POSITION_WORDS, first=first,
+                        _text(s, i, fraction.end), 1.0, word=True, bound=position, first=first,
                         last=fraction.end)
     number = s.tag(i, "NUMBER_WORD")
     if number is None:
@@ -352,12 +352,17 @@ def _word_quantity(s: _Sentence, i: int) -> Quantity | None:
     while j < s.n and j - number.end < 4 and s.tag(j, "PRODUCER") is None and s.tokens[j].kind == "word" \
             and not s.tag(j, "CHANGE", "VERB", "LEVEL", "AND", "TO"):
         j += 1
-    counted = s.tag(j, "PRODUCER") is not None or (s.norm(number.end) == "of" and s.norm(i) == "none") \
-        or s.tag(number.end, "STATUS") is not None \
+    none_of = number.sense("NUMBER_WORD").get("value") == 0 and s.tag(number.end, "OF") is not None
+    comparative = s.tag(number.end, "COMPARATIVE")
+    compared = comparative is not None and (  # "three more than in September", "two fewer than"
+        s.tag(comparative.end, "COMPARE_WITH", "AT_TIME") is not None
+        or s.norm(comparative.end - 1) in lexicon().words("COMPARE_WITH"))
+    counted = s.tag(j, "PRODUCER") is not None or none_of or s.tag(number.end, "STATUS") is not None \
         or (s.tag(number.end, "LEVEL") is not None and s.tag(s.tags[number.end].end, "STATUS") is not None) \
-        or (s.tag(number.end, "COMPARATIVE") is not None and s.norm(number.end + 1) in ("than", "in"))
-    # "five halted production", "three more than in September"
-    after_to = i > 0 and s.norm(i - 1) == "to" and (number.end >= s.n or s.tokens[number.end].kind == "mark")
+        or compared
+    # "none of the 24", "five halted production", "three more than in September"
+    after_to = i > 0 and s.tags[i - 1] is not None and s.tags[i - 1].has("TO") and (
+        number.end >= s.n or s.tokens[number.end].kind == "mark")
     if not (counted or after_to) or s.tokens[number.end - 1].joined:
         return None
     qualifier, _, first = _qualifier_before(s, i)

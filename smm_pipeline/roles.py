@@ -194,7 +194,8 @@ def _follow_links(slots: list[Slot]) -> None:
             slot.sign = other.sign
         if how == "restate" and not slot.basis and slot.point is None:
             source = other
-            if slot.role == "change" and other.role != "change":  # "grew by 5,600 mt from March to 64,900 mt, a 9.4% gain"
+            if slot.role == "change" and other.role != "change":
+                # "grew by 5,600 mt from March to 64,900 mt, a 9.4% gain": the % restates the change
                 source = next((s for s in reversed(slots[:index]) if s.role == "change"), other)
             slot.basis, slot.point = source.basis, source.point
     for slot in reversed(slots):  # "up 124,600 mt or 12.41% YoY": the marker after the restatement
@@ -202,7 +203,8 @@ def _follow_links(slots: list[Slot]) -> None:
             other = slots[slot.link[1]]
             if not other.basis and other.point is None and other.role == slot.role \
                     and (slot.link[0] == "restate" or slot.point is not None):
-                other.basis, other.point = slot.basis, slot.point  # "up 4.8% in physical and 2.3% in metal content from February"
+                # "up 4.8% in physical and 2.3% in metal content from February"
+                other.basis, other.point = slot.basis, slot.point
 
 
 def _language_rules(slot: Slot, chunks: list[Chunk]) -> None:

@@ -10,12 +10,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from smm_pipeline.catalogue import match_heading
+from smm_pipeline.lexicon import lexicon
 from smm_pipeline.reports import Report
+from smm_pipeline.tokens import tokenize
 
-_END_MARKERS = re.compile(r"^\W*(?:survey\s+methodology|data\s+source|disclaimer|for\s+queries)\b",
-                          re.IGNORECASE)
+
+@cache
+def _end_phrases() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(t.norm for t in tokenize(phrase)) for phrase in lexicon().text["end"]["phrases"])
+
+
+def _ends_body(text: str) -> bool:
+    """Whether the line opens the report's back matter ("Survey methodology", "Disclaimer: ...")."""
+    words = tuple(t.norm for t in tokenize(text[:80]) if t.kind != "mark")
+    return any(words[:len(phrase)] == phrase for phrase in _end_phrases())
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +103,7 @@ def split_sections(report: Report) -> tuple[list[Section], list[SectionFinding]]
 
     for index in range(report.title_line, len(lines)):
         text = lines[index].strip()
-        if _END_MARKERS.match(text):
+        if _ends_body(text):
             close(index)
             current = None
             break

@@ -50,6 +50,10 @@ def _grade_names() -> dict[str, str]:
     return {snake(sense.phrase): sense.get("value") for sense in lexicon().senses("GRADE_NAME")}
 
 
+def _coordinators() -> frozenset[str]:
+    return lexicon().words("COORDINATOR")
+
+
 @cache
 def _series_nouns() -> frozenset[str]:
     return frozenset(lexicon().phrases("SERIES"))
@@ -74,7 +78,7 @@ def series(tokens: list[Token]) -> list[SegmentChunk]:
         # a suspended hyphen: "200-" followed by ", 300-" ... "and 400-series"
         if i + 1 < n and tokens[i + 1].text in "-–" and not tokens[i + 1].space:
             j = i + 2
-            while j < n and tokens[j].norm in (",", "and", "or"):
+            while j < n and (tokens[j].norm == "," or tokens[j].norm in _coordinators()):
                 j += 1
             if j < n and tokens[j].kind == "num" and _ends_in_series(tokens, j):
                 found.append(SegmentChunk(i, i + 2, f"series:{token.text}"))
@@ -88,7 +92,7 @@ def _ends_in_series(tokens: list[Token], j: int) -> bool:
             return True
         if j + 1 < n and tokens[j + 1].text in "-–":
             j += 2
-            while j < n and tokens[j].norm in (",", "and", "or"):
+            while j < n and (tokens[j].norm == "," or tokens[j].norm in _coordinators()):
                 j += 1
             continue
         return False
@@ -149,10 +153,11 @@ def _sizes(tokens: list[Token], tags: list[Tag | None], i: int) -> list[SegmentC
             return []
         found.append((j, tag.end, str(tag.sense("SIZE").get("value"))))
         j = tag.end
-        if j < len(tokens) and tokens[j].norm in (",", "and", "or") and _at(tags, j + 1, "SIZE") is not None:
+        listed = j < len(tokens) and (tokens[j].norm == "," or tokens[j].norm in _coordinators())
+        if listed and _at(tags, j + 1, "SIZE") is not None:
             j += 1
             continue
-        if j + 1 < len(tokens) and tokens[j].norm == "," and tokens[j + 1].norm in ("and", "or") \
+        if j + 1 < len(tokens) and tokens[j].norm == "," and tokens[j + 1].norm in _coordinators() \
                 and _at(tags, j + 2, "SIZE") is not None:
             j += 2
             continue
@@ -169,7 +174,7 @@ def _sizes(tokens: list[Token], tags: list[Tag | None], i: int) -> list[SegmentC
 
 def _feed(tokens: list[Token], tags: list[Tag | None], i: int, group: str) -> SegmentChunk | None:
     start = i
-    negated = _at(tags, i, "NEGATION") is not None and tokens[i].norm in ("not", "without")
+    negated = _at(tags, i, "NEGATION") is not None and tokens[i].norm in lexicon().words("FEED_NEGATION")
     if negated:
         i = tags[i].end
     verb = _at(tags, i, "FEED_VERB")
@@ -178,28 +183,28 @@ def _feed(tokens: list[Token], tags: list[Tag | None], i: int, group: str) -> Se
     j = verb.end
     kinds: list[str] = []
     while j < len(tokens):
-        while j < len(tokens) and _at(tags, j, "FEED") is None and tokens[j].norm in (
-                "the", "copper", "domestic", "imported", "mainly"):
+        while j < len(tokens) and _at(tags, j, "FEED") is None and tokens[j].norm in lexicon().words("FEED_MODIFIER"):
             j += 1
         feed = _at(tags, j, "FEED")
         if feed is None or not _applies(feed, "FEED", group):
             break
         kinds.append(feed.sense("FEED").get("value"))
         j = feed.end
-        if j < len(tokens) and tokens[j].norm in ("or", "and", ",") and _next_feed(tokens, tags, j + 1, group):
+        listed = j < len(tokens) and (tokens[j].norm == "," or tokens[j].norm in _coordinators())
+        if listed and _next_feed(tokens, tags, j + 1, group):
             j += 1
             continue
         break
     if not kinds:
         return None
     kind = "non_concentrate" if negated or "non_concentrate" in kinds else "concentrate"
-    if j < len(tokens) and tokens[j].norm == "instead":
+    if j < len(tokens) and tokens[j].norm in lexicon().words("FEED_CLOSER"):
         j += 1
     return SegmentChunk(start, j, f"feed:{kind}")
 
 
 def _next_feed(tokens: list[Token], tags: list[Tag | None], j: int, group: str) -> bool:
-    while j < len(tokens) and _at(tags, j, "FEED") is None and tokens[j].norm in ("the", "copper"):
+    while j < len(tokens) and _at(tags, j, "FEED") is None and tokens[j].norm in lexicon().words("FEED_MODIFIER"):
         j += 1
     feed = _at(tags, j, "FEED")
     return feed is not None and _applies(feed, "FEED", group)
@@ -221,7 +226,7 @@ def _region(tokens: list[Token], tags: list[Tag | None], i: int) -> SegmentChunk
         suffix = _at(tags, j, "REGION_SUFFIX")
         if suffix is not None:
             j = suffix.end
-        if j < len(tokens) and tokens[j].norm in ("and", "&") and _at(tags, j + 1, "REGION") is not None:
+        if j < len(tokens) and tokens[j].norm in _coordinators() and _at(tags, j + 1, "REGION") is not None:
             names.append(_region_name(tags[j + 1]))
             j = tags[j + 1].end
             continue
@@ -233,7 +238,9 @@ def _region(tokens: list[Token], tags: list[Tag | None], i: int) -> SegmentChunk
 
 def _grade(tokens: list[Token], tags: list[Tag | None], i: int) -> SegmentChunk | None:
     """"battery-grade", "industrial-grade": a word joined to "grade"."""
-    if i + 1 >= len(tokens) or tokens[i].kind != "word" or not (tokens[i + 1].joined and tokens[i + 1].norm == "grade"):
+    grade_nouns = lexicon().words("GRADE_NOUN")
+    if i + 1 >= len(tokens) or tokens[i].kind != "word" or not (tokens[i + 1].joined
+                                                                 and tokens[i + 1].norm in grade_nouns):
         return None
     if tags[i] is not None and tags[i].has("PRODUCT"):
         return None
@@ -247,9 +254,10 @@ def percent_grade(quantity: Quantity, tokens: list[Token], tags: list[Tag | None
     if quantity.unit != "%" or quantity.last >= len(tokens):
         return None
     after = tags[quantity.last]
-    if not ((after is not None and after.has("PRODUCT")) or tokens[quantity.last].norm == "grade"):
+    grade_noun = tokens[quantity.last].norm in lexicon().words("GRADE_NOUN")
+    if not ((after is not None and after.has("PRODUCT")) or grade_noun):
         return None
     low = f"{quantity.value:g}".replace(".", "_")
     name = low if quantity.value_high is None else f"{low}_{f'{quantity.value_high:g}'.replace('.', '_')}"
-    return SegmentChunk(quantity.first, quantity.last + (tokens[quantity.last].norm == "grade"),
+    return SegmentChunk(quantity.first, quantity.last + grade_noun,
                         f"grade:{name}pct")

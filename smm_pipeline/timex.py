@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from smm_pipeline.lexicon import lexicon
 from smm_pipeline.periods import nearest, shift_month
 from smm_pipeline.tagger import Tag
 from smm_pipeline.tokens import Token
@@ -95,13 +96,17 @@ class _Reader:
         return self.tokens[i].norm if 0 <= i < self.n else ""
 
     def after_year(self, i: int) -> tuple[int | None, int]:
-        """A year at i, or after "of"/"in"/"," at i: (year, index after it)."""
+        """A year at i, or after "of"/"in"/"for"/"," at i: (year, index after it)."""
         year = self.year_at(i)
         if year is not None:
             return year, i + 1
-        if self.norm(i) in ("of", "in", ",", "for") and self.year_at(i + 1) is not None:
+        if (self.norm(i) == "," or self.tag(i, "OF", "AT_TIME")) and self.year_at(i + 1) is not None:
             return self.year_at(i + 1), i + 2
         return None, i
+
+    def word(self, i: int, tag: str) -> bool:
+        """Whether token i is one of the lexicon's words of `tag`."""
+        return self.norm(i) in lexicon().words(tag)
 
     def resolve(self, month: int, year: int | None) -> str:
         return nearest(month, self.report, year)
@@ -149,7 +154,7 @@ def _month(r: _Reader, i: int) -> TimeChunk | None:
         end, dated = end + 1, True
         while (r.norm(end) == "," or r.tag(end, "AND")) and _is_day(r, end + 1):
             end += 2  # "July 23 and 25"
-    year, after = r.after_year(end if r.norm(end) != "," else end)
+    year, after = r.after_year(end)
     if year is None and r.norm(end) == "," and r.year_at(end + 1) is not None:
         year, after = r.year_at(end + 1), end + 2
     if year is not None:
@@ -170,7 +175,8 @@ def _month_range(r: _Reader, i: int) -> TimeChunk | None:
     """MONTH (-|to|through) MONTH [year], optionally after "from" or "between": year-to-date when it starts
     in January, else a pair (the comparison point and the month)."""
     start = i
-    if r.norm(i) in ("from", "between") and r.month_at(i + 1) is not None:
+    between = r.tag(i, "RANGE") is not None and bool(r.tags[i].sense("RANGE").get("between"))
+    if (r.word(i, "PAIR_OPEN") or between) and r.month_at(i + 1) is not None:
         i += 1
     first = r.month_at(i)
     if first is None:
@@ -183,9 +189,9 @@ def _month_range(r: _Reader, i: int) -> TimeChunk | None:
         j += 1
     if j < r.n and r.tokens[j].joined and r.month_at(j) is not None:
         k = j
-    elif r.norm(j) in ("to", "through", "-", "–", "and", "till", "until") and r.month_at(j + 1) is not None:
-        if r.norm(j) == "and" and r.norm(start) != "between":
-            return None
+    elif r.word(j, "MONTH_RANGE_JOIN") and r.month_at(j + 1) is not None:
+        if r.word(j, "COORDINATOR") and not between:
+            return None  # "June and July" are two months
         k = j + 1
     else:
         return None
@@ -197,7 +203,7 @@ def _month_range(r: _Reader, i: int) -> TimeChunk | None:
         end = after
     if first == 1:
         return TimeChunk(start, end, When("span", r.span_end(last, year)))
-    if r.norm(start) == "from" or r.norm(i - 1) == "from":
+    if r.word(start, "PAIR_OPEN") or r.word(i - 1, "PAIR_OPEN"):
         return TimeChunk(start, end, When("pair", r.resolve(last, year), base=r.resolve(first, first_year or year)))
     return TimeChunk(start, end, When("part", r.resolve(last, year)))
 
@@ -212,17 +218,15 @@ def _count_at(r: _Reader, i: int) -> int | None:
 def _first_n_months(r: _Reader, i: int) -> TimeChunk | None:
     """[the] first N months|quarters [of YEAR]."""
     start = i
-    if r.norm(i) == "the":
+    if r.word(i, "DETERMINER"):
         i += 1
-    if r.norm(i) != "first":
+    if not r.word(i, "SPAN_FIRST"):
         return None
     count = _count_at(r, i + 1)
-    if count is None:
+    length = lexicon().values("SPAN_UNIT").get(r.norm(i + 2))
+    if count is None or length is None:
         return None
-    unit = r.norm(i + 2)
-    if unit not in ("months", "quarters"):
-        return None
-    months = count * (3 if unit == "quarters" else 1)
+    months = count * int(length)
     if months > 12:
         return None
     year, end = r.after_year(i + 3)
@@ -235,7 +239,7 @@ def _n_month(r: _Reader, i: int) -> TimeChunk | None:
     if count is None:
         return None
     j = r.tags[i].end if r.tags[i] is not None else i + 1
-    if j < r.n and r.tokens[j].joined and r.tokens[j].norm == "month":
+    if j < r.n and r.tokens[j].joined and lexicon().values("SPAN_UNIT").get(r.norm(j)) == 1:
         return TimeChunk(i, j + 1, When("span", r.span_end(count, None)))
     return None
 
@@ -256,7 +260,7 @@ def _tagged(r: _Reader, i: int) -> TimeChunk | None:
                                       date_offset=None if date_offset is None else int(date_offset)))
     year, after = r.after_year(end)
     if sense.tag == "YTD":
-        through = r.norm(end) in ("through", "to", "until") and r.month_at(end + 1) is not None
+        through = r.tag(end, "TO", "AT_TIME") is not None and r.month_at(end + 1) is not None
         if through:
             month = r.month_at(end + 1)
             return TimeChunk(i, r.tags[end + 1].end, When("span", r.resolve(month, None)))
@@ -272,15 +276,16 @@ def _same_month_of_year(r: _Reader, i: int) -> TimeChunk | None:
     """"the same month of 2021", "the same period in 2024": the figure's month (or span) in that year,
     read as an offset from the report's year."""
     start = i
-    if r.norm(i) == "the":
+    if r.word(i, "DETERMINER"):
         i += 1
-    if r.norm(i) != "same" or r.norm(i + 1) not in ("month", "period", "months") or r.norm(i + 2) not in ("of", "in"):
+    cumulative = lexicon().values("SAME_SPAN").get(r.norm(i + 1))
+    if not r.word(i, "SAME") or cumulative is None or not r.tag(i + 2, "OF", "AT_TIME"):
         return None
     year = r.year_at(i + 3)
     if year is None:
         return None
     offset = (year - int(r.report[:4])) * 12
-    return TimeChunk(start, i + 4, When("relative", offset=offset, cumulative=r.norm(i + 1) != "month"))
+    return TimeChunk(start, i + 4, When("relative", offset=offset, cumulative=bool(cumulative)))
 
 
 def _bare_year(r: _Reader, i: int) -> TimeChunk | None:
@@ -288,13 +293,11 @@ def _bare_year(r: _Reader, i: int) -> TimeChunk | None:
     year = r.year_at(i)
     if year is None:
         return None
-    following = r.tokens[i + 1] if i + 1 < r.n else None
-    if (following is not None and following.norm in ("%", "mt", "yuan", "tonnes")) or (
-            r.tag(i + 1, "UNIT") is not None):
-        return None
+    if r.tag(i + 1, "UNIT", "CURRENCY", "SCALE") is not None:
+        return None  # "2025 mt": a figure
     whole = r.tag(i + 1, "SPAN")
     if whole is not None and int(whole.sense("SPAN").get("end")) == 12:
         return TimeChunk(i, whole.end, When("span", f"{year:04d}-12"))
-    if r.norm(i + 1) in ("total", "output", "production"):  # "the 2019 total", "2023 output"
-        return TimeChunk(i, i + 1 + (r.norm(i + 1) == "total"), When("year", f"{year:04d}-12"))
+    if r.word(i + 1, "YEAR_TOTAL"):  # "the 2019 total"
+        return TimeChunk(i, i + 2, When("year", f"{year:04d}-12"))
     return TimeChunk(i, i + 1, When("year", f"{year:04d}-12"))

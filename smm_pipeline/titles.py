@@ -44,7 +44,8 @@ def _year_at(tokens: list[Token], i: int) -> int | None:
 def _year_after(tokens: list[Token], i: int) -> int | None:
     """A year right after a month (past a full stop, a comma or a day: "Jul. 2025", "July, 2025")."""
     j = i + 1
-    while j < len(tokens) and j <= i + 3 and (tokens[j].text in ".," or (tokens[j].kind == "num" and len(tokens[j].text) <= 2)):
+    while j < len(tokens) and j <= i + 3 and (
+            tokens[j].text in ".," or (tokens[j].kind == "num" and len(tokens[j].text) <= 2)):
         j += 1
     return _year_at(tokens, j)
 

@@ -21,7 +21,6 @@ _TOKEN = re.compile(
     r"|(?P<mark>\S)"
 )
 _JOINERS = frozenset("-‐–")
-_PERCENT_START = frozenset({"%", "per", "percent", "pct"})
 
 
 class Token:
@@ -48,6 +47,13 @@ def _spelling() -> dict[str, str]:
     from smm_pipeline.lexicon import spelling
 
     return spelling()
+
+
+@cache
+def _percent_words() -> frozenset[str]:
+    from smm_pipeline.lexicon import percent_words
+
+    return percent_words()
 
 
 def tokenize(text: str) -> list[Token]:
@@ -99,4 +105,4 @@ def _stray_decimal(raw: list[Token], i: int) -> bool:
     whole, stop, fraction, after = raw[i], raw[i + 1], raw[i + 2], raw[i + 3]
     return (whole.text.isdigit() and len(whole.text) <= 3 and stop.text == "." and not stop.space
             and fraction.kind == "num" and fraction.text.isdigit() and fraction.space
-            and fraction.start - stop.end == 1 and after.norm in _PERCENT_START)
+            and fraction.start - stop.end == 1 and after.norm in _percent_words())

@@ -53,6 +53,8 @@ class Lexicon:
     """text.toml: title words, body end markers, spellings."""
     mentions: dict[str, list[str]] = field(default_factory=dict)
     """products.toml: extra in-text names of products."""
+    _words: dict[str, frozenset[str]] = field(default_factory=dict)
+    _values: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def phrases(self, tag: str) -> list[str]:
         """The phrases written for a tag, tagged or not (for the stages that read a plain list)."""
@@ -62,16 +64,41 @@ class Lexicon:
         """Every sense with this tag."""
         return self.by_tag.get(tag, [])
 
+    def values(self, tag: str) -> dict[str, Any]:
+        """The phrases of a tag in lower case with their `value` (for groups written as `values`)."""
+        found = self._values.get(tag)
+        if found is None:
+            found = self._values[tag] = {sense.phrase.lower(): sense.get("value") for sense in self.by_tag.get(tag, [])}
+        return found
+
+    def words(self, tag: str) -> frozenset[str]:
+        """The phrases of a tag in lower case, for the stages that compare a token's normal form."""
+        found = self._words.get(tag)
+        if found is None:
+            found = self._words[tag] = frozenset(sense.phrase.lower() for sense in self.by_tag.get(tag, []))
+        return found
+
 
 def _read(name: str) -> dict[str, Any]:
     source = resources.files(__name__).joinpath(f"{name}.toml")
     return tomllib.loads(source.read_text(encoding="utf-8"))
 
 
+def plural(noun: str) -> str:
+    """The plural of a noun, by the lexicon's morphology."""
+    return Morphology.plural(noun)
+
+
 @cache
 def spelling() -> dict[str, str]:
     """Spelling variants and the form the lexicon writes them in ("aluminium" -> "aluminum")."""
     return dict(_read("text").get("spelling", {}))
+
+
+@cache
+def percent_words() -> frozenset[str]:
+    """Words a percentage unit starts with (read by the tokenizer, before the lexicon is built)."""
+    return frozenset(_read("text").get("percent", {}).get("words", []))
 
 
 @cache

@@ -45,7 +45,7 @@ class Morphology:
         """(form, plural?) of a noun phrase: its last word in the singular and the plural."""
         head, _, last = phrase.rpartition(" ")
         lead = f"{head} " if head else ""
-        plural = self._plural(last)
+        plural = self.plural(last)
         return [(phrase, False)] + ([(lead + plural, True)] if plural != last else [])
 
     def _present(self, verb: str) -> str:
@@ -72,7 +72,8 @@ class Morphology:
         return verb + "ing"
 
     @staticmethod
-    def _plural(noun: str) -> str:
+    def plural(noun: str) -> str:
+        """The plural of a noun ("smelter" -> "smelters", "refinery" -> "refineries")."""
         if not noun or not noun[-1].isalpha() or (noun.endswith("s") and not noun.endswith("ss")):
             return noun  # a symbol, or already plural ("sales", "inventories")
         if noun.endswith("y") and len(noun) > 1 and noun[-2] not in _VOWELS:
