@@ -30,6 +30,9 @@ _RANGE_MARKS = frozenset({"-", "–", "~", "—"})
 _LIST_END = frozenset({")", "."})
 
 
+_WORD_NUMBER_TAGS = frozenset({"FRACTION", "NUMBER_WORD"})
+
+
 class Quantity(NamedTuple):
     """One stated number in FACTS.md units.
 
@@ -137,7 +140,9 @@ def read(tokens: list[Token], tags: list[Tag | None], taken: list[bool]) -> tupl
                 quantities.append(found)
                 i = found.last
             continue
-        word = _word_quantity(s, i)
+        tag = tags[i]
+        word = _word_quantity(s, i) if tag is not None and tag.start == i and not tag.names.isdisjoint(
+            _WORD_NUMBER_TAGS) else None
         if word is not None:
             quantities.append(word)
             i = word.last

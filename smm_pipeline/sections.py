@@ -25,6 +25,9 @@ def _end_phrases() -> tuple[tuple[str, ...], ...]:
 
 def _ends_body(text: str) -> bool:
     """Whether the line opens the report's back matter ("Survey methodology", "Disclaimer: ...")."""
+    head = text.lstrip(" *#-_=:>\t").split(" ", 1)[0].lower()
+    if not any(phrase[0].startswith(head[:3]) for phrase in _end_phrases() if head):
+        return False  # most lines start with no word of those phrases: no need to tokenize them
     words = tuple(t.norm for t in tokenize(text[:80]) if t.kind != "mark")
     return any(words[:len(phrase)] == phrase for phrase in _end_phrases())
 

@@ -99,12 +99,21 @@ def _ends_in_series(tokens: list[Token], j: int) -> bool:
     return False
 
 
+_OPENING_TAGS = frozenset({"SIZE", "SEGMENT", "SOURCE", "NEGATION", "FEED_VERB", "REGION"})
+"""Tags a composed segment can start with."""
+
+
 def compose(tokens: list[Token], tags: list[Tag | None], taken: list[bool], group: str) -> list[SegmentChunk]:
     """The segments of a sentence (other than series), left to right, not overlapping."""
     found: list[SegmentChunk] = []
     n = len(tokens)
     i = 0
     while i < n:
+        tag = tags[i]
+        if taken[i] or ((tag is None or tag.start != i or tag.names.isdisjoint(_OPENING_TAGS))
+                        and not (i + 1 < n and tokens[i + 1].joined)):
+            i += 1  # no segment starts here ("battery-grade" starts at an untagged word)
+            continue
         if not taken[i]:
             sizes = _sizes(tokens, tags, i)
             if sizes:

@@ -17,9 +17,9 @@ class Tag:
 
     __slots__ = ("end", "names", "senses", "start")
 
-    def __init__(self, start: int, end: int, senses: list[Sense]) -> None:
+    def __init__(self, start: int, end: int, senses: list[Sense], names: frozenset[str] | None = None) -> None:
         self.start, self.end, self.senses = start, end, senses
-        self.names = frozenset(sense.tag for sense in senses)
+        self.names = names if names is not None else frozenset(sense.tag for sense in senses)
 
     def sense(self, *tags: str) -> Sense | None:
         """The first sense with one of these tags."""
@@ -68,14 +68,16 @@ def match(tokens: list[Token]) -> list[Tag | None]:
 def _longest(trie: dict, tokens: list[Token], norms: list[str], i: int) -> Tag | None:
     """The longest phrase starting at token i whose senses fit its written case."""
     node = trie.get(norms[i])
-    ends: list[tuple[int, list[Sense]]] = []
+    ends: list[tuple[int, tuple[list[Sense], frozenset[str], bool]]] = []
     j = i + 1
     while node is not None:
         if None in node:
             ends.append((j, node[None]))
         node = node.get(norms[j]) if j < len(norms) else None
         j += 1
-    for end, senses in reversed(ends):
+    for end, (senses, names, cased) in reversed(ends):
+        if not cased:
+            return Tag(i, end, senses, names)  # no sense cares how it is written (most phrases)
         fitting = [s for s in senses if _case_ok(s, tokens, i, end)]
         exact = [s for s in fitting if s.case == "exact"]
         fitting = exact or fitting  # "Mt" is a million tonnes, not the "mt" every case of it matches

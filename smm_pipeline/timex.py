@@ -15,6 +15,7 @@ their offset: they are read against the figure's own period when it is compared 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from smm_pipeline.lexicon import lexicon
 from smm_pipeline.periods import nearest, shift_month
@@ -120,12 +121,30 @@ class _Reader:
         return key if key <= shift_month(self.report, 1) else shift_month(key, -12)
 
 
+_OPENING_TAGS = frozenset({"MONTH", "MONTH_PART", "PRIOR", "TIME_POINT", "YTD", "SPAN", "PART_OF_YEAR", "RANGE",
+                           "NUMBER_WORD"})
+"""Tags a time expression can start with (the readers below); others start with a number or a word of
+_opening_words."""
+
+
+@cache
+def _opening_words() -> frozenset[str]:
+    words = lexicon().words
+    return words("DETERMINER") | words("SPAN_FIRST") | words("SAME") | words("PAIR_OPEN")
+
+
 def read(tokens: list[Token], tags: list[Tag | None], report_month: str) -> list[TimeChunk]:
     """The time expressions of a sentence, left to right, not overlapping."""
     r = _Reader(tokens, tags, report_month)
     found: list[TimeChunk] = []
+    openers = _opening_words()
     i = 0
     while i < r.n:
+        tag = tags[i]
+        if tokens[i].kind != "num" and tokens[i].norm not in openers and (
+                tag is None or tag.start != i or tag.names.isdisjoint(_OPENING_TAGS)):
+            i += 1  # nothing of time can start here
+            continue
         chunk = (_month_range(r, i) or _first_n_months(r, i) or _n_month(r, i) or _month(r, i)
                  or _same_month_of_year(r, i) or _tagged(r, i) or _bare_year(r, i))
         if chunk is None:

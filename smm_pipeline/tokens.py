@@ -58,21 +58,23 @@ def _percent_words() -> frozenset[str]:
 
 def tokenize(text: str) -> list[Token]:
     """The tokens of `text`, with hyphen joiners folded into the word after them."""
-    spelling = _spelling()
+    respell = _spelling().get
     raw: list[Token] = []
+    append = raw.append
     previous_end = -1
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup or "mark"
+    for m in _TOKEN.finditer(text):  # the hottest loop of the engine: locals only
+        kind = m.lastgroup
         piece = m.group()
+        start, end = m.span()
         if kind == "word":
             low = piece.lower()
-            norm = spelling.get(low, low)
+            norm = respell(low, low)
         elif kind == "poss":
             norm = "'s"
         else:
-            norm = spelling.get(piece, piece)
-        raw.append(Token(piece, norm, m.start(), m.end(), kind, m.start() != previous_end))
-        previous_end = m.end()
+            norm = respell(piece, piece)
+        append(Token(piece, norm, start, end, kind, start != previous_end))
+        previous_end = end
     return _fold(raw)
 
 

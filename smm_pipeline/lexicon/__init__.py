@@ -47,7 +47,8 @@ class Lexicon:
     a stage from `by_tag` and not matched in sentences)."""
 
     trie: dict[str | None, Any] = field(default_factory=dict)
-    """Phrases by their normalised tokens, one level per token; the key None holds a phrase's senses."""
+    """Phrases by their normalised tokens, one level per token; the key None holds a phrase's senses, their
+    tags, and whether any of them cares how the phrase is written (case)."""
     by_tag: dict[str, list[Sense]] = field(default_factory=lambda: defaultdict(list))
     text: dict[str, Any] = field(default_factory=dict)
     """text.toml: title words, body end markers, spellings."""
@@ -133,7 +134,7 @@ def lexicon() -> Lexicon:
         node = lex.trie
         for norm in key:
             node = node.setdefault(norm, {})
-        node[None] = senses
+        node[None] = (senses, frozenset(sense.tag for sense in senses), any(sense.case for sense in senses))
     return lex
 
 
