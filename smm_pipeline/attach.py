@@ -97,6 +97,10 @@ def _attach_one(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope,
     if q.unit in SIDE_UNITS:
         slot.reason = f"context: {SIDE_UNITS[q.unit]}, not a panel figure"
         return
+    total_share = _share_of_total(chunks, k, q.unit)
+    if total_share:  # "1.02 million mt, or about 31% of the total": a share, not a restatement
+        slot.role, slot.link = "level", None
+        slot.frames.append("share_of_total")
     np, head, adjacent = _subject(chunks, k, c0, c1, q.unit, skipped)
     linked = slots[slot.link[1]].index if slot.link is not None else None
     bracketed = chunks[k].depth > 0 and linked is not None and chunks[linked].depth < chunks[k].depth
@@ -112,7 +116,7 @@ def _attach_one(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope,
     if _company(chunks, np, c0, k):
         slot.reason = "context: a single plant or company, not the national panel"
         return
-    slot.metric = _metric(chunks, head, np, slot, scope)
+    slot.metric = "share" if total_share else _metric(chunks, head, np, slot, scope)
     _period(sentence, slot, slots, scope, np, c0)
     if slot.reason:
         return
@@ -205,6 +209,11 @@ def _subject(chunks: list[Chunk], k: int, c0: int, c1: int, unit: str,
         if any(chunks[m].code in "SPD" for m in members):
             return members, None, True
     depth = chunks[k].depth
+    phrase = next((j + 1 for j in range(k - 1, c0 - 1, -1) if chunks[j].code == "," and chunks[j].depth == depth), c0)
+    if phrase > c0 and not any(chunks[j].code in "UQz" for j in range(phrase, k)):
+        own = _clause_subject(chunks, phrase, k)  # ", the 6-series product kept the lead with 44.1%,"
+        if any(chunks[j].code in "SPD" and j not in skipped for j in own):
+            return own, None, False
     sub = _subclause_start(chunks, c0, k)
     if sub > c0:  # ", while small smelters, squeezed by ..., slipped 0.8 points": the sub-clause's own subject
         for j in range(k - 1, sub - 1, -1):
@@ -229,6 +238,18 @@ def _subject(chunks: list[Chunk], k: int, c0: int, c1: int, unit: str,
         if j < c1 and chunks[j].code == "U":
             return _phrase(chunks, j, c1), j, True
     return [], None, False
+
+
+def _share_of_total(chunks: list[Chunk], k: int, unit: str) -> bool:
+    """"about 31% of the total", "40% of national output": a percentage of the whole is a share."""
+    if unit != "%" or k + 1 >= len(chunks) or chunks[k + 1].code != "O":
+        return False
+    aggregate = lexicon().words("AGGREGATE")
+    j = k + 2
+    while j < len(chunks) and chunks[j].code == "F" and chunks[j].text.lower() not in aggregate:
+        j += 1
+    return j < len(chunks) and chunks[j].text.lower() in aggregate and (
+        j + 1 >= len(chunks) or chunks[j + 1].code != "P")
 
 
 def _noun_after(chunks: list[Chunk], k: int, c1: int, unit: str) -> int | None:

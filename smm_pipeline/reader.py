@@ -116,9 +116,9 @@ def _opening_point(sentence: Sentence, slot: Slot) -> When | None:
     i += 1
     while i < slot.index and chunks[i].code == "F":
         i += 1
-    if i < slot.index and chunks[i].code == "T" and chunks[i].when is not None and any(
-            chunks[j].code == "," for j in range(i + 1, slot.index)):
-        return chunks[i].when
+    if i < slot.index and chunks[i].code == "T" and chunks[i].when is not None and (any(
+            chunks[j].code == "," for j in range(i + 1, slot.index)) or chunks[i + 1].code in "UP"):
+        return chunks[i].when  # "Compared with October 2022(,) production was still 2.6% higher"
     return None
 
 
@@ -162,6 +162,15 @@ def _settle_comparison(slot: Slot, slots: list[Slot], scope: Scope) -> None:
     if slot.ytd:
         slot.basis = "yoy"
         slot.frames.append("cumulative_is_yoy")
+        return
+    restated = slots[slot.link[1]] if slot.link is not None and slot.link[0] == "restate" else None
+    if restated is not None and restated.role != "change":
+        # "by 14,700 mt to 902,100 mt, a 1.65% gain": the level a change led to restates that change
+        reached = "level_after_change" in restated.frames
+        restated = next((s for s in reversed(slots[:slot.link[1]]) if s.role == "change"), None) if reached else None
+    if restated is not None and restated.role == "change" and restated.basis:
+        slot.basis = restated.basis  # "to climb by 14,700 mt to 902,100 mt, a 1.65% gain": the same change
+        slot.frames.append("basis_of_restated_change")
         return
     inherited = _parallel_basis(slot, slots, scope)
     if inherited:

@@ -201,8 +201,9 @@ def _follow_links(slots: list[Slot]) -> None:
     for slot in reversed(slots):  # "up 124,600 mt or 12.41% YoY": the marker after the restatement
         if slot.link is not None and slot.link[0] in ("restate", "coordinate"):
             other = slots[slot.link[1]]
+            trailing = "marker_after" in slot.frames and other.q.unit == slot.q.unit  # "... and 6.0% ... on the month"
             if not other.basis and other.point is None and other.role == slot.role \
-                    and (slot.link[0] == "restate" or slot.point is not None):
+                    and (slot.link[0] == "restate" or slot.point is not None or trailing):
                 # "up 4.8% in physical and 2.3% in metal content from February"
                 other.basis, other.point = slot.basis, slot.point
 
