@@ -564,6 +564,10 @@ def _period(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope, mem
         slot.ytd = True
         period = span.month or period
     link = slots[slot.link[1]] if slot.link is not None and slot.link[0] == "restate" else None
+    if link is not None and link.role == "base":
+        # "fell to 56.84 GW in June from 61.27 GW in May, a 7.2% drop": the change from the base is the
+        # change to the level the clause reached
+        link = next((s for s in slots if s.role == "level" and s.index < link.index), None)
     if link is not None and attached is None and not any(chunks[m].code in "TY" for m in members):
         period, slot.ytd = link.period or period, link.ytd or slot.ytd
     slot.period = period

@@ -22,7 +22,8 @@ from smm_pipeline.tokens import Token
 
 CODES: dict[str, str] = {
     "QTY": "Qz", "SIGNED": "z", "CHANGE": "C", "CHNOUN": "N", "CMP": "K", "MULT": "x", "FLAT": "f", "MARK": "M",
-    "CMPWITH": "Wm", "FROM": "m", "TIME": "T", "SPAN": "Y", "PART": "y", "EXPECT": "E", "BEAT": "X", "LEVEL": "L",
+    "CMPWITH": "Wm", "FROM": "m", "TIME": "T", "SPAN": "Y", "PART": "y", "DATE": "Ty", "EXPECT": "E", "BEAT": "X",
+    "LEVEL": "L",
     "TO": "t", "BY": "B", "OF": "O", "LINK": "R", "AND": "A", "FILL": "F", "NEG": "Z", "EX": "e", "RESP": "r",
     "NUMOF": "n", "VERB": "v", "METRIC": "U", "SIDE": "H", "PRODUCER": "D", "COMPANY": "c", "SEG": "S",
     "PROD": "P", "FUT": "G", "AT": "V", "SINCE": "s", "RANGE": "g", "QUAL": "q", "WORD": "w", "NUMX": "#",

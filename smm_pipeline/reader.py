@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from smm_pipeline import frames, roles
 from smm_pipeline.attach import Scope, attach, clause_bounds, named_month
-from smm_pipeline.chunks import Sentence
+from smm_pipeline.chunks import Chunk, Sentence
 from smm_pipeline.periods import shift_month
 from smm_pipeline.roles import Slot
 from smm_pipeline.timex import When
@@ -87,7 +87,7 @@ def read_sentence(sentence: Sentence, scope: Scope) -> SentenceResult:
     for slot in slots:
         if not slot.reason and slot.role == "change":
             slot.point = slot.point or _opening_point(sentence, slot) or _base_point(sentence, slots, slot)
-            _settle_comparison(slot, slots, scope)
+            _settle_comparison(slot, slots, scope, sentence.chunks)
     for slot in slots:
         if slot.reason and slot.role == "change" and slot.q.unit == "%" and not slot.basis and slot.point is None \
                 and not slot.ytd and UNLABELLED not in slot.reason:
@@ -127,8 +127,10 @@ def _base_point(sentence: Sentence, slots: list[Slot], slot: Slot) -> When | Non
     1.88 Mt in March") is compared with that month."""
     c0, c1 = clause_bounds(sentence.chunks, slot.index)
     for other in slots:
-        if other.role == "base" and c0 <= other.index < c1 and other.period and not other.reason:
-            return When("month", other.period)
+        if other.role == "base" and c0 <= other.index < c1 and not other.reason:
+            base = _base_period(other) or other.period
+            if base:
+                return When("month", base)
     return None
 
 
@@ -136,7 +138,7 @@ def _kind(unit: str) -> str:
     return {"%": "pct", "pp": "pp"}.get(unit, "abs")
 
 
-def _settle_comparison(slot: Slot, slots: list[Slot], scope: Scope) -> None:
+def _settle_comparison(slot: Slot, slots: list[Slot], scope: Scope, chunks: list[Chunk]) -> None:
     """MoM, YoY or none, by the rules of the module docstring."""
     if slot.basis:
         if slot.basis == "other":
@@ -166,8 +168,7 @@ def _settle_comparison(slot: Slot, slots: list[Slot], scope: Scope) -> None:
     restated = slots[slot.link[1]] if slot.link is not None and slot.link[0] == "restate" else None
     if restated is not None and restated.role != "change":
         # "by 14,700 mt to 902,100 mt, a 1.65% gain": the level a change led to restates that change
-        reached = "level_after_change" in restated.frames
-        restated = next((s for s in reversed(slots[:slot.link[1]]) if s.role == "change"), None) if reached else None
+        restated = roles.change_behind(slots, chunks, slot.link[1])
     if restated is not None and restated.role == "change" and restated.basis:
         slot.basis = restated.basis  # "to climb by 14,700 mt to 902,100 mt, a 1.65% gain": the same change
         slot.frames.append("basis_of_restated_change")

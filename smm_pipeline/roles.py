@@ -129,7 +129,7 @@ def assign(sentence: Sentence, slots: list[Slot], matches: list[Match]) -> None:
         if base is not None and not base.role:
             base.role = "base"
             base.frames.append(frame.name)
-    _follow_links(slots)
+    _follow_links(slots, chunks)
     _respective_markers(chunks, slots)
     for n, slot in enumerate(slots):
         if not slot.role:
@@ -175,7 +175,20 @@ def _comparison(slot: Slot, m: Match, chunks: list[Chunk]) -> None:
         slot.frames.append(m.frame.name)
 
 
-def _follow_links(slots: list[Slot]) -> None:
+def change_behind(slots: list[Slot], chunks: list[Chunk], index: int) -> Slot | None:
+    """The change that led to the level slots[index] ("rose 260 mt from October to 7,180 mt"), in the
+    same coordinated clause: not one before a ", and" ("..., still 59.7% above January 2025, and
+    full-year output ... at 1.0126 million mt, up 42.2% on 2024")."""
+    level = slots[index]
+    for other in reversed(slots[:index]):
+        if any(chunks[i].code == "," and chunks[i + 1].code == "A" for i in range(other.index, level.index)):
+            return None
+        if other.role == "change":
+            return other
+    return None
+
+
+def _follow_links(slots: list[Slot], chunks: list[Chunk]) -> None:
     """Linked figures take what they lack from the figure they restate or continue (in order, so a
     chain of links carries through)."""
     for slot in slots:
@@ -196,7 +209,7 @@ def _follow_links(slots: list[Slot]) -> None:
             source = other
             if slot.role == "change" and other.role != "change":
                 # "grew by 5,600 mt from March to 64,900 mt, a 9.4% gain": the % restates the change
-                source = next((s for s in reversed(slots[:index]) if s.role == "change"), other)
+                source = change_behind(slots, chunks, index) or other
             slot.basis, slot.point = source.basis, source.point
     for slot in reversed(slots):  # "up 124,600 mt or 12.41% YoY": the marker after the restatement
         if slot.link is not None and slot.link[0] in ("restate", "coordinate"):
