@@ -190,6 +190,13 @@ def _subject(chunks: list[Chunk], k: int, c0: int, c1: int, unit: str,
     i = k - 1
     while i >= c0 and chunks[i].code in _VERB_GROUP:
         i -= 1
+    if any(chunks[j].text.lower() in lexicon().words("PRONOUN") for j in range(i + 1, k)):
+        head = next((j for j in range(c0, k) if chunks[j].code == "U" and chunks[j].depth == chunks[k].depth), None)
+        if head is not None:
+            # "..., but it remained 20.89% below": the sentence's metric noun, with the breakdown its own
+            # clause names ("while in south China it fell by 50,000 mt")
+            own = max(_subclause_start(chunks, c0, k), i + 1 if chunks[i].code == "," else c0)
+            return [head, *(j for j in range(own, k) if chunks[j].code == "S")], head, False
     if i >= c0 and chunks[i].code == "," and i - 1 in skipped:  # "the southern regions, including ..., posted"
         while i >= c0 and (i - 1 in skipped or chunks[i - 1].code == "e"):
             i -= 1
