@@ -62,7 +62,9 @@ class Scope:
     metric: str = ""
     """The metric of the last figure read in the paragraph (a clause with no subject of its own)."""
     bases: dict[tuple[str, str], str] = field(default_factory=dict)
-    """(metric, kind of change) -> the comparison of the last labelled change in the paragraph."""
+    """(metric, kind of change) -> the comparison of the first labelled change in the paragraph."""
+    last_basis: dict[str, str] = field(default_factory=dict)
+    """metric -> the comparison of the paragraph's latest labelled change (what "the rise" refers to)."""
 
 
 def clause_bounds(chunks: list[Chunk], k: int) -> tuple[int, int]:
@@ -477,7 +479,7 @@ def _metric(chunks: list[Chunk], head: int | None, members: list[int], slot: Slo
 
 # --- the month ---------------------------------------------------------------------------------------------
 
-def _compared(chunks: list[Chunk], i: int) -> bool:
+def compared(chunks: list[Chunk], i: int) -> bool:
     """Whether the time chunk at i is a comparison point ("from June", "than a year earlier"); a span
     never is ("over January-July")."""
     if chunks[i].code != "T":
@@ -508,7 +510,7 @@ def _attached_time(chunks: list[Chunk], k: int, c1: int) -> int | None:
             j += 1
         else:
             break
-    if j < c1 and chunks[j].code in "TYy" and not _compared(chunks, j):
+    if j < c1 and chunks[j].code in "TYy" and not compared(chunks, j):
         return j
     return None
 
@@ -522,7 +524,7 @@ def _period(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope, mem
     if attached is not None:
         candidates.append(attached)
     sub = _subclause_start(chunks, c0, k)
-    subject_times = [m for m in members if chunks[m].code in "TYy" and not _compared(chunks, m)]
+    subject_times = [m for m in members if chunks[m].code in "TYy" and not compared(chunks, m)]
     candidates += [m for m in subject_times if m >= sub]
     own = set(candidates)
     """Times that date the figure itself: a quarter or half-year among them makes it no monthly figure;
@@ -531,7 +533,7 @@ def _period(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope, mem
         j = k + 1
         relative = _relative_clause(chunks, k, c1)
         while j < c1 and chunks[j].code not in ",;":
-            if chunks[j].code == "T" and not _compared(chunks, j) and j not in relative:
+            if chunks[j].code == "T" and not compared(chunks, j) and j not in relative:
                 candidates.append(j)
             j += 1
     # ", and in July it was 759 mt": the figure's own phrase dates it before a subject carried over from
@@ -593,7 +595,7 @@ def named_month(sentence: Sentence, scope: Scope) -> str:
     chunks = sentence.chunks
     for i in range(len(chunks) - 1, -1, -1):
         when = chunks[i].when
-        if when is not None and when.kind in ("month", "relative") and not chunks[i].depth and not _compared(chunks, i):
+        if when is not None and when.kind in ("month", "relative") and not chunks[i].depth and not compared(chunks, i):
             return _month_of(when, scope)
     return ""
 
@@ -614,7 +616,7 @@ def _opening_times(chunks: list[Chunk], c0: int, k: int) -> list[int]:
             end += 1
         if end >= k:
             continue
-        found += [i for i in range(start, end) if chunks[i].code in "TYy" and not _compared(chunks, i)
+        found += [i for i in range(start, end) if chunks[i].code in "TYy" and not compared(chunks, i)
                   and not (i + 1 < end and chunks[i + 1].code in "CLvG" and chunks[i - 1].code != "V")]
         # "February had been cut short" is about February; "production in September will decline" dates it
     return found
@@ -625,7 +627,7 @@ def _phrase_times(chunks: list[Chunk], c0: int, k: int) -> list[int]:
     start = k
     while start > c0 and chunks[start - 1].code not in ",;:":
         start -= 1
-    return [i for i in range(start, k) if chunks[i].code in "TYy" and not _compared(chunks, i)
+    return [i for i in range(start, k) if chunks[i].code in "TYy" and not compared(chunks, i)
             and chunks[i].depth == chunks[k].depth]
 
 
@@ -648,7 +650,7 @@ def time_of(sentence: Sentence, k: int, scope: Scope, verb_form: str = "", later
     if later:
         j = k + 1
         while j < c1 and chunks[j].code not in ",;":
-            if chunks[j].code == "T" and not _compared(chunks, j):
+            if chunks[j].code == "T" and not compared(chunks, j):
                 candidates.append(j)
             j += 1
     candidates += _phrase_times(chunks, c0, k) + _opening_times(chunks, c0, k)

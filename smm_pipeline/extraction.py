@@ -7,9 +7,8 @@ the rules that need more than one sentence:
   about next month until it names a month; a line label ("Lithium carbonate derived from spodumene:")
   or a sub-heading line ("Yunnan region: ...:") gives its breakdown to the figures that name no other;
 - one key stated twice: every statement is a row (FACTS.md: every number the report states), numbered
-  by `statement` (2 for the second statement of a key, with its own value or the same one); only a
-  bound that another statement's figure satisfies ("over 20%" beside "approximately 24.5%") adds
-  nothing and is context;
+  by `statement` (2 for the second statement of a key, with its own value or the same one), a figure
+  before a bound of the same key ("by over 20%, reaching approximately 24.5%": the panel shows 24.5);
 - directions: a direction-only fact stands only where no figure of the report states that change,
   and of several the most explicit wins (a written MoM/YoY, a named subject; in an outlook the last).
 
@@ -122,9 +121,7 @@ def _extract_section(report: Report, section: Section) -> tuple[list[Fact], list
                             for r in unclear)
             unparsed.extend(Unparsed(product.product, line.number, u.text, u.reason, sentence.text)
                             for u in result.unread)
-    kept, repeated = _one_statement_each(numeric)
-    unparsed.extend(Unparsed(item.reading.product, item.line, item.reading.value_text, why, item.sentence)
-                    for item, why in repeated)
+    kept = _statements(numeric)
     stated = [*kept, *_directions(report, kept, spoken)]
     facts = sorted((_fact(report, section, item, statement) for item, statement in stated),
                    key=lambda f: (f.line, f.char_start, f.measure))
@@ -217,34 +214,18 @@ def _outlook_openers() -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(t.norm for t in tokenize(phrase)) for phrase in lexicon().phrases("OUTLOOK"))
 
 
-def _one_statement_each(numeric: list[_Stated]) -> tuple[list[tuple[_Stated, int]], list[tuple[_Stated, str]]]:
-    """The statements kept for each key (numbered) and the repeats set aside, with why."""
+def _statements(numeric: list[_Stated]) -> list[tuple[_Stated, int]]:
+    """Every reading with its statement number within its key: points first, then bounds ("topped 1
+    million mt ..., at 1.0126 million mt": the exact figure is the first statement, the panel's)."""
     groups: dict[tuple[str, str, str, str, str], list[_Stated]] = {}
     for item in numeric:
         groups.setdefault(item.key, []).append(item)
     kept: list[tuple[_Stated, int]] = []
-    repeated: list[tuple[_Stated, str]] = []
     for items in groups.values():
         points = [i for i in items if i.reading.qualifier not in ("over", "under")]
         bounds = [i for i in items if i.reading.qualifier in ("over", "under")]
-        chosen: list[_Stated] = []
-        for item in points + bounds:
-            satisfied = next((c for c in chosen if _satisfies(c.reading, item.reading)), None)
-            if satisfied is not None:
-                repeated.append((item, f"context: a bound that the figure on line {satisfied.line} satisfies"))
-                continue
-            chosen.append(item)
-        kept.extend((item, n) for n, item in enumerate(chosen, start=1))
-    return kept, repeated
-
-
-def _satisfies(point: Reading, bound: Reading) -> bool:
-    """Whether a point figure meets a bound on the same measure ("approximately -24.5%" meets "by over
-    20%" down, i.e. below -20)."""
-    if point.qualifier in ("over", "under") or bound.qualifier not in ("over", "under"):
-        return False
-    magnitude, limit = abs(point.value), abs(bound.value)
-    return magnitude >= limit if bound.qualifier == "over" else magnitude <= limit
+        kept.extend((item, n) for n, item in enumerate(points + bounds, start=1))
+    return kept
 
 
 def _directions(report: Report, kept: list[tuple[_Stated, int]], spoken: list[_Stated]) -> list[tuple[_Stated, int]]:

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from smm_pipeline import frames, roles
-from smm_pipeline.attach import Scope, attach, clause_bounds, named_month
+from smm_pipeline.attach import Scope, attach, clause_bounds, compared, named_month
 from smm_pipeline.chunks import Chunk, Sentence
+from smm_pipeline.lexicon import lexicon
 from smm_pipeline.periods import shift_month
 from smm_pipeline.roles import Slot
 from smm_pipeline.timex import When
@@ -134,6 +135,28 @@ def _base_point(sentence: Sentence, slots: list[Slot], slot: Slot) -> When | Non
     return None
 
 
+def _refers_back(chunks: list[Chunk], slot: Slot) -> bool:
+    """A change named with a definite word refers to one the paragraph stated: "The 7.0% jump",
+    "the rise was 3.8%", "That is 31,700 mt more"."""
+    definite = lexicon().words("DEFINITE")
+    for anchor in (slot.index, slot.sign_chunk):
+        j = anchor - 1
+        while j >= 0 and chunks[j].code == "F":
+            if chunks[j].text.lower() in definite:
+                return True
+            j -= 1
+    c0, _ = clause_bounds(chunks, slot.index)
+    opening = chunks[c0].text.split()[0].lower()  # "That is 31,700 mt more", "This was 2.1% lower"
+    return opening in definite and (chunks[c0].code == "R" or (c0 + 1 < len(chunks) and chunks[c0 + 1].code == "L"))
+
+
+def _month_named(chunks: list[Chunk], i: int, slot: Slot) -> str:
+    when = chunks[i].when
+    if when is None or when.kind not in ("month", "relative"):
+        return ""
+    return when.month if when.kind == "month" else shift_month(slot.period, when.offset)
+
+
 def _kind(unit: str) -> str:
     return {"%": "pct", "pp": "pp"}.get(unit, "abs")
 
@@ -181,6 +204,16 @@ def _settle_comparison(slot: Slot, slots: list[Slot], scope: Scope, chunks: list
     if slot.q.unit == "pp":
         slot.basis = "mom"
         slot.frames.append("rate_change_is_mom")
+        return
+    if _refers_back(chunks, slot) and scope.last_basis.get(slot.metric):
+        slot.basis = scope.last_basis[slot.metric]  # "The 7.0% jump ...", "That is 31,700 mt more."
+        slot.frames.append("change_referred_back")
+        return
+    named = {_month_named(chunks, i, slot) for i in range(len(chunks)) if compared(chunks, i)}
+    main_clause = not any(chunks[i].code == "k" for i in range(slot.index))  # not in "as maintenance removed ..."
+    if main_clause and named == {shift_month(slot.period, -1)}:
+        slot.basis = "mom"  # "Output fell by 89,800 mt because June has one day fewer than May"
+        slot.frames.append("sentence_compares_with_previous_month")
         return
     if slot.period > scope.report_month and not any(s.basis for s in slots if s is not slot and s.role == "change"):
         slot.basis = "mom"  # "SMM expects August output to decline by 0.68%": an outlook speaks from this month
@@ -269,6 +302,14 @@ def _remember(slots: list[Slot], scope: Scope, result: SentenceResult) -> None:
             scope.metric = slot.metric
         if slot.role == "change" and slot.basis in ("mom", "yoy"):
             scope.bases.setdefault((slot.metric, _kind(slot.q.unit)), slot.basis)  # a paragraph's first comparison
+            if not slot.ytd:
+                scope.last_basis[slot.metric] = slot.basis
+        if slot.role == "base":  # "rose to 87.43 in March from 84.26 in February": a change from February
+            base = _base_period(slot) or slot.period
+            reached = next((s.period for s in slots if s.role == "level" and s.metric == slot.metric), scope.period)
+            implied = {shift_month(reached, -1): "mom", shift_month(reached, -12): "yoy"}.get(base)
+            if implied:
+                scope.last_basis[slot.metric] = implied
     dated = [s for s in slots if not s.reason and s.role in ("level", "change") and s.period and not s.ytd]
     if dated:
         result.period = dated[-1].period
