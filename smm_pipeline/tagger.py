@@ -55,6 +55,9 @@ def match(tokens: list[Token]) -> list[Tag | None]:
     out: list[Tag | None] = [None] * len(tokens)
     i, n = 0, len(tokens)
     while i < n:
+        if norms[i] not in trie:
+            i += 1  # most tokens start no phrase
+            continue
         found = _longest(trie, tokens, norms, i)
         if found is None:
             i += 1
