@@ -1,8 +1,12 @@
 """`make bench`: the speed figures the README quotes. Benchmarks, not tests: they print, they do not assert.
 
-    python -m smm_pipeline_tests.benchmarks [extract] [materialise] [scaling] [soak] [brief]   (default: all)
+    python -m smm_pipeline_tests.benchmarks [extract] [cold] [phrasings] [materialise] [scaling] [soak] [brief]
 
 - extract: extraction throughput in MB/s of report text, one core, after warm-up (mean of 20 runs);
+- cold: `smm-pipeline extract SEED --csv OUT` as a user runs it, one process each time (bytecode and the
+  built lexicon cached): median wall of 15 runs after 2 warm-up, and whether pandas or dagster was
+  imported on that path;
+- phrasings: the paraphrase suite's pass rate (rewordings that give exactly their facts);
 - materialise: wall time of a full in-process materialisation of the bundled samples into a fresh
   warehouse (the same jobs `smm-pipeline run` uses, dbt included);
 - scaling: the same on generated corpora of 12, 36 and 120 monthly reports, to show how time grows
@@ -55,6 +59,34 @@ def bench_extract(runs: int = 20, warmup: int = 3) -> None:
     print(f"  mean {mean * 1e3:.1f} ms  median {median * 1e3:.1f} ms  best {best * 1e3:.1f} ms  -> "
           f"{size / mean / 1e6:.2f} MB/s (mean), {size / median / 1e6:.2f} MB/s (median), "
           f"{size / best / 1e6:.2f} MB/s (best); {runs} runs after {warmup} warm-up, one core")
+
+
+def bench_cold(runs: int = 15, warmup: int = 2) -> None:
+    """A one-report command from a fresh process, as an analyst runs it."""
+    import subprocess
+
+    path = SEED if SEED.exists() else SAMPLES[0]
+    with tempfile.TemporaryDirectory() as folder:
+        command = [sys.executable, "-m", "smm_pipeline.cli", "extract", str(path), "--csv", f"{folder}/facts.csv"]
+        for _ in range(warmup):
+            subprocess.run(command, check=True, capture_output=True)
+        times = [_timed(lambda: subprocess.run(command, check=True, capture_output=True)) for _ in range(runs)]
+        imported = subprocess.run([sys.executable, "-X", "importtime", *command[1:]], check=True,
+                                  capture_output=True, text=True).stderr
+    heavy = sorted({name for name in ("pandas", "dagster", "duckdb", "pandera")
+                    if f" {name}\n" in imported or f" {name}." in imported})
+    print(f"cold extract: {path.name}: median {statistics.median(times) * 1e3:.0f} ms, best {min(times) * 1e3:.0f} ms "
+          f"wall ({runs} processes after {warmup} warm-up); heavy imports on the path: {', '.join(heavy) or 'none'}")
+
+
+def bench_phrasings() -> None:
+    """The paraphrase suite: how many rewordings give exactly their facts."""
+    from smm_pipeline_tests.phrasings import cases, expected, extracted
+
+    suite = cases()
+    exact = sum(extracted(case) == expected(case) for case in suite)
+    print(f"phrasings: {exact} of {len(suite)} rewordings exact ({exact / len(suite):.1%}), "
+          f"{len({c.kind for c in suite})} kinds")
 
 
 def _materialise(reports: Path) -> tuple[float, str]:
@@ -206,7 +238,8 @@ def bench_brief(runs: int = 10, warmup: int = 2) -> None:
                 print(f"  render {name}: {render_figures(browser, path, runs, warmup).line()}")
 
 
-BENCHES = {"extract": bench_extract, "materialise": bench_materialise, "scaling": bench_scaling,
+BENCHES = {"extract": bench_extract, "cold": bench_cold, "phrasings": bench_phrasings,
+           "materialise": bench_materialise, "scaling": bench_scaling,
            "soak": bench_soak, "brief": bench_brief}
 
 
