@@ -130,20 +130,22 @@ _opening_words."""
 @cache
 def _opening_words() -> frozenset[str]:
     words = lexicon().words
-    return words("DETERMINER") | words("SPAN_FIRST") | words("SAME") | words("PAIR_OPEN")
+    return words("SPAN_FIRST") | words("SAME") | words("PAIR_OPEN")
 
 
 def read(tokens: list[Token], tags: list[Tag | None], report_month: str) -> list[TimeChunk]:
     """The time expressions of a sentence, left to right, not overlapping."""
     r = _Reader(tokens, tags, report_month)
     found: list[TimeChunk] = []
-    openers = _opening_words()
+    openers, determiners = _opening_words(), lexicon().words("DETERMINER")
     i = 0
     while i < r.n:
         tag = tags[i]
-        if tokens[i].kind != "num" and tokens[i].norm not in openers and (
+        norm = tokens[i].norm
+        opens = norm in openers or (norm in determiners and i + 1 < r.n and tokens[i + 1].norm in openers)
+        if tokens[i].kind != "num" and not opens and (
                 tag is None or tag.start != i or tag.names.isdisjoint(_OPENING_TAGS)):
-            i += 1  # nothing of time can start here
+            i += 1  # nothing of time can start here ("the" only before "first" or "same")
             continue
         chunk = (_month_range(r, i) or _first_n_months(r, i) or _n_month(r, i) or _month(r, i)
                  or _same_month_of_year(r, i) or _tagged(r, i) or _bare_year(r, i))
