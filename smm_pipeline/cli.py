@@ -5,8 +5,9 @@
     smm-pipeline extract REPORT --unparsed    number-bearing sentences that produced no fact
     smm-pipeline extract REPORT --explain LINE
                                               how one line was read: tokens, tags, chunks, frames, figures
-    smm-pipeline check REPORT [--csv OUT] [--previous REPORT]
-                                              where the report contradicts itself (and the previous one)
+    smm-pipeline check REPORT [--csv OUT] [--previous REPORT] [--facts FACTS.csv]
+                                              where the report contradicts itself (and the previous one);
+                                              --facts judges given facts (a gold file) instead of extracted
     smm-pipeline brief YYYY-MM [--open]       build the month's brief page from the warehouse (and open it)
 
 Bad input never ends in a traceback: a report that cannot be read prints `error: FILE[:LINE]: why`
@@ -21,6 +22,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from smm_pipeline.facts import FactsFileError
 from smm_pipeline.reports import ReportError, read_report
 from smm_pipeline.settings import paths
 
@@ -60,14 +62,19 @@ CHECK_COLUMNS = ["report_month", "product", "rule", "severity", "message", "line
 def _check(args: argparse.Namespace) -> int:
     from smm_pipeline.consistency import check_report, findings_frame
     from smm_pipeline.extraction import extract
-    from smm_pipeline.facts import facts_frame
+    from smm_pipeline.facts import facts_frame, read_csv
 
     previous = None
     if args.previous:
         earlier = extract(read_report(args.previous))
         previous = facts_frame(earlier.facts).assign(sha256=earlier.report.sha256)
     extraction = extract(read_report(args.report))
-    findings = findings_frame(check_report(extraction, extraction.report.sha256, previous).findings)
+    given = None
+    if args.facts:
+        given = [f for f in read_csv(args.facts) if f.report_month == extraction.report.report_month]
+        if not given:
+            raise FactsFileError(args.facts, f"no facts of report month {extraction.report.report_month}")
+    findings = findings_frame(check_report(extraction, extraction.report.sha256, previous, given=given).findings)
     findings = findings.sort_values(["line", "product", "rule"], kind="stable")
     if args.csv:
         Path(args.csv).parent.mkdir(parents=True, exist_ok=True)
@@ -130,6 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     check.add_argument("--csv", help="write the findings to this CSV")
     check.add_argument("--previous", help="the previous month's report, for the rules across months")
     check.add_argument("--all", action="store_true", help="print info findings too")
+    check.add_argument("--facts", help="judge the facts of this CSV (FACTS.md columns and line) instead of extracting")
     check.set_defaults(handler=_check)
     brief = commands.add_parser("brief", help="the month's brief page (data/briefs/YYYY-MM.html)")
     brief.add_argument("month", help="report month, YYYY-MM")
@@ -141,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["SMM_WAREHOUSE"] = str(Path(args.warehouse).resolve())
     try:
         return args.handler(args)
-    except ReportError as err:
+    except (ReportError, FactsFileError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
 

@@ -602,9 +602,10 @@ def check_facts(facts: pd.DataFrame, previous: pd.DataFrame | None = None,
     return result
 
 
-def text_findings(extraction: Extraction, sha256: str) -> list[Finding]:
+def text_findings(extraction: Extraction, sha256: str, facts: pd.DataFrame | None = None) -> list[Finding]:
     """Findings about the report's words rather than its numbers: unknown headings, changes with no
-    MoM/YoY basis (the reader's UNLABELLED reason), pages converted from HTML."""
+    MoM/YoY basis (the reader's UNLABELLED reason), directions the figures contradict (`facts`: the facts
+    the rules judge, extracted or given), pages converted from HTML."""
     report = extraction.report
     found = [Finding(report.report_month, sha256, None, item.rule, item.severity, item.message,
                      extra_lines=(item.line,)) for item in extraction.findings]
@@ -619,10 +620,42 @@ def text_findings(extraction: Extraction, sha256: str) -> list[Finding]:
                                  f"{item.product}: the sentence gives MoM and YoY directions that differ and a "
                                  f"direction with neither basis (\"{item.value_text}\"): which change does it "
                                  f"mean? (\"{item.sentence[:160]}\")", extra_lines=(item.line,)))
+    if facts is not None and not facts.empty:
+        found.extend(_said_against_figures(extraction, _Index(stated_facts(facts)), sha256))
     if report.converted_from_html:
         found.append(Finding(report.report_month, sha256, None, "converted_from_html", "info",
                              "the file was HTML; its visible text was extracted (line numbers refer to that text)"))
     return found
+
+
+def _said_against_figures(extraction: Extraction, index: _Index, sha256: str) -> Iterator[Finding]:
+    """A direction the words give ("slipped on the month", "retreated from February's level") against the
+    report's figures for that change: the stated change, or the two stated levels it runs between."""
+    seen: set[tuple[str, str, int]] = set()
+    for said in extraction.said:
+        if said.value == 0:
+            continue  # "held steady" beside a small change is wording, not arithmetic
+        basis = said.measure.removesuffix("_dir")
+        key = (said.product, said.segment, said.metric, said.period)
+        figures = [f for suffix in ("_pct", "_abs") for f in index.statements.get((*key, basis + suffix), [])]
+        before = shift_month(said.period, -1 if basis == "mom" else -12)
+        now, then = index.get(*key, "level"), index.get(said.product, said.segment, said.metric, before, "level")
+        against = [(f, f.interval.high if said.value > 0 else -f.interval.low, f"the report's figure is {f.shown}",
+                    (f.line,)) for f in figures]
+        if now is not None and then is not None:
+            gap = apply(lambda a, b: a - b, now.interval, then.interval)
+            if gap is not None:
+                against.append((now, gap.high if said.value > 0 else -gap.low,
+                                f"its levels go from {then.value_text} ({before}) to {now.value_text}",
+                                (now.line, then.line)))
+        for fact, room, what, lines in against:
+            if room < 0 and (said.product, said.measure, fact.line) not in seen:
+                seen.add((said.product, said.measure, fact.line))
+                word = "rose" if said.value > 0 else "fell"
+                yield Finding(extraction.report.report_month, sha256, said.product, "direction_conflict", "warning",
+                              f"{said.product} {said.period}: the text says its {said.metric} {word} "
+                              f"{basis.upper()} (\"{said.value_text}\", line {said.line}), but {what} "
+                              f"(line {fact.line})", extra_lines=(said.line, *lines))
 
 
 def _excerpt(sentence: str, value_text: str, width: int = 60) -> str:
@@ -631,12 +664,26 @@ def _excerpt(sentence: str, value_text: str, width: int = 60) -> str:
 
 
 def check_report(extraction: Extraction, sha256: str, previous: pd.DataFrame | None = None,
-                 older_vintages: Iterable[pd.DataFrame] = ()) -> CheckResult:
-    """Every rule on one report: its facts (from the extraction), its words, and the previous report."""
-    facts = facts_frame(extraction.facts).assign(sha256=sha256)
+                 older_vintages: Iterable[pd.DataFrame] = (), given: list[Fact] | None = None) -> CheckResult:
+    """Every rule on one report: its facts (extracted, or `given`: a gold file or figures keyed by hand,
+    so that the rules are judged apart from the extraction), its words, and the previous report."""
+    facts = facts_frame(extraction.facts if given is None else given).assign(sha256=sha256)
     result = check_facts(facts, previous, older_vintages)
-    result.findings.extend(text_findings(extraction, sha256))
+    result.findings.extend(text_findings(extraction, sha256, facts))
+    result.findings[:] = _once(result.findings)
     return result
+
+
+def _once(findings: list[Finding]) -> list[Finding]:
+    """One finding per rule, product and set of lines (a direction stated as a fact and in words is one)."""
+    seen: set[tuple[str, str | None, tuple[int, ...]]] = set()
+    out = []
+    for finding in findings:
+        key = (finding.rule, finding.product, finding.lines)
+        if key not in seen:
+            seen.add(key)
+            out.append(finding)
+    return out
 
 
 def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:

@@ -71,15 +71,20 @@ def directions(sentence: Sentence, slots: list[Slot], scope: Scope) -> list[Read
         if not bases:
             continue
         to_level = _leads_to_level(chunks, d) or (chunk.tag == "FLAT" and _governs_figure(chunks, d))
-        if to_level and not (period > scope.report_month or forecast_cue_before(chunks, d)):
-            continue
+        said_only = to_level and not (period > scope.report_month or forecast_cue_before(chunks, d))
         for basis in bases:
             found.append(Reading(product, "", "production", period, f"{basis}_dir", float(sign), "dir", "exact",
                                  None, chunk.start, chunk.end, chunk.text,
                                  f"direction:{chunk.tag.lower()}{'+negated' if negated else ''}"
-                                 f"{'' if explicit or point is not None else _UNLABELLED}",
+                                 f"{'' if explicit or point is not None else _UNLABELLED}"
+                                 f"{TO_LEVEL if said_only else ''}",
                                  direction=True, explicit=(explicit or named) and not negated))
     return found
+
+
+TO_LEVEL = "+to_level"
+"""Frame suffix of a direction that leads to an actual level ("slid to 3,190 mt"): FACTS.md makes no
+`_dir` row of it, but it is said, and the consistency rules hold it against the figures."""
 
 
 def _governs_figure(chunks: list[Chunk], d: int) -> bool:

@@ -18,13 +18,13 @@ Nothing is dropped silently: every number that is no fact is `Unparsed`, with th
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from smm_pipeline import catalogue
 from smm_pipeline.attach import Scope
 from smm_pipeline.chunks import Sentence, sentence_bounds
-from smm_pipeline.directions import AMBIGUOUS, ambiguous, directions
+from smm_pipeline.directions import AMBIGUOUS, TO_LEVEL, ambiguous, directions
 from smm_pipeline.facts import Fact, is_headline
 from smm_pipeline.lexicon import lexicon
 from smm_pipeline.reader import Reading, SentenceResult, read_sentence
@@ -53,6 +53,9 @@ class Extraction:
     facts: list[Fact]
     unparsed: list[Unparsed]
     findings: list[SectionFinding]
+    said: list[Fact] = field(default_factory=list)
+    """Every direction the words give ("slipped", "retreated from February's level"), also where a figure
+    states the change and so no `_dir` fact is made: the consistency rules hold them against the figures."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,14 +78,13 @@ def extract(report: Report) -> Extraction:
     sections, findings = split_sections(report)
     facts: list[Fact] = []
     unparsed: list[Unparsed] = []
+    said: list[Fact] = []
     for section in sections:
         if section.product is None:
             unparsed.extend(_unknown_section(section))
             continue
-        section_facts, section_unparsed = _extract_section(report, section)
-        facts.extend(section_facts)
-        unparsed.extend(section_unparsed)
-    return Extraction(report=report, sections=sections, facts=facts, unparsed=unparsed, findings=findings)
+        facts.extend(_extract_section(report, section, unparsed, said))
+    return Extraction(report=report, sections=sections, facts=facts, unparsed=unparsed, findings=findings, said=said)
 
 
 def _unknown_section(section: Section) -> list[Unparsed]:
@@ -106,11 +108,11 @@ def read_section(report: Report, section: Section) -> Iterator[tuple[Line, Parag
         yield line, paragraph
 
 
-def _extract_section(report: Report, section: Section) -> tuple[list[Fact], list[Unparsed]]:
+def _extract_section(report: Report, section: Section, unparsed: list[Unparsed], said: list[Fact]) -> list[Fact]:
+    """The section's facts; its unread numbers go to `unparsed`, every direction it states to `said`."""
     product = catalogue.get(section.product or "")
     numeric: list[_Stated] = []
     spoken: list[_Stated] = []
-    unparsed: list[Unparsed] = []
     for line, paragraph in read_section(report, section):
         for sentence, result, dirs in paragraph.sentences:
             offset = line.offset
@@ -122,10 +124,10 @@ def _extract_section(report: Report, section: Section) -> tuple[list[Fact], list
             unparsed.extend(Unparsed(product.product, line.number, u.text, u.reason, sentence.text)
                             for u in result.unread)
     kept = _statements(numeric)
-    stated = [*kept, *_directions(report, kept, spoken)]
-    facts = sorted((_fact(report, section, item, statement) for item, statement in stated),
-                   key=lambda f: (f.line, f.char_start, f.measure))
-    return facts, unparsed
+    stated = [*kept, *_directions(report, kept, [item for item in spoken if not item.reading.frame.endswith(TO_LEVEL)])]
+    said.extend(_fact(report, section, item, 1) for item in spoken)
+    return sorted((_fact(report, section, item, statement) for item, statement in stated),
+                  key=lambda f: (f.line, f.char_start, f.measure))
 
 
 @dataclass(slots=True)

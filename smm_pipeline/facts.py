@@ -79,6 +79,60 @@ def write_csv(facts: Iterable[Fact], path: str | Path) -> None:
             writer.writerow([_cell(v) for v in astuple(fact)])
 
 
+class FactsFileError(ValueError):
+    """A facts CSV that cannot be read, naming the file and the line."""
+
+    def __init__(self, source: str, message: str, line: int | None = None) -> None:
+        self.source, self.message, self.line = source, message, line
+        super().__init__(f"{source}:{line}: {message}" if line else f"{source}: {message}")
+
+
+def read_csv(path: str | Path) -> list[Fact]:
+    """Facts from a CSV in the FACTS.md columns plus `line` (a gold file, or figures keyed by hand), so the
+    consistency rules can judge given facts apart from extracted ones. The number as written is found in
+    the row's evidence where it can be (its rounding is what the rules allow for); else the value stands
+    as written in the CSV."""
+    from smm_pipeline.numbers import lex
+
+    source = str(path)
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        raise FactsFileError(source, f"cannot read the facts file ({err})") from None
+    missing = [c for c in (*CONTRACT_COLUMNS, "line") if rows and c not in rows[0]]
+    if missing:
+        raise FactsFileError(source, f"missing columns: {', '.join(missing)}", 1)
+    facts: list[Fact] = []
+    seen: dict[tuple[str, ...], int] = {}
+    for number, row in enumerate(rows, start=2):
+        cells = {k: (v or "").strip() for k, v in row.items() if k}
+        try:
+            value = float(cells["value"])
+            high = float(cells["value_high"]) if cells["value_high"] else None
+            line = int(cells["line"])
+        except ValueError:
+            raise FactsFileError(source, "value, value_high and line must be numbers", number) from None
+        for column, allowed in (("metric", METRICS), ("measure", MEASURES), ("unit", UNITS),
+                                ("qualifier", QUALIFIERS)):
+            if cells[column] not in allowed:
+                raise FactsFileError(source, f"{column} {cells[column]!r} is not one of FACTS.md's", number)
+        evidence = cells.get("evidence", "")
+        written = next((q.text for q in lex(evidence) if abs(abs(q.value) - abs(value)) <= 1e-6 * max(1, abs(value))),
+                       _as_written(cells["value"], cells["unit"]))
+        key = tuple(cells[c] for c in ("report_month", "product", "segment", "metric", "period", "measure"))
+        seen[key] = seen.get(key, 0) + 1
+        tier = 1 if is_headline(cells["metric"], cells["segment"]) else 2
+        facts.append(Fact(cells["report_month"], cells["product"], cells["segment"], cells["metric"], cells["period"],
+                          cells["measure"], value, cells["unit"], cells["qualifier"], high, tier, 1, line, 0,
+                          len(written), written, evidence or written, seen[key], "given"))
+    return facts
+
+
+def _as_written(value: str, unit: str) -> str:
+    return value + ("%" if unit == "%" else "" if unit in ("dir", "count") else f" {unit}")
+
+
 def _cell(value: object) -> object:
     if value is None:
         return ""

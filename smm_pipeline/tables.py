@@ -84,7 +84,7 @@ def finding_rows(raw: pd.DataFrame, facts: pd.DataFrame, previous_facts: pd.Data
     latest_facts = facts[facts["sha256"] == latest["sha256"]]
     result = check_facts(latest_facts, previous, older)
     extraction = extract(report_of(latest))
-    result.findings.extend(text_findings(extraction, str(latest["sha256"])))
+    result.findings.extend(text_findings(extraction, str(latest["sha256"]), latest_facts))
     return findings_frame(result.findings)
 
 
