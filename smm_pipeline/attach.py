@@ -33,6 +33,8 @@ from smm_pipeline.roles import Slot
 from smm_pipeline.segments import snake
 from smm_pipeline.timex import When
 
+NO_SUBJECT = "no subject"
+"""The reason of a figure whose words name no metric (a change of it may also lack its comparison)."""
 _NP_CODES = frozenset("FSPwD'TYy-cHu#")
 """Codes that may stand inside a noun phrase."""
 _PRODUCER_AXES = ("size:", "feed:", "series:")
@@ -117,6 +119,9 @@ def _attach_one(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope,
         return
     if _company(chunks, np, c0, k):
         slot.reason = "context: a single plant or company, not the national panel"
+        return
+    if _some_producers(chunks, np, c0, k):
+        slot.reason = "context: some producers, not the national panel"
         return
     slot.metric = "share" if total_share else _metric(chunks, head, np, slot, scope)
     _period(sentence, slot, slots, scope, np, c0)
@@ -409,6 +414,23 @@ def _company(chunks: list[Chunk], np: list[int], c0: int, k: int) -> bool:
     if any(chunks[m].code == "U" for m in np if m < k):
         return _names_company(chunks, np)  # a subject with its own metric noun speaks for itself
     return _names_company(chunks, np) or _names_company(chunks, _clause_subject(chunks, c0, k))
+
+
+def _some_producers(chunks: list[Chunk], np: list[int], c0: int, k: int) -> bool:
+    """"some mainstream producers have planned to implement a 30% production cut": producers counted as a
+    part of the industry are the subject of the figure's clause (and its own subject names no total)."""
+    if any(chunks[m].text.lower() in lexicon().words("AGGREGATE") for m in np):
+        return False
+    partitive = lexicon().words("PARTITIVE")
+    phrase = next((j + 1 for j in range(k - 1, c0 - 1, -1) if chunks[j].code in ",:;"), c0)
+    for i in _clause_subject(chunks, max(phrase, _subclause_start(chunks, c0, k)), k):
+        if chunks[i].code == "D" and chunks[i].attr("plural", True):
+            j = i - 1
+            while j >= c0 and chunks[j].code in "FSPw" and chunks[j].text.lower() not in partitive:
+                j -= 1
+            if j >= c0 and chunks[j].text.lower() in partitive:
+                return True
+    return False
 
 
 def _names_company(chunks: list[Chunk], members: list[int]) -> bool:
@@ -935,7 +957,7 @@ def _fit_unit(slot: Slot, chunks: list[Chunk], slots: list[Slot]) -> None:
         _count(slot, chunks)
         return
     if not metric:
-        slot.reason = "no subject: the figure names no metric and follows none"
+        slot.reason = NO_SUBJECT + ": the figure names no metric and follows none"
         return
     if unit in ("yuan/mt", "usd/mt", "usd/dmt", "yuan/mtu", "usd/mtu"):
         slot.metric = metric if metric in ("price", "treatment_charge") else "price"

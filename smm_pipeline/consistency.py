@@ -609,7 +609,14 @@ def text_findings(extraction: Extraction, sha256: str, facts: pd.DataFrame | Non
     report = extraction.report
     found = [Finding(report.report_month, sha256, None, item.rule, item.severity, item.message,
                      extra_lines=(item.line,)) for item in extraction.findings]
+    stated_on_line: dict[int, set[float]] = defaultdict(set)
+    if facts is not None:
+        for line, value in zip(facts["line"], facts["value"], strict=True):
+            stated_on_line[int(line)].add(round(abs(float(value)), 6))
     for item in extraction.unparsed:
+        if UNLABELLED in item.reason and any(round(abs(q.value), 6) in stated_on_line[item.line]
+                                             for q in lex(item.value_text)):
+            continue  # the facts judged carry this figure with a comparison: whoever keyed them labelled it
         if UNLABELLED in item.reason:
             found.append(Finding(report.report_month, sha256, item.product or None, "unlabelled_change", "warning",
                                  f"{item.product}: {item.value_text} is a change with no MoM/YoY basis; it is not "
@@ -632,9 +639,11 @@ def _said_against_figures(extraction: Extraction, index: _Index, sha256: str) ->
     """A direction the words give ("slipped on the month", "retreated from February's level") against the
     report's figures for that change: the stated change, or the two stated levels it runs between."""
     seen: set[tuple[str, str, int]] = set()
+    section_product = {section.ordinal: section.product for section in extraction.sections}
     for said in extraction.said:
         if said.value == 0:
             continue  # "held steady" beside a small change is wording, not arithmetic
+        elsewhere = section_product.get(said.section) != said.product  # stainless steel named in the NPI section
         basis = said.measure.removesuffix("_dir")
         key = (said.product, said.segment, said.metric, said.period)
         figures = [f for suffix in ("_pct", "_abs") for f in index.statements.get((*key, basis + suffix), [])]
@@ -648,7 +657,13 @@ def _said_against_figures(extraction: Extraction, index: _Index, sha256: str) ->
                 against.append((now, gap.high if said.value > 0 else -gap.low,
                                 f"its levels go from {then.value_text} ({before}) to {now.value_text}",
                                 (now.line, then.line)))
+        also = {other.value for other in extraction.said if other.evidence == said.evidence
+                and other.measure == said.measure and other.product == said.product}
         for fact, room, what, lines in against:
+            if not elsewhere and fact.line != said.line:
+                continue  # a direction and a figure of one sentence or paragraph speak of the same change
+            if (1.0 if said.value < 0 else -1.0) in also:
+                continue  # "rebounded slightly from June but has once again pulled back": the words agree too
             if room < 0 and (said.product, said.measure, fact.line) not in seen:
                 seen.add((said.product, said.measure, fact.line))
                 word = "rose" if said.value > 0 else "fell"

@@ -132,6 +132,12 @@ def _breakdown_or_company_before(chunks: list[Chunk], d: int) -> bool:
             return True
         if chunk.quantity is not None and chunk.quantity.unit == "count":
             return True  # "Five producers saw output drop": some producers
+        if chunk.code == "D" and not chunk.attr("plural", False):
+            j = i - 1
+            while j >= c0 and chunks[j].code in "wSPv":  # "Another lead smelter" ("lead" read as a verb)
+                j -= 1
+            if j >= c0 and chunks[j].text.lower() in lexicon().words("DETERMINER"):
+                return True  # "Another lead smelter experienced a decline in silver production": one producer
         named = chunk.code == "w" and chunk.text[:1].isupper() and (chunk.first > 0 or chunk.text.isupper())
         if chunk.code == "c" or named:
             return True

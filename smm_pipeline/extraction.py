@@ -54,8 +54,9 @@ class Extraction:
     unparsed: list[Unparsed]
     findings: list[SectionFinding]
     said: list[Fact] = field(default_factory=list)
-    """Every direction the words give ("slipped", "retreated from February's level"), also where a figure
-    states the change and so no `_dir` fact is made: the consistency rules hold them against the figures."""
+    """Every direction the words give of a named subject or with a written comparison ("output slipped",
+    "retreated from February's level"), also where a figure states the change and so no `_dir` fact is
+    made: the consistency rules hold them against the figures."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +126,7 @@ def _extract_section(report: Report, section: Section, unparsed: list[Unparsed],
                             for u in result.unread)
     kept = _statements(numeric)
     stated = [*kept, *_directions(report, kept, [item for item in spoken if not item.reading.frame.endswith(TO_LEVEL)])]
-    said.extend(_fact(report, section, item, 1) for item in spoken)
+    said.extend(_fact(report, section, item, 1) for item in spoken if item.reading.explicit)
     return sorted((_fact(report, section, item, statement) for item, statement in stated),
                   key=lambda f: (f.line, f.char_start, f.measure))
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from smm_pipeline import frames, roles
-from smm_pipeline.attach import Scope, attach, clause_bounds, compared, named_month
+from smm_pipeline.attach import NO_SUBJECT, Scope, attach, clause_bounds, compared, named_month
 from smm_pipeline.chunks import Chunk, Sentence
 from smm_pipeline.lexicon import lexicon
 from smm_pipeline.periods import shift_month
@@ -90,8 +90,8 @@ def read_sentence(sentence: Sentence, scope: Scope) -> SentenceResult:
             slot.point = slot.point or _opening_point(sentence, slot) or _base_point(sentence, slots, slot)
             _settle_comparison(slot, slots, scope, sentence.chunks)
     for slot in slots:
-        if slot.reason and slot.role == "change" and slot.q.unit == "%" and not slot.basis and slot.point is None \
-                and not slot.ytd and UNLABELLED not in slot.reason:
+        if slot.reason.startswith(NO_SUBJECT) and slot.role == "change" and slot.q.unit == "%" and not slot.basis \
+                and slot.point is None and not slot.ytd:
             slot.reason += f"; and {UNLABELLED}"  # "circulation ... decreased by over 30%": say so as well
         reading = _reading(slot, scope)
         if reading is None:
@@ -235,7 +235,10 @@ def _parallel_basis(slot: Slot, slots: list[Slot], scope: Scope) -> str:
                 s.basis == basis and s.segment == slot.segment for s in slots if s is not slot):
             return ""
         return basis
-    return scope.bases.get((slot.metric, kind), "") if slot.segment else ""
+    if not slot.segment:
+        return ""
+    # a breakdown's change in a paragraph that set its comparison: "Yunnan's output dropped by 1,670 mt"
+    return scope.bases.get((slot.metric, kind), "") or scope.last_basis.get(slot.metric, "")
 
 
 def _reading(slot: Slot, scope: Scope) -> Reading | None:
