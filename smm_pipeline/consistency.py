@@ -36,6 +36,7 @@ from smm_pipeline.directions import AMBIGUOUS
 from smm_pipeline.extraction import Extraction
 from smm_pipeline.facts import FACT_COLUMNS, Fact, facts_frame
 from smm_pipeline.intervals import Interval, apply, interval_of
+from smm_pipeline.lexicon import lexicon
 from smm_pipeline.numbers import lex
 from smm_pipeline.periods import shift_month
 from smm_pipeline.reader import UNLABELLED
@@ -373,6 +374,54 @@ def rule_parts_vs_whole(index: _Index, context: _Context) -> Iterator[Finding]:
                                   (total, *parts))
 
 
+def rule_parts_add_up(index: _Index, context: _Context) -> Iterator[Finding]:
+    """Parts of a complete breakdown (one of them is "the rest": other regions, other types) add up to
+    the whole: levels and changes to the total's (stated, or from its level and % change), shares to 100%.
+    A part stated "unchanged" counts as zero."""
+    remainder = lexicon().words("REMAINDER")
+    groups: dict[tuple[str, str, str, str, str], list[Stated]] = defaultdict(list)
+    for (product, segment, metric, period, measure), fact in index.by_key.items():
+        axis, _, name = segment.partition(":")
+        if not name or axis in ("content", "basis", "sample", "item", "status"):
+            continue
+        if measure in ("level", "mom_abs", "yoy_abs"):
+            groups[(product, axis, metric, period, measure)].append(fact)
+        elif measure.endswith("_dir") and fact.value == 0:
+            groups[(product, axis, metric, period, measure.replace("_dir", "_abs"))].append(fact)
+    for (product, axis, metric, period, measure), parts in sorted(groups.items()):
+        complete = any(part.segment.partition(":")[2] in remainder for part in parts)
+        if len(parts) < 2 or not complete:
+            continue
+        total, whole = _whole(index, product, metric, period, measure)
+        if total is None:
+            continue
+        summed = apply(lambda *xs: sum(xs), *(Interval(0, 0) if p.unit == "dir" else p.interval for p in parts))
+        context.compare("equal", tuple(parts), whole)
+        if summed is not None and not summed.meets(total):
+            names = " + ".join(f"{p.segment.partition(':')[2]} {'0' if p.unit == 'dir' else p.value_text}"
+                               for p in parts)
+            yield context.finding(product, "parts_vs_whole", _severity_of_gap(summed, total),
+                                  f"{product} {period}: the parts of a complete {axis} breakdown of {metric} "
+                                  f"{measure} add up to {_span(summed)} ({names}), but the whole is {_span(total)}",
+                                  (*parts, *whole))
+
+
+def _whole(index: _Index, product: str, metric: str, period: str,
+           measure: str) -> tuple[Interval | None, tuple[Stated, ...]]:
+    """The whole a complete breakdown must add up to: 100% for shares; else the total's figure, or for a
+    change its level and % change (change = level x p / (100 + p))."""
+    if metric == "share":
+        return (Interval(100, 100), ()) if measure == "level" else (None, ())
+    stated = index.get(product, "", metric, period, measure)
+    if stated is not None:
+        return stated.interval, (stated,)
+    level, pct = index.get(product, "", metric, period, "level"), index.get(
+        product, "", metric, period, measure.replace("_abs", "_pct"))
+    if measure == "level" or level is None or pct is None:
+        return None, ()
+    return apply(lambda l_, p: l_ * p / (100 + p), level.interval, pct.interval), (level, pct)
+
+
 def _total_for(index: _Index, product: str, axis: str, metric: str, period: str, measure: str) -> Stated | None:
     """The whole a breakdown divides: the national figure, or metal content where there is no national one."""
     total = index.get(product, "", metric, period, measure)
@@ -575,6 +624,7 @@ RULES: dict[str, Rule] = {
     "ytd_chain": rule_ytd_chain,
     "sign_mismatch": rule_sign_mismatch,
     "parts_vs_whole": rule_parts_vs_whole,
+    "parts_add_up": rule_parts_add_up,
     "content_grade": rule_content_grade,
     "unit_misuse": rule_unit_misuse,
     "double_statement": rule_double_statement,
