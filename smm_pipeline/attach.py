@@ -270,8 +270,11 @@ def _noun_after(chunks: list[Chunk], k: int, c1: int, unit: str) -> int | None:
     """"a 1.81% drop in operating rates", "a 42.89% share", "29.06% and 17.37% market shares": a metric
     noun the figure's own words lead to."""
     if unit not in ("%", "pp"):
-        if k + 2 < c1 and chunks[k + 1].code == "O" and chunks[k + 2].code == "U":
-            return k + 2  # "five smelters with 1.62 million mt of capacity"
+        j = k + 2
+        while j < c1 and j <= k + 3 and chunks[j].code in "Fw":
+            j += 1  # "1.1 million mt of annual capacity"
+        if k + 1 < c1 and chunks[k + 1].code == "O" and j < c1 and chunks[j].code == "U":
+            return j  # "five smelters with 1.62 million mt of capacity"
         return None
     j = k + 1
     before = k - 1
@@ -401,6 +404,10 @@ def _daily(chunks: list[Chunk], k: int, c0: int, c1: int) -> str:
     averaged = any(chunks[i].code == "L" and chunks[i].attr("average") for i in range(max(c0, k - 3), k))
     if averaged and any(chunks[i].code == "H" and chunks[i].attr("reason") == daily for i in range(c0, c1)):
         return daily
+    opening = next((i for i in range(c0, k) if chunks[i].code == ","), None)
+    adverbial = opening is not None and not any(chunks[i].code in "CLvGKf" for i in range(c0, opening))
+    if adverbial and any(chunks[i].code == "H" and chunks[i].attr("reason") == daily for i in range(c0, opening)):
+        return daily  # "On a daily basis, output slipped to 194,400 mt" (not "Daily output edged higher, and ...")
     return ""
 
 
@@ -608,7 +615,7 @@ def _whole_year_reported(december: str, scope: Scope) -> bool:
     """Whether a year's figure is that year's year-to-date total: the report covers its December (or the
     January or February after it, which recall the year just ended)."""
     return scope.report_month == december or shift_month(december, 1) == scope.report_month \
-        or shift_month(december, 2) == scope.report_month
+        or shift_month(december, 2) == scope.report_month or scope.forecast_month == december
 
 
 def named_month(sentence: Sentence, scope: Scope) -> str:

@@ -210,7 +210,8 @@ def _choose(tag: Tag, before: list[Chunk], tokens: list[Token], tags: list[Tag |
     following = tags[after] if after < len(tokens) and tags[after] is not None and tags[after].start == after else None
     governs = (after < len(tokens) and tokens[after].kind == "num") or (
         following is not None and following.has("TO", "BY"))  # "cut output by 7.4%", "rose to 82.4%"
-    after_figure = prev_code in ("Q", "z", "M") or _after_restated_figure(before, tokens, tags, after)
+    adverb = "COMPARATIVE" in senses and bool(senses["COMPARATIVE"].get("adverb"))
+    after_figure = prev_code in ("Q", "z", "M") or (not adverb and _after_restated_figure(before, tokens, tags, after))
     if "COMPARATIVE" in senses and after_figure:
         return senses["COMPARATIVE"]
     if "CHANGE_NOUN" in senses and "CHANGE" in senses:
