@@ -43,6 +43,9 @@ from smm_pipeline.reader import UNLABELLED
 
 SEVERITIES = ("info", "warning", "error")
 RATE_METRICS = {"operating_rate", "share"}
+RESTATEMENT_SPREAD = 0.25
+"""Two statements of one key closer than this (relative to the larger) restate one figure with two values
+(a contradiction); further apart they are two quantities that share a key (the reading's doubt, info)."""
 LEVEL_METRICS = {"production", "capacity", "operating_capacity", "inventory", "imports"}
 PARTITION_AXES = {"size", "feed", "series", "grade", "source", "stage"}
 FINDING_COLUMNS = ["report_month", "sha256", "product", "rule", "severity", "message", "facts", "line", "lines",
@@ -484,11 +487,18 @@ def rule_double_statement(index: _Index, context: _Context) -> Iterator[Finding]
         first = statements[0]
         for later in statements[1:]:
             context.compare("equal", (first,), (later,))
-            if not first.interval.meets(later.interval):
+            if first.interval.meets(later.interval):
+                continue
+            near = abs(first.value - later.value) <= RESTATEMENT_SPREAD * max(abs(first.value), abs(later.value))
+            what = (f"{first.product} {first.period}: {first.measure} is stated as {first.value_text} "
+                    f"(line {first.line}) and as {later.value_text} (line {later.line})")
+            if near:
                 yield context.finding(first.product, "double_statement", "warning",
-                                      f"{first.product} {first.period}: {first.measure} is stated as "
-                                      f"{first.value_text} (line {first.line}) and as {later.value_text} "
-                                      f"(line {later.line}); the panel keeps the first", (first, later))
+                                      f"{what}; the panel keeps the first", (first, later))
+            else:  # 1,308 mt and 150 mt under one key are two quantities, not one stated twice
+                yield context.finding(first.product, "double_statement", "info",
+                                      f"{what}: too far apart to be one figure restated; one of them is "
+                                      "probably another quantity", (first, later))
 
 
 def rule_direction_vs_figure(index: _Index, context: _Context) -> Iterator[Finding]:
