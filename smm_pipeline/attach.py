@@ -67,6 +67,9 @@ class Scope:
     """(metric, kind of change) -> the comparison of the first labelled change in the paragraph."""
     last_basis: dict[str, str] = field(default_factory=dict)
     """metric -> the comparison of the paragraph's latest labelled change (what "the rise" refers to)."""
+    last_segment: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(metric, comparison) -> the breakdown of the paragraph's latest change ("The 6.9% monthly gain" of
+    a product reported in cobalt content is that content's)."""
 
 
 def clause_bounds(chunks: list[Chunk], k: int) -> tuple[int, int]:
@@ -255,15 +258,20 @@ def _subject(chunks: list[Chunk], k: int, c0: int, c1: int, unit: str,
 
 
 def _share_of_total(chunks: list[Chunk], k: int, unit: str) -> bool:
-    """"about 31% of the total", "40% of national output": a percentage of the whole is a share."""
+    """"about 31% of the total", "40% of national output", "took 47.2% of output": a percentage of the
+    whole is a share."""
     if unit != "%" or k + 1 >= len(chunks) or chunks[k + 1].code != "O":
         return False
     aggregate = lexicon().words("AGGREGATE")
     j = k + 2
     while j < len(chunks) and chunks[j].code == "F" and chunks[j].text.lower() not in aggregate:
         j += 1
-    return j < len(chunks) and chunks[j].text.lower() in aggregate and (
-        j + 1 >= len(chunks) or chunks[j + 1].code != "P")
+    if j < len(chunks) and chunks[j].text.lower() in aggregate:
+        j += 1
+        if j >= len(chunks) or chunks[j].code != "P":
+            return True  # "31% of the total" (not "of the total copper ...", a product's)
+    # "took 47.2% of output", "supplied 39% of national production"
+    return j < len(chunks) and chunks[j].code == "U" and chunks[j].attr("metric") == "production"
 
 
 def _noun_after(chunks: list[Chunk], k: int, c1: int, unit: str) -> int | None:

@@ -90,6 +90,9 @@ def read_sentence(sentence: Sentence, scope: Scope) -> SentenceResult:
             slot.point = slot.point or _opening_point(sentence, slot) or _base_point(sentence, slots, slot)
             _settle_comparison(slot, slots, scope, sentence.chunks)
     for slot in slots:
+        if not slot.reason and slot.role == "change" and not slot.segment and _refers_back(sentence.chunks, slot):
+            slot.segment = scope.last_segment.get((slot.metric, slot.basis), "")  # "The 6.9% monthly gain"
+    for slot in slots:
         if slot.reason.startswith(NO_SUBJECT) and slot.role == "change" and slot.q.unit == "%" and not slot.basis \
                 and slot.point is None and not slot.ytd:
             slot.reason += f"; and {UNLABELLED}"  # "circulation ... decreased by over 30%": say so as well
@@ -307,6 +310,7 @@ def _remember(slots: list[Slot], scope: Scope, result: SentenceResult) -> None:
             scope.bases.setdefault((slot.metric, _kind(slot.q.unit)), slot.basis)  # a paragraph's first comparison
             if not slot.ytd:
                 scope.last_basis[slot.metric] = slot.basis
+                scope.last_segment[(slot.metric, slot.basis)] = slot.segment
         if slot.role == "base":  # "rose to 87.43 in March from 84.26 in February": a change from February
             base = _base_period(slot) or slot.period
             reached = next((s.period for s in slots if s.role == "level" and s.metric == slot.metric), scope.period)
