@@ -126,3 +126,79 @@ def test_no_unparsed_sentence_of_dev2_carries_a_headline_figure(
                   if any(math.isclose(abs(q.value), value, rel_tol=1e-6) for q in lex(item.value_text)
                          for value in headline[item.line])]
         assert unread == [], f"{extraction.report.source}: {unread}"
+
+
+def test_every_fact_points_at_its_words(samples: dict[str, Extraction]) -> None:
+    for extraction in samples.values():
+        lines = extraction.report.lines
+        for fact in extraction.facts:
+            assert extraction.report.text[fact.char_start:fact.char_end] == fact.value_text
+            assert fact.value_text in fact.evidence and fact.evidence in lines[fact.line - 1]
+
+
+def test_facts_follow_the_contract(samples: dict[str, Extraction]) -> None:
+    frame = facts_frame(samples["2025-01"].facts)
+    assert list(frame.columns[:len(CONTRACT_COLUMNS)]) == list(CONTRACT_COLUMNS)
+    assert not frame.duplicated([*KEY, "statement"]).any()
+    assert (frame["frame"].str.len() > 0).all()
+    assert set(frame["qualifier"]) <= {"exact", "approx", "over", "under", "range"}
+    assert frame.loc[frame["qualifier"] == "range", "value_high"].notna().all()
+
+
+def test_unparsed_entries_name_their_line_and_sentence(samples: dict[str, Extraction]) -> None:
+    for extraction in samples.values():
+        lines = extraction.report.lines
+        for item in extraction.unparsed:
+            assert item.reason and item.sentence in lines[item.line - 1]
+
+
+def report(body: str, month: str = "July") -> Extraction:
+    title = f"SMM Exclusive: Overview of China Metal Production in {month} 2025 and Forecast for August\n"
+    return extract(parse_report((title + body).encode(), "test.txt"))
+
+
+def test_context_numbers_are_listed_not_dropped() -> None:
+    extraction = report("Refined Nickel\nThe average premiums for Jinchuan nickel in July were 2,100 yuan/mt, "
+                        "down 500 yuan/mt MoM. The most-traded SHFE nickel contract closed at 122,000 yuan/mt.\n")
+    assert extraction.facts == []
+    assert [(u.value_text, u.reason.split(":")[0]) for u in extraction.unparsed] == [
+        ("2,100 yuan/mt", "context"), ("500 yuan/mt", "context"), ("122,000 yuan/mt", "context")]
+
+
+def test_a_number_that_is_no_quantity_is_listed_with_why() -> None:
+    extraction = report("EMD\nIn July 2025, EMD producers upgraded Line 3 and the SHFE 2509 contract rallied.\n")
+    assert extraction.facts == []
+    assert [(u.line, u.value_text, u.reason) for u in extraction.unparsed] == [
+        (3, "3", "no quantity: a label or number in a name"), (3, "2509", "no quantity: a label or number in a name")]
+
+
+def test_a_restated_figure_is_kept_as_a_second_statement() -> None:
+    extraction = report("Copper Cathode\nOutput rose 3.47% MoM in July. As said, July output was up 4.1% MoM.\n")
+    assert [(f.measure, f.value, f.statement) for f in extraction.facts] == [("mom_pct", 3.47, 1), ("mom_pct", 4.1, 2)]
+    assert extraction.unparsed == []
+
+
+def test_the_numbers_of_an_unknown_section_are_listed() -> None:
+    extraction = report("Copper Cathode\nOutput rose 3.47% MoM.\nGallium Ingot\nGallium output rose 5% MoM.\n")
+    assert [f.product for f in extraction.facts] == ["copper_cathode"]
+    assert [f.rule for f in extraction.findings] == ["unknown_heading"]
+    (item,) = extraction.unparsed
+    assert item.line == 5 and "Gallium Ingot" in item.reason
+
+
+def test_a_direction_only_where_no_number_states_the_measure() -> None:
+    extraction = report("Copper Cathode\nIn July, output rose by 2% MoM and increased YoY. "
+                        "In August, output is expected to increase slightly.\n")
+    assert {(f.period, f.measure, f.value) for f in extraction.facts} == {
+        ("2025-07", "mom_pct", 2), ("2025-07", "yoy_dir", 1), ("2025-08", "mom_dir", 1)}
+
+
+def test_a_content_only_product_gets_no_total_direction() -> None:
+    extraction = report("NPI\nNPI output rose 2.11% MoM in physical content to 240,700 mt, and output rose.\n")
+    assert all(f.segment == "content:physical" for f in extraction.facts)
+
+
+def test_a_subheading_sets_the_breakdown_until_the_product_is_named() -> None:
+    extraction = report("Silicon Metal\nYunnan region:\nOutput rose 12,000 mt MoM.\n"
+                        "Silicon metal output rose 2% MoM.\n")
+    assert {(f.segment, f.measure) for f in extraction.facts} == {("region:yunnan", "mom_abs"), ("", "mom_pct")}
