@@ -25,6 +25,7 @@ Rules (the `rule` column of data_quality_findings):
 
 from __future__ import annotations
 
+import calendar
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -525,6 +526,60 @@ def rule_direction_vs_figure(index: _Index, context: _Context) -> Iterator[Findi
 _DIRECTION_WORDS = {1: "rose", -1: "fell"}
 
 
+def rule_expectation(index: _Index, context: _Context) -> Iterator[Finding]:
+    """The actual level = the previous report's expected level + the beat (or - the miss):
+    A = E + D, with `basis:expected` E and `basis:vs_expected` D of the same month."""
+    for (product, segment, metric, period, measure), expected in index.by_key.items():
+        if segment != "basis:expected" or measure != "level":
+            continue
+        beat = index.get(product, "basis:vs_expected", metric, period, "level")
+        actual = index.get(product, "", metric, period, "level")
+        if beat is not None and actual is not None:
+            yield from context.expect("expectation", lambda e, d: e + d, (expected, beat), actual,
+                                      f"{product} {period}: expected {expected.value_text} and {beat.shown} "
+                                      "against it")
+
+
+def rule_ytd_triplet(index: _Index, context: _Context) -> Iterator[Finding]:
+    """A year-to-date total, its change and its % change agree: base = total - change, % = change / base
+    (for any span: months, quarters, halves, a whole year)."""
+    for (product, segment, metric, period, measure), total in index.by_key.items():
+        if measure != "ytd_level":
+            continue
+        change = index.get(product, segment, metric, period, "ytd_yoy_abs")
+        pct = index.get(product, segment, metric, period, "ytd_yoy_pct")
+        if change is not None and pct is not None:
+            yield from context.expect("ytd_triplet", lambda t, c: c / (t - c) * 100, (total, change), pct,
+                                      f"{product} {period}: the year-to-date total {total.value_text} and its "
+                                      f"change {change.shown}")
+
+
+def rule_operating_rate(index: _Index, context: _Context) -> Iterator[Finding]:
+    """Operating rate = operating capacity / capacity (both in mt/year, same month and breakdown)."""
+    for (product, segment, metric, period, measure), rate in index.by_key.items():
+        if metric != "operating_rate" or measure != "level":
+            continue
+        running = index.get(product, segment, "operating_capacity", period, "level")
+        capacity = index.get(product, segment, "capacity", period, "level")
+        if running is not None and capacity is not None and running.unit == capacity.unit == "mt/year":
+            yield from context.expect("operating_rate", lambda r, c: r / c * 100, (running, capacity), rate,
+                                      f"{product} {period}: operating capacity {running.value_text} of "
+                                      f"{capacity.value_text}")
+
+
+def rule_daily_average(index: _Index, context: _Context) -> Iterator[Finding]:
+    """A daily average times the days of its month is the month's level."""
+    for (product, segment, metric, period, measure), daily in index.by_key.items():
+        if not segment.startswith("item:") or not any(word in segment for word in lexicon().words("DAILY_ITEM")) \
+                or measure != "level":
+            continue
+        month = index.get(product, "", metric, period, "level")
+        if month is not None:
+            days = calendar.monthrange(int(period[:4]), int(period[5:]))[1]
+            yield from context.expect("daily_average", lambda d, n=days: d * n, (daily,), month,
+                                      f"{product} {period}: the daily average {daily.value_text} over {days} days")
+
+
 def rule_sample_restatement(index: _Index, context: _Context) -> Iterator[Finding]:
     """A survey-sample change re-bases a series: not an error, but the old and new figures differ."""
     by_product: dict[str, list[Stated]] = defaultdict(list)
@@ -639,6 +694,10 @@ RULES: dict[str, Rule] = {
     "unit_misuse": rule_unit_misuse,
     "double_statement": rule_double_statement,
     "direction_conflict": rule_direction_vs_figure,
+    "expectation": rule_expectation,
+    "ytd_triplet": rule_ytd_triplet,
+    "operating_rate": rule_operating_rate,
+    "daily_average": rule_daily_average,
     "sample_restatement": rule_sample_restatement,
     "cross_report": rule_cross_report,
     "vintages": rule_vintages,

@@ -247,3 +247,64 @@ def test_words_about_another_product_are_checked_against_that_products_figures()
     conflicts = [(f.product, f.lines) for f in check_report(_report(body), "c" * 64).findings
                  if f.rule == "direction_conflict"]
     assert conflicts == [("stainless_steel", (3, 5))]
+
+
+# --- the arithmetic rules, one table: facts in, the rule that must (or must not) fire out ---------------
+
+def _rules(*rows: dict) -> set[str]:
+    return {f.rule for f in check_facts(facts(*rows)).findings if f.severity != "info"}
+
+
+ARITHMETIC = [
+    ("expectation", [fact(value=1_003_400, text="1,003,400 mt"),
+                     fact(segment="basis:expected", value=990_000, text="990,000 mt"),
+                     fact(segment="basis:vs_expected", value=13_400, text="13,400 mt")], True),
+    ("expectation", [fact(value=1_003_400, text="1,003,400 mt"),
+                     fact(segment="basis:expected", value=990_000, text="990,000 mt"),
+                     fact(segment="basis:vs_expected", value=30_000, text="30,000 mt")], False),
+    ("ytd_triplet", [fact(measure="ytd_level", value=7_500_000, text="7.5 million mt"),
+                     fact(measure="ytd_yoy_abs", value=500_000, text="500,000 mt"),
+                     fact(measure="ytd_yoy_pct", value=7.14, unit="%", text="7.14%")], True),
+    ("ytd_triplet", [fact(measure="ytd_level", value=7_500_000, text="7.5 million mt"),
+                     fact(measure="ytd_yoy_abs", value=500_000, text="500,000 mt"),
+                     fact(measure="ytd_yoy_pct", value=9.5, unit="%", text="9.5%")], False),
+    ("operating_rate", [fact(metric="operating_rate", value=81.6, unit="%", text="81.6%"),
+                        fact(metric="operating_capacity", value=90_020_000, unit="mt/year", text="90.02 million mt"),
+                        fact(metric="capacity", value=110_320_000, unit="mt/year", text="110.32 million mt")], True),
+    ("operating_rate", [fact(metric="operating_rate", value=85.0, unit="%", text="85.0%"),
+                        fact(metric="operating_capacity", value=90_020_000, unit="mt/year", text="90.02 million mt"),
+                        fact(metric="capacity", value=110_320_000, unit="mt/year", text="110.32 million mt")], False),
+    ("daily_average", [fact(value=3_720_000, text="3.72 million mt"),
+                       fact(segment="item:daily_output", value=120_000, text="120,000 mt")], True),
+    ("daily_average", [fact(value=3_720_000, text="3.72 million mt"),
+                       fact(segment="item:daily_output", value=125_000, text="125,000 mt")], False),
+    ("parts_add_up", [fact(metric="share", segment="region:guangxi", value=39, unit="%", text="39%"),
+                      fact(metric="share", segment="region:ningxia", value=27, unit="%", text="27%"),
+                      fact(metric="share", segment="region:other_regions", value=34, unit="%", text="34%")], True),
+    ("parts_add_up", [fact(metric="share", segment="region:guangxi", value=39, unit="%", text="39%"),
+                      fact(metric="share", segment="region:ningxia", value=27, unit="%", text="27%"),
+                      fact(metric="share", segment="region:other_regions", value=39, unit="%", text="39%")], False),
+    ("parts_add_up", [fact(measure="mom_abs", value=-25_000, text="25,000 mt"),
+                      fact(segment="region:yunnan", measure="mom_abs", value=-24_000, text="24,000 mt"),
+                      fact(segment="region:other_regions", measure="mom_abs", value=-1_000, text="1,000 mt")], True),
+    ("parts_add_up", [fact(measure="mom_abs", value=-19_500, text="19,500 mt"),
+                      fact(segment="region:yunnan", measure="mom_abs", value=-24_000, text="24,000 mt"),
+                      fact(segment="region:other_regions", measure="mom_abs", value=-1_000, text="1,000 mt")], False),
+]
+
+
+@pytest.mark.parametrize(("rule", "rows", "consistent"), ARITHMETIC,
+                         ids=[f"{r}-{'ok' if ok else 'contradiction'}" for r, _, ok in ARITHMETIC])
+def test_arithmetic_rules(rule: str, rows: list[dict], consistent: bool) -> None:
+    raised = _rules(*rows)
+    finding = "parts_vs_whole" if rule == "parts_add_up" else rule
+    assert (finding not in raised) == consistent, raised
+
+
+def test_a_direction_against_its_own_figure_in_one_sentence_is_a_conflict() -> None:
+    body = ("Refined Zinc\nRefined zinc output slipped on the month to 506,800 mt in July, a 2.1% advance on "
+            "June's 496,200 mt.\n")
+    assert ("direction_conflict", "warning", (3,)) in _text_rules(body)
+    agreeing = ("Refined Zinc\nRefined zinc output rose on the month to 506,800 mt in July, a 2.1% advance on "
+                "June's 496,200 mt.\n")
+    assert all(rule != "direction_conflict" for rule, _, _ in _text_rules(agreeing))
