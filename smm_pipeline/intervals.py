@@ -1,7 +1,8 @@
 """Rounding intervals: every stated number stands for the range of values its rounding allows.
 
-"29,100 mt" is [29,050, 29,150); "-2.53%" is [-2.535, -2.525]; "approximately 10%" allows a full unit
-either way; "over 20%" is [20, inf). Arithmetic on intervals (evaluated at the corners, which is exact
+"29,100 mt" is [29,050, 29,150); "-2.53%" is [-2.535, -2.525]; "about 252,000 mt" is to the nearest
+thousand and "approximately 10%" to the nearest ten (an approximation's trailing zeros are imprecision);
+"nearly 27,000 mt" is [26,000, 27,000]; "over 20%" is [20, inf). Arithmetic on intervals (evaluated at the corners, which is exact
 for the monotone formulas the rules use) tells a contradiction from rounding: two statements conflict
 only when their intervals cannot meet.
 """
@@ -73,8 +74,13 @@ def interval_of(value: float, value_text: str, unit: str, qualifier: str, value_
         low, high = sorted((value, value_high))
         return Interval(low - step / 2, high + step / 2)
     if qualifier == "approx":
-        spread = max(step, abs(value) * 0.02)
-        return Interval(value - spread, value + spread)
+        # "about 40.00 million mt" is 40.00 rounded: its written precision, trailing zeros included ("about
+        # 252,000 mt" is to the nearest 1,000); "nearly 27,000 mt" is just under it
+        quantities = lex(value_text)
+        written = quantities[0].resolution if quantities else step
+        if quantities and quantities[0].from_below:
+            return Interval(value - written, value) if value >= 0 else Interval(value, value + written)
+        return Interval(value - written / 2, value + written / 2)
     if qualifier == "over":
         return Interval(value, math.inf) if value >= 0 else Interval(-math.inf, value)
     if qualifier == "under":

@@ -52,6 +52,8 @@ class Quantity(NamedTuple):
     """Written with an explicit sign ("+3.2%", "-1.5%")."""
     bound: bool = False
     """Its qualifier is a position word ("below 5,000 mt", "above 1 million mt")."""
+    from_below: bool = False
+    """An approximation from below ("nearly 27,000 mt"): just under the figure."""
     first: int = 0
     last: int = 0
     """Token index range [first, last) in its sentence."""
@@ -242,7 +244,8 @@ def _quantity(s: _Sentence, i: int) -> Quantity | NotQuantity:
         value = -value
     return Quantity(float(value), unit or "count", qualifier, s.tokens[first].start, s.tokens[number.last - 1].end,
                     _text(s, number.first, number.last), resolution, signed=number.sign is not None,
-                    bound=position, first=first, last=number.last)
+                    bound=position == "position", from_below=position == "from_below", first=first,
+                    last=number.last)
 
 
 def _text(s: _Sentence, first: int, last: int) -> str:
@@ -250,11 +253,11 @@ def _text(s: _Sentence, first: int, last: int) -> str:
     return "".join((" " if t.space and k else "") + t.text for k, t in enumerate(tokens))
 
 
-def _qualifier_before(s: _Sentence, first: int) -> tuple[str, bool, int]:
-    """(qualifier class, whether it is a position word, first token of the quantity) from the words
-    before it."""
+def _qualifier_before(s: _Sentence, first: int) -> tuple[str, str, int]:
+    """(qualifier class, its kind: "position" for a position word, "from_below" for "nearly", else "",
+    first token of the quantity) from the words before it."""
     j = first - 1
-    qualifier, position, start = "exact", False, first
+    qualifier, position, start = "exact", "", first
     leads = lexicon().words("QUALIFIER_LEAD")
     while j >= 0:
         tag = s.tags[j]
@@ -265,7 +268,8 @@ def _qualifier_before(s: _Sentence, first: int) -> tuple[str, bool, int]:
                 break  # "600 mt short of the 29,500 mt expected": it compares the figures, it is no bound
             sense = tag.sense("QUALIFIER")
             if qualifier == "exact":
-                qualifier, position = sense.get("qualifier"), bool(sense.get("position"))
+                qualifier = sense.get("qualifier")
+                position = "position" if sense.get("position") else "from_below" if sense.get("from_below") else ""
             start = tag.start
             j = tag.start - 1
             continue
@@ -348,7 +352,7 @@ def _word_quantity(s: _Sentence, i: int) -> Quantity | None:
         qualifier, position, first = _qualifier_before(s, i)
         value = float(fraction.sense("FRACTION").get("value"))
         return Quantity(value, "%", qualifier, s.tokens[first].start, s.tokens[fraction.end - 1].end,
-                        _text(s, i, fraction.end), 1.0, word=True, bound=position, first=first,
+                        _text(s, i, fraction.end), 1.0, word=True, bound=position == "position", first=first,
                         last=fraction.end)
     number = s.tag(i, "NUMBER_WORD")
     if number is None:

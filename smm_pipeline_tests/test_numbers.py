@@ -148,8 +148,10 @@ def _interval(q: Quantity) -> tuple[float, float]:
     return found.low, found.high
 
 
-def test_qualified_intervals_are_one_sided_or_widened() -> None:
+def test_qualified_intervals_mean_the_written_precision() -> None:
     assert _interval(one("over 99%")) == (99, float("inf"))
     assert _interval(one("below 50%")) == (float("-inf"), 50)
-    low, high = _interval(one("approximately 976,300 mt"))
-    assert low < 976_250 and high > 976_350
+    assert _interval(one("about 40.00 million mt")) == pytest.approx((39_995_000, 40_005_000))
+    assert _interval(one("approximately 976,300 mt")) == pytest.approx((976_250, 976_350))
+    assert _interval(one("about 252,000 mt")) == pytest.approx((251_500, 252_500))  # trailing zeros are imprecision
+    assert _interval(one("nearly 27,000 mt")) == pytest.approx((26_000, 27_000))  # just under
