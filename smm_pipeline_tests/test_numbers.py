@@ -148,10 +148,17 @@ def _interval(q: Quantity) -> tuple[float, float]:
     return found.low, found.high
 
 
+def _stated(text: str) -> tuple[float, float]:
+    """The interval of a figure as a fact states it: its value text runs from its qualifier."""
+    q = one(text)
+    found = interval_of(q.value, text[q.start:q.end], q.unit, q.qualifier, q.value_high)
+    return found.low, found.high
+
+
 def test_qualified_intervals_mean_the_written_precision() -> None:
-    assert _interval(one("over 99%")) == (99, float("inf"))
-    assert _interval(one("below 50%")) == (float("-inf"), 50)
-    assert _interval(one("about 40.00 million mt")) == pytest.approx((39_995_000, 40_005_000))
-    assert _interval(one("approximately 976,300 mt")) == pytest.approx((976_250, 976_350))
-    assert _interval(one("about 252,000 mt")) == pytest.approx((251_500, 252_500))  # trailing zeros are imprecision
-    assert _interval(one("nearly 27,000 mt")) == pytest.approx((26_000, 27_000))  # just under
+    assert _stated("over 99%") == (99, float("inf"))
+    assert _stated("below 50%") == (float("-inf"), 50)
+    assert _stated("about 40.00 million mt") == pytest.approx((39_995_000, 40_005_000))
+    assert _stated("approximately 976,300 mt") == pytest.approx((976_250, 976_350))
+    assert _stated("about 252,000 mt") == pytest.approx((251_500, 252_500))  # trailing zeros are imprecision
+    assert _stated("nearly 27,000 mt") == pytest.approx((26_000, 27_000))  # just under
