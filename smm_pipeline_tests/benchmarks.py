@@ -1,12 +1,14 @@
 """`make bench`: the speed figures the README quotes. Benchmarks, not tests: they print, they do not assert.
 
-    python -m smm_pipeline_tests.benchmarks [extract] [cold] [phrasings] [materialise] [scaling] [soak] [brief]
+    python -m smm_pipeline_tests.benchmarks [extract] [cold] [phrasings] [mutation] [materialise] [scaling]
+        [soak] [brief]
 
 - extract: extraction throughput in MB/s of report text, one core, after warm-up (mean of 20 runs);
 - cold: `smm-pipeline extract SEED --csv OUT` as a user runs it, one process each time (bytecode and the
   built lexicon cached): median wall of 15 runs after 2 warm-up, and whether pandas or dagster was
   imported on that path;
 - phrasings: the paraphrase suite's pass rate (rewordings that give exactly their facts);
+- mutation: the mutation harness on the samples, the seed and dev2 (numeric rewrites, direction flips);
 - materialise: wall time of a full in-process materialisation of the bundled samples into a fresh
   warehouse (the same jobs `smm-pipeline run` uses, dbt included);
 - scaling: the same on generated corpora of 12, 36 and 120 monthly reports, to show how time grows
@@ -87,6 +89,27 @@ def bench_phrasings() -> None:
     exact = sum(extracted(case) == expected(case) for case in suite)
     print(f"phrasings: {exact} of {len(suite)} rewordings exact ({exact / len(suite):.1%}), "
           f"{len({c.kind for c in suite})} kinds")
+
+
+def bench_mutation() -> None:
+    """The mutation harness on the samples, the seed and dev2 (when ../shared is present): how many
+    numeric rewrites and direction flips the rules flag."""
+    from smm_pipeline_tests import mutation
+
+    shared = PROJECT_ROOT.parent / "shared"
+    groups = [("samples", SAMPLES)]
+    if SEED.exists():
+        groups += [("seed", [SEED]), ("dev2", sorted((shared / "eval" / "dev2" / "reports").glob("*.txt")))]
+    for name, paths in groups:
+        numeric, flips, previous = [], [], None
+        for path in paths:
+            text = path.read_text(encoding="utf-8")
+            numeric += mutation.run(text, path.name, previous if name == "samples" else None)[0]
+            flips += mutation.run_flips(text, path.name, previous if name == "samples" else None)
+            previous = mutation.previous_facts(text, path.name)
+        print(f"mutation {name}: numeric {sum(m.caught for m in numeric)} of {len(numeric)} flagged "
+              f"({sum(m.caught for m in numeric) / max(len(numeric), 1):.1%}); direction flips "
+              f"{sum(m.caught for m in flips)} of {len(flips)} ({sum(m.caught for m in flips) / max(len(flips), 1):.1%})")
 
 
 def _materialise(reports: Path) -> tuple[float, str]:
@@ -238,7 +261,7 @@ def bench_brief(runs: int = 10, warmup: int = 2) -> None:
                 print(f"  render {name}: {render_figures(browser, path, runs, warmup).line()}")
 
 
-BENCHES = {"extract": bench_extract, "cold": bench_cold, "phrasings": bench_phrasings,
+BENCHES = {"extract": bench_extract, "cold": bench_cold, "phrasings": bench_phrasings, "mutation": bench_mutation,
            "materialise": bench_materialise, "scaling": bench_scaling,
            "soak": bench_soak, "brief": bench_brief}
 

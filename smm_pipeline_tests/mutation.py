@@ -6,6 +6,10 @@ compared with: 30% off for an equality, out of its parts' range for a total, pas
 The mutated report is extracted and checked again, and the mutant counts as caught when a warning or
 error finding cites its line. Parts of a range comparison are not mutated: moving one part cannot
 push the total out of the range, so no contradiction would exist to catch.
+
+Direction flips are the other kind of mutant: a word that gives a compared change its sign ("rose",
+"higher", "down") becomes a word of the opposite sign in the same form, from the lexicon ("rose" ->
+"decreased", "higher" -> "lower"), so that the words contradict the report's other figures.
 """
 
 from __future__ import annotations
@@ -16,10 +20,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from smm_pipeline.chunks import Sentence, sentence_bounds
 from smm_pipeline.consistency import Comparison, Stated, check_report
 from smm_pipeline.extraction import extract
 from smm_pipeline.facts import facts_frame
-from smm_pipeline.reports import parse_report
+from smm_pipeline.lexicon import Sense, lexicon
+from smm_pipeline.reports import Report, parse_report
+from smm_pipeline.tokens import tokenize
 
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 
@@ -34,6 +41,8 @@ class Mutant:
     mutated: str
     caught: bool
     rules: tuple[str, ...]
+    kind: str = "number"
+    """number (a figure rewritten) or direction (a sign word flipped)."""
 
 
 def _written(value: float, like: str) -> str:
@@ -112,6 +121,79 @@ def run(text: str, name: str, previous: pd.DataFrame | None) -> tuple[list[Mutan
         hits = tuple(sorted({f.rule for f in findings if f.severity != "info" and fact.line in f.lines}))
         mutants.append(Mutant(fact.product, fact.line, number.group(0), replacement, bool(hits), hits))
     return mutants, serious
+
+
+def opposite(sense: Sense) -> str | None:
+    """A one-word phrase of the same tag and form with the opposite sign ("rose" -> "decreased")."""
+    sign = sense.get("sign")
+    if sign not in (1, -1):
+        return None
+    for other in lexicon().senses(sense.tag):
+        if other.get("sign") == -sign and other.get("form") == sense.get("form") and " " not in other.phrase \
+                and "-" not in other.phrase and not other.get("metric") and not other.get("basis"):
+            return other.phrase
+    return None
+
+
+def flips(report: Report, figures: list[Stated]) -> list[tuple[int, int, int, str, str]]:
+    """(line, start, end, word, flipped) for the sign word of each compared change figure ("rose 3.2%",
+    "3.2% higher"): its flip makes the words contradict the figures the change was compared with."""
+    offsets = [0]
+    for line in report.lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    found: dict[tuple[int, int], tuple[int, int, int, str, str]] = {}
+    for fact in figures:
+        text, offset = report.lines[fact.line - 1], offsets[fact.line - 1]
+        tokens = tokenize(text)
+        for first, last in sentence_bounds(tokens):
+            sentence = Sentence(tokens[first:last], text, report.report_month, "")
+            chunks = sentence.chunks
+            at = fact.char_start - offset
+            k = next((i for i, c in enumerate(chunks) if c.quantity is not None and c.start == at), None)
+            if k is None:
+                continue
+            sign = _sign_word(chunks, k)
+            word = opposite(chunks[sign].sense) if sign is not None and chunks[sign].sense is not None else None
+            if word is not None:
+                chunk = chunks[sign]
+                flipped = word if chunk.text[:1].islower() else word.capitalize()
+                found[(fact.line, chunk.start)] = (fact.line, offset + chunk.start, offset + chunk.end, chunk.text,
+                                                   flipped)
+    return list(found.values())
+
+
+def _sign_word(chunks: list, k: int) -> int | None:
+    """The one-word change or comparative that gives the figure at k its sign: before it ("rose by 3.2%",
+    "up 3.2%") or right after it ("3.2% higher")."""
+    j = k - 1
+    while j >= 0 and chunks[j].code in "FBq":
+        j -= 1
+    if j >= 0 and chunks[j].code in "CK" and chunks[j].last - chunks[j].first == 1:
+        return j
+    j = k + 1
+    while j < len(chunks) and chunks[j].code in "FM":
+        j += 1
+    if j < len(chunks) and chunks[j].code == "K" and chunks[j].last - chunks[j].first == 1:
+        return j
+    return None
+
+
+def run_flips(text: str, name: str, previous: pd.DataFrame | None) -> list[Mutant]:
+    """Every direction-flip mutant of one report."""
+    report = parse_report(text.encode("utf-8"), name)
+    baseline = check_report(extract(report), report.sha256, previous)
+    figures = list({(f.line, f.char_start): f for c in baseline.compared if c.kind == "equal" for f in c.one_sided
+                    if f.sha256 == report.sha256 and f.measure.endswith(("_pct", "_abs", "_pp"))}.values())
+    base = report.text
+    mutants = []
+    for number, start, end, word, flipped in flips(report, figures):
+        changed = base[:start] + flipped + base[end:]
+        mutated = parse_report(changed.encode("utf-8"), name)
+        findings = check_report(extract(mutated), mutated.sha256, previous).findings
+        hits = tuple(sorted({f.rule for f in findings if f.severity != "info" and number in f.lines}))
+        product = next((f.product for c in baseline.compared for f in c.facts if f.line == number), "")
+        mutants.append(Mutant(product, number, word, flipped, bool(hits), hits, "direction"))
+    return mutants
 
 
 def previous_facts(text: str, name: str) -> pd.DataFrame:

@@ -1,5 +1,7 @@
-"""The mutation harness on the consistent sample reports (see mutation.py for how mutants are made)."""
+"""The mutation harness on the consistent sample reports and the seed (see mutation.py for how mutants
+are made): numeric rewrites and direction flips."""
 
+import csv
 import json
 
 import pytest
@@ -18,6 +20,9 @@ DOCUMENTED_ODDITIES = {  # data/samples/README.md: the two oddities the samples 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 
+SHARED = PROJECT_ROOT.parent / "shared"
+
+
 @pytest.fixture(scope="module")
 def harness() -> dict[str, tuple[list[mutation.Mutant], list[dict]]]:
     results, previous = {}, None
@@ -26,6 +31,38 @@ def harness() -> dict[str, tuple[list[mutation.Mutant], list[dict]]]:
         results[sample.name] = mutation.run(text, sample.name, previous)
         previous = mutation.previous_facts(text, sample.name)
     return results
+
+
+@pytest.fixture(scope="module")
+def flipped() -> list[mutation.Mutant]:
+    found, previous = [], None
+    for sample in SAMPLES:
+        text = sample.read_text(encoding="utf-8")
+        found += mutation.run_flips(text, sample.name, previous)
+        previous = mutation.previous_facts(text, sample.name)
+    return found
+
+
+def test_at_least_80_percent_of_direction_flips_are_flagged(flipped: list[mutation.Mutant]) -> None:
+    caught = [m for m in flipped if m.caught]
+    assert len(flipped) >= 50, "the samples should give the harness enough sign words of compared changes"
+    assert len(caught) / len(flipped) >= 0.80, [f"line {m.line}: {m.original} -> {m.mutated}" for m in flipped
+                                                if not m.caught]
+
+
+@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="../shared (the seed and its flags) is not next to "
+                                                           "this checkout")
+def test_the_seed_mutants_are_flagged_and_its_unmutated_alarms_are_its_flags() -> None:
+    text = (SHARED / "seeds" / "smm_2025-07_production_overview.txt").read_text(encoding="utf-8")
+    numeric, serious = mutation.run(text, "seed.txt", None)
+    flips = mutation.run_flips(text, "seed.txt", None)
+    assert sum(m.caught for m in numeric) / len(numeric) >= 0.95
+    assert sum(m.caught for m in flips) / len(flips) >= 0.80
+    with (SHARED / "eval" / "seed_flags.csv").open(newline="", encoding="utf-8") as handle:
+        flagged = {(r["product"], r["line"]) for r in csv.DictReader(handle) if r["expect"] in ("must", "may")}
+    beyond = [row for row in serious
+              if not any((row["product"], line) in flagged for line in str(row["lines"]).split(";"))]
+    assert beyond == []
 
 
 def test_unmutated_samples_raise_no_warning_or_error_beyond_their_documented_oddities(harness: dict) -> None:
