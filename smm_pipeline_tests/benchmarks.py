@@ -107,9 +107,9 @@ def bench_mutation() -> None:
             numeric += mutation.run(text, path.name, previous if name == "samples" else None)[0]
             flips += mutation.run_flips(text, path.name, previous if name == "samples" else None)
             previous = mutation.previous_facts(text, path.name)
-        print(f"mutation {name}: numeric {sum(m.caught for m in numeric)} of {len(numeric)} flagged "
-              f"({sum(m.caught for m in numeric) / max(len(numeric), 1):.1%}); direction flips "
-              f"{sum(m.caught for m in flips)} of {len(flips)} ({sum(m.caught for m in flips) / max(len(flips), 1):.1%})")
+        hit, flipped = sum(m.caught for m in numeric), sum(m.caught for m in flips)
+        print(f"mutation {name}: numeric {hit} of {len(numeric)} flagged ({hit / max(len(numeric), 1):.1%}); "
+              f"direction flips {flipped} of {len(flips)} ({flipped / max(len(flips), 1):.1%})")
 
 
 def _materialise(reports: Path) -> tuple[float, str]:
