@@ -2,9 +2,9 @@
 
 "29,100 mt" is [29,050, 29,150); "-2.53%" is [-2.535, -2.525]; "about 252,000 mt" is to the nearest
 thousand and "approximately 10%" to the nearest ten (an approximation's trailing zeros are imprecision);
-"nearly 27,000 mt" is [26,000, 27,000]; "over 20%" is [20, inf). Arithmetic on intervals (evaluated at the corners, which is exact
-for the monotone formulas the rules use) tells a contradiction from rounding: two statements conflict
-only when their intervals cannot meet.
+"nearly 27,000 mt" is [26,000, 27,000]; "over 20%" is [20, inf). Arithmetic on intervals (evaluated
+at the corners, which is exact for the monotone formulas the rules use) tells a contradiction from
+rounding: two statements conflict only when their intervals cannot meet.
 """
 
 from __future__ import annotations
