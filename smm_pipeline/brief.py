@@ -24,7 +24,6 @@ import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from html import escape, unescape
 from importlib import resources
 from pathlib import Path
@@ -336,17 +335,9 @@ def _title(group: str) -> str:
 
 # --- findings ------------------------------------------------------------------------------------------
 
-@cache
 def rule_explanations() -> dict[str, str]:
-    """Each rule's plain-language explanation, from consistency.py: the module docstring's list of rules,
-    else the rule function's docstring."""
-    doc = consistency.__doc__ or ""
-    found = {name: " ".join(text.split()) for name, text in re.findall(
-        r"^- (\w+)(?: \([^)\n]*\))?: (.*?)(?=^- |^\S|\Z)", doc, re.MULTILINE | re.DOTALL)}
-    for name, rule in consistency.RULES.items():
-        if rule.__doc__:
-            found.setdefault(name, " ".join(rule.__doc__.split("\n\n")[0].split()))
-    return found
+    """Each rule's plain-language explanation, from the consistency rulebook."""
+    return {rule.name: rule.explanation for rule in consistency.RULEBOOK}
 
 
 @dataclass(frozen=True, slots=True)

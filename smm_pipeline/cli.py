@@ -81,7 +81,8 @@ def _check(args: argparse.Namespace) -> int:
         findings[CHECK_COLUMNS].to_csv(args.csv, index=False)
     for row in findings.itertuples(index=False):
         if row.severity != "info" or args.all:
-            print(f"{row.severity:<7} {row.line:>4} {row.product or '-':<24} {row.rule:<18} {row.message}")
+            product = row.product if isinstance(row.product, str) and row.product else "-"  # a heading's: none
+            print(f"{row.severity:<7} {row.line:>4} {product:<24} {row.rule:<18} {row.message}")
     counts = findings["severity"].value_counts()
     print(f"{extraction.report.report_month}: {counts.get('error', 0)} errors, {counts.get('warning', 0)} warnings, "
           f"{counts.get('info', 0)} info", file=sys.stderr)

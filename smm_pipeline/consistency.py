@@ -1,37 +1,27 @@
 """Consistency rules: where a report contradicts itself, misuses a unit, or restates a figure.
 
-Each rule is a named function over one report's facts (and, for the rules across time, the previous
-report's facts and other vintages of the same month). Every comparison is rounding-aware: a stated
-number stands for its rounding interval (intervals.py), two estimates of one quantity conflict only
-when their intervals cannot meet, and a difference that rounding explains is at most `info`.
+Each rule is a function over one report's facts (and, for the rules across time, the previous report's
+facts and other vintages of the same month); the rounding-interval maths stays in plain Python. Every
+comparison is rounding-aware: a stated number stands for its rounding interval (intervals.py), two
+estimates of one quantity conflict only when their intervals cannot meet, and a difference that
+rounding explains is at most `info`.
 
-Rules (the `rule` column of data_quality_findings):
-
-- level_estimates: every way the report pins down one month's level (the stated level; an absolute
-  and a relative change, "up 39,400 mt, a 3.47% increase"; the previous month's level plus the change;
-  next month's forecast minus its change; a YoY pair) must agree. Rates and shares do the same with
-  percentage-point changes. Covers "change vs level" and the forecast chain within a report.
-- ytd_chain: ytd_yoy_abs(t) - ytd_yoy_abs(t-1) = yoy_abs(t); ytd_level(t) - ytd_level(t-1) = level(t).
-- sign_mismatch: the absolute and the relative form of one change point in opposite directions.
-- parts_vs_whole: the total's change or rate lies within the range of its parts' (a weighted average
-  cannot leave it); shares of one breakdown add up to at most 100%; a raw-material mix adds up to ~100%.
-- content_grade: metal content = physical content x grade, so their MoM changes must compose.
-- unit_misuse: percentage points for a change of a tonnage; % for a change of a rate (relative or pp?).
-- unlabelled_change: a change with no MoM/YoY basis.
-- restatement: a report restating an earlier month differently from the report that first stated
-  it; a survey-sample change noted in the text; a new vintage of a month that changes its figures.
-- forecast_vs_actual (info): the previous report's forecast for this month against this month's actual.
+The rules are declared once, in RULEBOOK below (name, worst severity, what each compares, what must
+hold); each runs as a named Pandera check on the facts, and the same declaration makes the Dagster asset
+checks, the brief's explanations and the README's table.
 """
 
 from __future__ import annotations
 
 import calendar
 import math
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
+import pandera.pandas as pa
 
 from smm_pipeline.directions import AMBIGUOUS
 from smm_pipeline.extraction import Extraction
@@ -682,43 +672,143 @@ class _Context:
         return None
 
 
-Rule = Callable[[_Index, _Context], Iterator[Finding]]
-RULES: dict[str, Rule] = {
-    "bounds": rule_bounds,
-    "level_estimates": rule_level_estimates,
-    "ytd_chain": rule_ytd_chain,
-    "sign_mismatch": rule_sign_mismatch,
-    "parts_vs_whole": rule_parts_vs_whole,
-    "parts_add_up": rule_parts_add_up,
-    "content_grade": rule_content_grade,
-    "unit_misuse": rule_unit_misuse,
-    "double_statement": rule_double_statement,
-    "direction_conflict": rule_direction_vs_figure,
-    "expectation": rule_expectation,
-    "ytd_triplet": rule_ytd_triplet,
-    "operating_rate": rule_operating_rate,
-    "daily_average": rule_daily_average,
-    "sample_restatement": rule_sample_restatement,
-    "cross_report": rule_cross_report,
-    "vintages": rule_vintages,
-}
+RuleFn = Callable[[_Index, _Context], Iterator[Finding]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One consistency rule as users see it: the name of its findings (the `rule` column), the worst
+    severity it raises, what it compares, and why. `finds` are the functions over the facts that raise
+    it; a rule about the words (an unknown heading, an unlabelled change) has none and is raised while
+    the report is read. This one declared set makes the Pandera checks, the asset checks, the brief's
+    explanations and the README's table."""
+
+    name: str
+    severity: str
+    compares: str
+    explanation: str
+    finds: tuple[RuleFn, ...] = ()
+
+
+RULEBOOK: tuple[Rule, ...] = (
+    Rule("bounds", "error", "each rate, share and level alone",
+         "A rate or share is 0-100%; a production, capacity or inventory level is not negative.", (rule_bounds,)),
+    Rule("level_estimates", "error", "a month's level, its changes, the month before and after",
+         "Every way the report pins down one month's level (the level; a change in tonnes and in %; the "
+         "previous month plus the change; next month's forecast less its change) must agree within rounding.",
+         (rule_level_estimates,)),
+    Rule("sign_mismatch", "error", "the tonnage and the % of one change",
+         "The absolute and the relative form of one change must point the same way.", (rule_sign_mismatch,)),
+    Rule("ytd_chain", "error", "this and last month's year-to-date figures",
+         "ytd_yoy_abs(t) - ytd_yoy_abs(t-1) = yoy_abs(t); ytd_level(t) - ytd_level(t-1) = level(t).",
+         (rule_ytd_chain,)),
+    Rule("ytd_triplet", "error", "a year-to-date total, its change and its % change",
+         "base = total - change; % = change / base, for any span (months, quarters, a half, a year).",
+         (rule_ytd_triplet,)),
+    Rule("expectation", "error", "the actual level, the expected level and the beat or miss",
+         "actual = expected + beat (basis:expected and basis:vs_expected of the same month).", (rule_expectation,)),
+    Rule("operating_rate", "error", "an operating rate and the two capacities",
+         "operating rate = operating capacity / existing capacity.", (rule_operating_rate,)),
+    Rule("daily_average", "error", "a daily average and the month's level",
+         "daily average x days in the month (from the calendar) = the month's level.", (rule_daily_average,)),
+    Rule("parts_vs_whole", "error", "a breakdown's parts and their total",
+         "A total's % change or rate lies within its parts' range (an average cannot leave it); shares of a "
+         "breakdown add up to at most 100%, and to 100% when the list names the rest; the levels and changes of "
+         "a complete list add up to the total's.", (rule_parts_vs_whole, rule_parts_add_up)),
+    Rule("content_grade", "error", "metal content, physical content and grade",
+         "metal content = physical content x grade, so their MoM changes must compose.", (rule_content_grade,)),
+    Rule("unit_misuse", "error", "a change's unit and what changed",
+         "Percentage points belong to rates; a tonnage's change in pp is an error, a rate's change in % is "
+         "ambiguous (a relative change or pp?).", (rule_unit_misuse,)),
+    Rule("double_statement", "warning", "two statements of one figure",
+         "One figure stated twice in a report must be stated the same, allowing for rounding (two values far "
+         "apart are two quantities under one key: info).", (rule_double_statement,)),
+    Rule("direction_conflict", "warning", "a direction in words and the figures",
+         "A direction the words give (\"slipped\", \"retreated from February's level\", a direction fact) must "
+         "agree with the report's figure for that change or the levels it runs between; a direction with no "
+         "label beside MoM and YoY directions that differ is ambiguous.", (rule_direction_vs_figure,)),
+    Rule("restatement", "warning", "a figure across reports, vintages and survey samples",
+         "A report restating an earlier month differently from the report that first stated it; a survey "
+         "sample re-based; a new vintage of a month that changes its figures.",
+         (rule_sample_restatement, rule_cross_report, rule_vintages)),
+    Rule("forecast_vs_actual", "info", "last month's forecast and this month's actual",
+         "The previous report's forecast for this month against this month's actual.", (rule_cross_report,)),
+    Rule("unlabelled_change", "warning", "a change and its words",
+         "A change with no MoM or YoY basis is no panel figure."),
+    Rule("unknown_heading", "warning", "a section heading and the product catalogue",
+         "A heading that names no catalogue product: its numbers are listed, not read."),
+    Rule("no_sections", "error", "the report and the product catalogue",
+         "A report with no recognised product section is a failed report, not an empty one."),
+    Rule("converted_from_html", "info", "the file's format",
+         "The file was HTML; its visible text was read (line numbers refer to that text)."),
+)
+RULES = {rule.name: rule for rule in RULEBOOK}
+
+
+def rules_table() -> str:
+    """The rules as a markdown table (the README's, made from RULEBOOK)."""
+    rows = ["| rule | worst severity | compares | what must hold |", "| --- | --- | --- | --- |"]
+    rows += [f"| `{r.name}` | {r.severity} | {r.compares} | {r.explanation} |" for r in RULEBOOK]
+    return "\n".join(rows)
 
 
 def check_facts(facts: pd.DataFrame, previous: pd.DataFrame | None = None,
                 older_vintages: Iterable[pd.DataFrame] = ()) -> CheckResult:
-    """Run every rule on one report vintage's facts; `previous` is the previous month's report."""
+    """Run every rule on one report vintage's facts; `previous` is the previous month's report.
+
+    Each rule is a named Pandera check on the facts (warnings through Pandera's warning mode, errors as
+    failures): a row fails a rule's check when a warning or error of the rule cites it. The findings are
+    those of the checks that failed, and the rules' info findings (a rounding-only difference)."""
     result = CheckResult()
     if facts.empty:
         return result
-    current = stated_facts(facts)
+    frame = facts.reset_index(drop=True)
+    current = stated_facts(frame)
     index = _Index(current)
     previous_index = _Index(stated_facts(previous)) if previous is not None and not previous.empty else _Index([])
     context = _Context(report_month=current[0].report_month, sha256=current[0].sha256, current=index,
                        previous=previous_index,
                        older_vintages=[_Index(stated_facts(v)) for v in older_vintages], result=result)
-    for rule in RULES.values():
-        result.findings.extend(rule(index, context))
+    raised: dict[str, list[Finding]] = {}
+    row_of = {id(fact): n for n, fact in enumerate(current)}
+    failed = _run_checks(frame, context, raised, row_of)
+    for rule in RULEBOOK:
+        result.findings.extend(f for f in raised.get(rule.name, [])
+                               if f.severity == "info" or rule.name in failed)
     return result
+
+
+def _run_checks(frame: pd.DataFrame, context: _Context, raised: dict[str, list[Finding]],
+                row_of: dict[int, int]) -> set[str]:
+    """Validate the facts against one Pandera check per rule; the names of the checks that failed."""
+    computed: dict[RuleFn, list[Finding]] = {}
+
+    def passes(rule: Rule, df: pd.DataFrame) -> pd.Series:
+        findings = []
+        for find in rule.finds:
+            if find not in computed:
+                computed[find] = list(find(context.current, context))
+            findings += [f for f in computed[find] if f.rule == rule.name]
+        raised[rule.name] = findings
+        cited = {row_of[id(f)] for finding in findings if finding.severity != "info" for f in finding.facts
+                 if id(f) in row_of}
+        return pd.Series([n not in cited for n in range(len(df))], index=df.index)
+
+    # Pandera reports a failed check by its error text: the rule's name leads it
+    checks = [pa.Check(lambda df, rule=rule: passes(rule, df), name=rule.name, error=f"{rule.name}: {rule.explanation}",
+                       raise_warning=rule.severity != "error")
+              for rule in RULEBOOK if rule.finds]
+    schema = pa.DataFrameSchema(checks=checks, name="consistency")
+    failed: set[str] = set()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pa.errors.SchemaWarning)
+        try:
+            schema.validate(frame, lazy=True)
+        except pa.errors.SchemaErrors as errors:
+            failed |= {str(check).split(":", 1)[0] for check in errors.failure_cases["check"]}
+    warned = " ".join(str(w.message) for w in caught if issubclass(w.category, pa.errors.SchemaWarning))
+    failed |= {rule.name for rule in RULEBOOK if f"{rule.name}: {rule.explanation}" in warned}
+    return failed
 
 
 def text_findings(extraction: Extraction, sha256: str, facts: pd.DataFrame | None = None) -> list[Finding]:

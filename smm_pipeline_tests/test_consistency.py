@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from smm_pipeline import consistency
 from smm_pipeline.consistency import check_facts, check_report
 from smm_pipeline.extraction import Extraction, extract
 from smm_pipeline.facts import FactsFileError, read_csv
@@ -308,3 +309,32 @@ def test_a_direction_against_its_own_figure_in_one_sentence_is_a_conflict() -> N
     agreeing = ("Refined Zinc\nRefined zinc output rose on the month to 506,800 mt in July, a 2.1% advance on "
                 "June's 496,200 mt.\n")
     assert all(rule != "direction_conflict" for rule, _, _ in _text_rules(agreeing))
+
+
+def test_the_readme_table_is_the_rulebook() -> None:
+    """The rules are declared once: the README shows the rulebook's own table."""
+    assert consistency.rules_table() in (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_rule_is_an_asset_check_and_has_its_explanation_in_the_brief() -> None:
+    from smm_pipeline import brief
+    from smm_pipeline.defs.checks import consistency_checks
+
+    names = {rule.name for rule in consistency.RULEBOOK}
+    checks = {key.name for definition in consistency_checks for key in definition.check_keys}
+    assert checks == names
+    assert set(brief.rule_explanations()) == names and all(brief.rule_explanations().values())
+
+
+@pytest.mark.parametrize(("body", "rule"), [
+    ("Gallium Ingot\nGallium output rose 5% MoM in July.\n", "no_sections"),
+    ("Copper Cathode\nOutput rose 5% MoM in July.\nGallium Ingot\nGallium output rose 5% MoM.\n", "unknown_heading"),
+])
+def test_check_on_a_report_without_known_products_names_the_finding(tmp_path: Path, body: str, rule: str) -> None:
+    report = tmp_path / "report.txt"
+    report.write_text("Overview of China Metal Production in July 2025 and Forecast for August\n" + body,
+                      encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "smm_pipeline.cli", "check", str(report)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert rule in done.stdout

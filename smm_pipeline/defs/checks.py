@@ -10,7 +10,7 @@ carry the offending rows, so the UI shows where the report contradicts itself.
 import dagster as dg
 import pandera.pandas as pa
 
-from smm_pipeline import schemas, warehouse
+from smm_pipeline import consistency, schemas, warehouse
 from smm_pipeline.defs import assets
 from smm_pipeline.defs.metadata import markdown_table
 from smm_pipeline.defs.resources import PipelineSettings
@@ -23,9 +23,6 @@ SCHEMA_OF = {
     assets.derived_indicators: schemas.DerivedIndicators,
     assets.data_quality_findings: schemas.DataQualityFindings,
 }
-CONSISTENCY_RULES = ("bounds", "level_estimates", "ytd_chain", "sign_mismatch", "parts_vs_whole", "content_grade",
-                     "unit_misuse", "unlabelled_change", "direction_conflict", "double_statement", "restatement",
-                     "forecast_vs_actual", "unknown_heading")
 
 
 def schema_check(asset: dg.AssetsDefinition, model: type[pa.DataFrameModel]) -> dg.AssetChecksDefinition:
@@ -55,12 +52,13 @@ def schema_check(asset: dg.AssetsDefinition, model: type[pa.DataFrameModel]) -> 
     return check
 
 
-def consistency_check(rule: str) -> dg.AssetChecksDefinition:
+def consistency_check(declared: consistency.Rule) -> dg.AssetChecksDefinition:
     """A non-blocking check that fails (WARN or ERROR) when the month has warning/error findings of a rule."""
     asset = assets.data_quality_findings
+    rule = declared.name
 
     @dg.asset_check(asset=asset, name=rule, blocking=False, partitions_def=asset.partitions_def,
-                    description=f"Findings of the consistency rule '{rule}' (see smm_pipeline/consistency.py).")
+                    description=f"{declared.explanation} (compares {declared.compares}; worst: {declared.severity})")
     def check(context: dg.AssetCheckExecutionContext, settings: PipelineSettings) -> dg.AssetCheckResult:
         frame = warehouse.read_table(settings.warehouse, "data_quality_findings", [context.partition_key])
         mine = frame[frame["rule"] == rule] if frame is not None else frame
@@ -83,4 +81,4 @@ def consistency_check(rule: str) -> dg.AssetChecksDefinition:
 
 
 schema_checks = [schema_check(asset, model) for asset, model in SCHEMA_OF.items()]
-consistency_checks = [consistency_check(rule) for rule in CONSISTENCY_RULES]
+consistency_checks = [consistency_check(rule) for rule in consistency.RULEBOOK]
