@@ -28,7 +28,7 @@ CODES: dict[str, str] = {
     "NUMOF": "n", "VERB": "v", "METRIC": "U", "SIDE": "H", "PRODUCER": "D", "COMPANY": "c", "SEG": "S",
     "PROD": "P", "FUT": "G", "AT": "V", "SINCE": "s", "RANGE": "g", "QUAL": "q", "WORD": "w", "NUMX": "#",
     "COMMA": ",", "SEMI": ";", "LP": "(", "RP": ")", "COLON": ":", "POSS": "'", "DASH": "-", "STOP": ".",
-    "STATUS": "u", "CLAUSE": "k", "OTHER": "~",
+    "STATUS": "u", "CLAUSE": "k", "ENDS": "j", "OTHER": "~",
 }
 """Frame names of chunk codes (frames.toml writes patterns with the names)."""
 
@@ -38,12 +38,13 @@ _TAG_CODES = {
     "BY": "B", "OF": "O", "LINK": "R", "AND": "A", "FILLER": "F", "NEUTRAL": "F", "NEGATION": "Z",
     "EXAMPLES": "e", "RESPECTIVELY": "r", "NUMBER_OF": "n", "VERB": "v", "FEED_VERB": "v", "METRIC": "U",
     "SIDE": "H", "PRODUCER": "D", "COMPANY": "c", "PRODUCT": "P", "FUTURE": "G", "AT_TIME": "V", "SINCE": "s",
-    "RANGE": "g", "QUALIFIER": "q", "STATUS": "u", "SIZE": "F", "ORDINAL": "F", "CLAUSE": "k",
+    "RANGE": "g", "QUALIFIER": "q", "STATUS": "u", "SIZE": "F", "ORDINAL": "F", "CLAUSE": "k", "ENDS": "j",
 }
 _PRIORITY = ("PRODUCT", "METRIC", "MARKER", "CHANGE", "CHANGE_NOUN", "COMPARATIVE", "MULTIPLE", "FLAT", "TREND",
              "FROM", "COMPARE_WITH", "EXPECTATION", "BEAT", "FUTURE", "LEVEL", "TO", "BY", "OF", "LINK", "AND",
              "SIDE", "PRODUCER", "COMPANY", "STATUS", "NEGATION", "EXAMPLES", "RESPECTIVELY", "NUMBER_OF", "RANGE",
-             "AT_TIME", "SINCE", "CLAUSE", "VERB", "FEED_VERB", "NEUTRAL", "FILLER", "SIZE", "ORDINAL", "QUALIFIER")
+             "AT_TIME", "SINCE", "CLAUSE", "ENDS", "VERB", "FEED_VERB", "NEUTRAL", "FILLER", "SIZE", "ORDINAL",
+             "QUALIFIER")
 _MARK_CODES = {",": ",", ";": ";", "(": "(", "[": "(", ")": ")", "]": ")", ":": ":", "'s": "'", "-": "-", "–": "-",
                "—": "-", ".": ".", "!": ".", "?": "."}
 

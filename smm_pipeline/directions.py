@@ -60,6 +60,8 @@ def directions(sentence: Sentence, slots: list[Slot], scope: Scope) -> list[Read
         negated = _negated(chunks, d)
         if negated:
             sign = 0  # "is not expected to rise", "unlikely to pick up": no change, as the reports mean it
+        elif _ends_streak(chunks, d):
+            sign = -sign  # "ended three months of growth": it did not grow
         subject = d if chunk.attr("names_production") else _subject(chunks, d)
         if subject is None or _breakdown_or_company_before(chunks, d):
             continue
@@ -142,6 +144,15 @@ def _breakdown_or_company_before(chunks: list[Chunk], d: int) -> bool:
         if chunk.code == "c" or named:
             return True
     return False
+
+
+def _ends_streak(chunks: list[Chunk], d: int) -> bool:
+    """"ended three months of growth", "snapped a run of declines": a word that ends the streak the change
+    noun names stands before it."""
+    j = d - 1
+    while j >= 0 and d - j <= 6 and chunks[j].code in "FwQO#TYyqn":
+        j -= 1
+    return j >= 0 and chunks[j].code == "j"
 
 
 def _negated(chunks: list[Chunk], d: int) -> bool:

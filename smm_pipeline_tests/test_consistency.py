@@ -338,3 +338,14 @@ def test_check_on_a_report_without_known_products_names_the_finding(tmp_path: Pa
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0 and "Traceback" not in done.stderr
     assert rule in done.stdout
+
+
+@pytest.mark.parametrize(("sentence", "conflict"), [
+    ("Copper cathode output ended three months of growth in July, rising 1.2% MoM.", True),
+    ("Copper cathode output extended its growth in July, rising 1.2% MoM.", False),
+    ("Copper cathode output posted a second straight monthly fall in July, rising 1.2% MoM.", True),
+    ("Copper cathode output posted a second straight monthly fall in July, down 1.2% MoM.", False),
+])
+def test_turning_points_and_streaks_against_the_figures(sentence: str, conflict: bool) -> None:
+    rules = [rule for rule, _, _ in _text_rules(f"Copper Cathode\n{sentence}\n")]
+    assert ("direction_conflict" in rules) == conflict, rules
