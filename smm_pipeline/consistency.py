@@ -868,8 +868,10 @@ def _said_against_figures(extraction: Extraction, index: _Index, sha256: str) ->
                                 (now.line, then.line)))
         also = {other.value for other in extraction.said if other.evidence == said.evidence
                 and other.measure == said.measure and other.product == said.product}
+        if not said.segment:
+            against += _parts_against(index, said, basis)
         for fact, room, what, lines in against:
-            if not elsewhere and fact.line != said.line:
+            if not elsewhere and fact.line != said.line and not what.startswith("every part"):
                 continue  # a direction and a figure of one sentence or paragraph speak of the same change
             if (1.0 if said.value < 0 else -1.0) in also:
                 continue  # "rebounded slightly from June but has once again pulled back": the words agree too
@@ -880,6 +882,26 @@ def _said_against_figures(extraction: Extraction, index: _Index, sha256: str) ->
                               f"{said.product} {said.period}: the text says its {said.metric} {word} "
                               f"{basis.upper()} (\"{said.value_text}\", line {said.line}), but {what} "
                               f"(line {fact.line})", extra_lines=(said.line, *lines))
+
+
+def _parts_against(index: _Index, said: Fact, basis: str) -> list[tuple[Stated, float, str, tuple[int, ...]]]:
+    """The total "fell" while every part of a complete breakdown rose (or the reverse): an average of the
+    parts' % changes cannot have the other sign."""
+    remainder = lexicon().words("REMAINDER")
+    by_axis: dict[str, list[Stated]] = defaultdict(list)
+    for (product, segment, metric, period, measure), fact in index.by_key.items():
+        if (product, metric, period, measure) == (said.product, said.metric, said.period, basis + "_pct") and segment:
+            by_axis[segment.partition(":")[0]].append(fact)
+    found = []
+    for axis, parts in by_axis.items():
+        complete = any(p.segment.partition(":")[2] in remainder for p in parts) or (axis == "size" and len(parts) >= 3)
+        if len(parts) < 2 or not complete or axis in ("content", "basis", "item"):
+            continue
+        room = max(p.interval.high if said.value > 0 else -p.interval.low for p in parts)
+        shown = ", ".join(f"{p.segment.partition(':')[2]} {p.shown}" for p in parts)
+        found.append((parts[0], room, f"every part of its {axis} breakdown moved the other way ({shown})",
+                      tuple(p.line for p in parts)))
+    return found
 
 
 def _excerpt(sentence: str, value_text: str, width: int = 60) -> str:

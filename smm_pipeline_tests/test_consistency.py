@@ -349,3 +349,11 @@ def test_check_on_a_report_without_known_products_names_the_finding(tmp_path: Pa
 def test_turning_points_and_streaks_against_the_figures(sentence: str, conflict: bool) -> None:
     rules = [rule for rule, _, _ in _text_rules(f"Copper Cathode\n{sentence}\n")]
     assert ("direction_conflict" in rules) == conflict, rules
+
+
+def test_a_total_falling_while_every_part_rose_is_a_conflict() -> None:
+    body = ("Copper Cathode\nCopper cathode output fell in July. Output of large smelters rose 2.1% MoM, medium-sized "
+            "smelters 1.4% MoM and small smelters 0.8% MoM.\n")
+    assert any(rule == "direction_conflict" for rule, _, _ in _text_rules(body))
+    agreeing = body.replace("output fell", "output rose")
+    assert all(rule != "direction_conflict" for rule, _, _ in _text_rules(agreeing))
