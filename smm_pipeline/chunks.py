@@ -114,7 +114,25 @@ def sentence_bounds(tokens: list[Token]) -> list[tuple[int, int]]:
         start = j
     if start < n:
         bounds.append((start, n))
-    return bounds
+    return [piece for bound in bounds for piece in _pieces(tokens, *bound)]
+
+
+MAX_SENTENCE_TOKENS = 300
+"""Longer than any sentence of prose (the longest of the reports runs to about 120 tokens): text this long
+without a full stop is a table or a page flattened onto one line. It is read in pieces cut at a semicolon
+or comma, so the time to read a line stays linear in its length."""
+
+
+def _pieces(tokens: list[Token], start: int, end: int) -> list[tuple[int, int]]:
+    pieces = []
+    while end - start > MAX_SENTENCE_TOKENS:
+        limit = start + MAX_SENTENCE_TOKENS
+        cut = next((k + 1 for k in range(limit - 1, start + MAX_SENTENCE_TOKENS // 2, -1)
+                    if tokens[k].text in ";,"), limit)
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, end))
+    return pieces
 
 
 class Sentence:
