@@ -20,9 +20,8 @@ from datetime import UTC, datetime
 from itertools import count
 from pathlib import Path
 
-from smm_pipeline.reports import Report, ReportError, parse_report
+from smm_pipeline.reports import Report, ReportError, parse_report, printable, read_bounded
 
-MAX_BYTES = 20 * 1024 * 1024
 """A monthly report is ~100 KB of text; anything over 20 MB is not one, and is never read into memory."""
 
 
@@ -40,12 +39,6 @@ class ArchiveEntry:
     def received(self) -> datetime:
         """received_at as an aware datetime."""
         return datetime.fromisoformat(self.received_at)
-
-
-def printable(name: str) -> str:
-    """A file name as it can be shown in a log, a message or the ledger: bytes that are not UTF-8 (Linux
-    allows them; Python keeps them as lone surrogates) become '?', control characters become '_'."""
-    return re.sub(r"[\x00-\x1f]", "_", name.encode("utf-8", "replace").decode("utf-8"))
 
 
 def safe_name(name: str) -> str:
@@ -122,22 +115,6 @@ class Archive:
         return self.add(data, path.name, received_at)
 
 
-def read_bounded(path: Path, limit: int = MAX_BYTES) -> bytes:
-    """The file's bytes; a ReportError, without reading it, when it is larger than `limit`.
-
-    The size is checked before reading and again on the bytes read (at most `limit` + 1), so a file
-    that grows while it is read cannot slip a 50 MB body into memory either."""
-    size = path.stat().st_size
-    if size <= limit:
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
-        if len(data) <= limit:
-            return data
-        size = len(data)
-    raise ReportError(printable(path.name), f"file is {size / 1e6:.1f} MB, far larger than a monthly report "
-                                            f"(limit {limit / 1e6:.0f} MB)")
-
-
 def quarantine(source: Path, folder: Path, reason: str, when: datetime | None = None) -> Path:
     """Move a rejected file into quarantine with `<name>.reason.txt` beside it; returns where it went.
 
@@ -154,9 +131,9 @@ def quarantine(source: Path, folder: Path, reason: str, when: datetime | None = 
     target.with_name(target.name + ".reason.txt").write_text(
         f"file: {name}\nquarantined: {stamp}\nreason: {reason}\n", encoding="utf-8")
     try:
-        shutil.move(str(source), target)
+        shutil.move(str(source), target)  # a symbolic link moves as the link, its target untouched
     except OSError:
-        shutil.copy2(source, target)
+        shutil.copy2(source, target, follow_symlinks=False)
     return target
 
 

@@ -18,7 +18,9 @@ requests, and the freshness check calls `freshness`.
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat as stat_module
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -26,9 +28,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
-from smm_pipeline.archive import Archive, ArchiveEntry, printable, quarantine, read_bounded
+from smm_pipeline.archive import Archive, ArchiveEntry, quarantine
 from smm_pipeline.periods import month_key, month_names, months_between, shift_month
-from smm_pipeline.reports import ReportError, parse_report
+from smm_pipeline.reports import ReportError, parse_report, printable, read_bounded
 
 FUTURE_MONTHS_ALLOWED = 1
 """A report can cover at most next month (its title month); later months are typos or wrong files."""
@@ -94,6 +96,9 @@ class Scan:
     """Hidden files and names of downloads still in progress."""
     disappeared: list[str] = field(default_factory=list)
     """Files seen settling last time that are gone before they were taken."""
+    irregular: list[tuple[Path, str]] = field(default_factory=list)
+    """Entries that are no regular file (a symbolic link, a directory, a FIFO, a socket, a device) and what
+    they are: never opened; a link is quarantined as the link itself, the rest left with a reason."""
     state: dict[str, Seen] = field(default_factory=dict)
     error: str = ""
 
@@ -152,7 +157,14 @@ def scan(drop: Path, previous: dict[str, Seen], now: float, settle_seconds: floa
     """Which files in the drop folder have stopped changing since the previous look."""
     result = Scan()
     try:
-        paths = sorted(p for p in drop.iterdir() if p.is_file()) if drop.exists() else []
+        entries = sorted(os.scandir(drop), key=lambda e: e.name) if drop.exists() else []
+        paths = []
+        for entry in entries:
+            kind = _irregular_kind(entry)
+            if kind:
+                result.irregular.append((Path(entry.path), kind))
+            else:
+                paths.append(Path(entry.path))
     except OSError as err:
         result.error = str(err.strerror or err)
         result.state = dict(previous)
@@ -163,7 +175,7 @@ def scan(drop: Path, previous: dict[str, Seen], now: float, settle_seconds: floa
             result.ignored.append(path)
             continue
         try:
-            stat = path.stat()
+            stat = path.lstat()
         except OSError:
             continue  # deleted between listing and looking
         before = previous.get(path.name)
@@ -181,6 +193,23 @@ def scan(drop: Path, previous: dict[str, Seen], now: float, settle_seconds: floa
                                 if name not in present and not seen.done)
     result.ready = [path for _, path in sorted(ready, key=lambda item: (item[0], item[1].name))]
     return result
+
+
+def _irregular_kind(entry: os.DirEntry) -> str:
+    """What a drop-folder entry is when it is no regular file ("" for a regular file), from its own
+    metadata, never its target's: a symbolic link is a link, whatever it points at."""
+    mode = entry.stat(follow_symlinks=False).st_mode
+    if stat_module.S_ISREG(mode):
+        return ""
+    if stat_module.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat_module.S_ISDIR(mode):
+        return "a directory"
+    if stat_module.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat_module.S_ISSOCK(mode):
+        return "a socket"
+    return "a device file"
 
 
 def month_in_file_name(name: str) -> str | None:
@@ -201,11 +230,12 @@ def take(path: Path, archive: Archive, quarantine_dir: Path, now: datetime | Non
     now = now or datetime.now(UTC)
     name = printable(path.name)
     try:
-        before = path.stat()
+        before = path.lstat()
         data = read_bounded(path)
-        after = path.stat()
-        if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
-            return Outcome(path, "changing", reason=f"{name} changed while it was read: taken once it stops")
+        after = path.lstat()
+        if (before.st_ino, before.st_size, before.st_mtime_ns) != (after.st_ino, after.st_size, after.st_mtime_ns):
+            return Outcome(path, "changing", reason=f"{name} changed or was replaced while it was read: taken "
+                                                    "once it stops")
         report = parse_report(data, name)
         check_month(report.report_month, path.name, now)
         entry, is_new = archive.add(data, path.name, received_at=now)
@@ -254,7 +284,12 @@ def tick(drop: Path, archive: Archive, quarantine_dir: Path, cursor: Cursor, now
     scanned = scan(drop, cursor.files, now.timestamp(), settle_seconds)
     outcomes = [take(path, archive, quarantine_dir, now + timedelta(microseconds=index))
                 for index, path in enumerate(scanned.ready)]
+    outcomes += [_refuse(path, kind, quarantine_dir, now) for path, kind in scanned.irregular
+                 if not (cursor.files.get(path.name) and cursor.files[path.name].done)]
     state = dict(scanned.state)
+    for path, _ in scanned.irregular:
+        if path.exists() or path.is_symlink():  # left in place: say so once, not every tick
+            state[path.name] = Seen(0, 0, now.timestamp(), done=True)
     for outcome in outcomes:
         if outcome.kind in {"new", "duplicate", "quarantined"}:
             _remember_left_behind(outcome.path, state, now.timestamp())
@@ -294,8 +329,22 @@ def freshness(months: Iterable[str], today: date, due_day: int) -> Freshness:
                      arrived=due not in missing, latest_month=have[-1] if have else None, missing=missing)
 
 
+def _refuse(path: Path, kind: str, quarantine_dir: Path, now: datetime) -> Outcome:
+    """An entry that is no regular file, never opened: a link is quarantined as the link itself; a
+    directory, FIFO, socket or device is left where it is, with the reason."""
+    name = printable(path.name)
+    reason = f"{name} is {kind}: the drop folder takes regular files only, and this one is never opened"
+    if kind != "a symbolic link":
+        return Outcome(path, "failed", reason=f"{reason}; it is left where it is")
+    try:
+        kept = quarantine(path, quarantine_dir, reason, now)
+    except OSError as err:
+        return Outcome(path, "failed", reason=f"{reason}; and it cannot be quarantined: {err.strerror or err}")
+    return Outcome(path, "quarantined", reason=f"{reason} (the link itself is kept as {kept.name})")
+
+
 def _reject(path: Path, quarantine_dir: Path, reason: str, now: datetime) -> Outcome:
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return Outcome(path, "vanished", reason=f"{printable(path.name)} was deleted before it could be read")
     try:
         kept = quarantine(path, quarantine_dir, reason, now)

@@ -8,9 +8,12 @@ can act on. Nothing here raises anything else for bad input.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import html
+import os
 import re
+import stat
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -171,10 +174,48 @@ def parse_report(data: bytes, source: str) -> Report:
 
 
 def read_report(path: str | Path) -> Report:
-    """A Report from a file on disk."""
+    """A Report from a file on disk (a link the user names is followed; a FIFO or device is refused)."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_bounded(path, follow_links=True)
     except OSError as err:
         raise ReportError(str(path), f"cannot read: {err.strerror or err}") from None
     return parse_report(data, path.name)
+
+
+def printable(name: str) -> str:
+    """A file name as it can be shown in a log, a message or the ledger: bytes that are not UTF-8 (Linux
+    allows them; Python keeps them as lone surrogates) become '?', control characters become '_'."""
+    return re.sub(r"[\x00-\x1f]", "_", name.encode("utf-8", "replace").decode("utf-8"))
+
+
+MAX_BYTES = 20 * 1024 * 1024
+"""Far larger than any monthly report: a bigger file is refused unread."""
+
+
+def read_bounded(path: Path, limit: int = MAX_BYTES, follow_links: bool = False) -> bytes:
+    """The file's bytes; a ReportError, without reading it, when it is larger than `limit` or is no
+    regular file (a FIFO, a device, a directory; a symbolic link unless `follow_links`).
+
+    The size is checked before reading and again on the bytes read (at most `limit` + 1), so a file
+    that grows while it is read cannot slip a 50 MB body into memory either."""
+    no_follow = 0 if follow_links else getattr(os, "O_NOFOLLOW", 0)
+    try:  # never through a link (unless asked), never blocking on a FIFO: only a regular file is read
+        descriptor = os.open(path, os.O_RDONLY | no_follow | getattr(os, "O_NONBLOCK", 0))
+    except OSError as err:
+        if no_follow and err.errno == errno.ELOOP:
+            raise ReportError(printable(path.name), "a symbolic link: only regular files are read") from None
+        raise
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise ReportError(printable(path.name), "not a regular file: only regular files are read")
+        size = status.st_size
+        if size <= limit:
+            data = handle.read(limit + 1)
+            if len(data) <= limit:
+                return data
+            size = len(data)
+    raise ReportError(printable(path.name), f"file is {size / 1e6:.1f} MB, far larger than a monthly report "
+                                            f"(limit {limit / 1e6:.0f} MB)")
+

@@ -264,3 +264,39 @@ def test_the_freshness_check_fails_visibly_when_the_report_is_late(harness: Drop
 def test_the_month_end_rebuild_runs_on_the_last_day_only(when: datetime, runs: bool) -> None:
     result = month_end_rebuild(dg.build_schedule_context(scheduled_execution_time=when))
     assert isinstance(result, dg.RunRequest) is runs
+
+
+def test_a_symbolic_link_is_quarantined_as_the_link_and_its_target_never_read(harness: DropHarness,
+                                                                               tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(report("2025-02"))  # a readable report: were it followed, it would be archived
+    (harness.paths.drop / "smm_2025-02.txt").symlink_to(secret)
+    result = settle(harness)
+    assert result.run_requests == [] or all(r.partition_key != "2025-02" for r in result.run_requests)
+    assert "2025-02" not in {e.report_month for e in archive_of(harness).entries()}
+    kept = [p for p in harness.paths.quarantine.iterdir() if not p.name.endswith(".reason.txt")]
+    assert len(kept) == 1 and kept[0].is_symlink() and os.readlink(kept[0]) == str(secret)
+    assert "symbolic link" in next(harness.paths.quarantine.glob("*.reason.txt")).read_text()
+    assert secret.read_bytes() == report("2025-02")  # the target is untouched
+
+
+@pytest.mark.parametrize("make", ["directory", "fifo"])
+def test_a_directory_or_fifo_is_left_with_a_reason_and_never_opened(harness: DropHarness, make: str) -> None:
+    entry = harness.paths.drop / "smm_2025-02.txt"
+    if make == "directory":
+        entry.mkdir()
+    else:
+        os.mkfifo(entry)  # opening it to read would block the tick
+    assert "regular files only" in skip_text(harness.tick())
+    assert "regular files only" not in skip_text(harness.tick())  # said once, not every tick
+    assert "2025-02" not in {e.report_month for e in archive_of(harness).entries()}
+    assert entry.exists()
+
+
+def test_the_report_reader_refuses_a_fifo_without_blocking(tmp_path: Path) -> None:
+    from smm_pipeline.reports import ReportError, read_report
+
+    fifo = tmp_path / "report.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(ReportError, match="not a regular file"):
+        read_report(fifo)
