@@ -739,6 +739,10 @@ RULEBOOK: tuple[Rule, ...] = (
          "A heading that names no catalogue product: its numbers are listed, not read."),
     Rule("no_sections", "error", "the report and the product catalogue",
          "A report with no recognised product section is a failed report, not an empty one."),
+    Rule("truncated", "warning", "the report's last line",
+         "A report that ends mid-sentence was cut off: what followed is missing."),
+    Rule("fewer_sections", "warning", "the products read this month and last",
+         "Far fewer products read than in the previous month's report (under half): sections lost or unread."),
     Rule("converted_from_html", "info", "the file's format",
          "The file was HTML; its visible text was read (line numbers refer to that text)."),
 )
@@ -844,6 +848,30 @@ def text_findings(extraction: Extraction, sha256: str, facts: pd.DataFrame | Non
     return found
 
 
+def report_findings(extraction: Extraction, sha256: str, previous: pd.DataFrame | None) -> list[Finding]:
+    """Findings about the report as a whole, so that a damaged file is never a silent green: it ends
+    mid-sentence, or far fewer products were read than from the previous month's report."""
+    report, found = extraction.report, []
+    body = [line for section in extraction.sections for line in section.lines if line.text.strip()]
+    if body and not body[-1].text.strip().endswith(tuple(".!?)\"”’%:")):  # the body, not its back matter
+        number, text = body[-1].number, body[-1].text.strip()
+        found.append(Finding(report.report_month, sha256, None, "truncated", "warning",
+                             f"the report ends mid-sentence (\"…{text[-60:]}\"): it was probably cut off",
+                             extra_lines=(number,)))
+    if previous is not None and not previous.empty:
+        before = previous["product"].nunique()
+        now = len({fact.product for fact in extraction.facts})
+        if before >= FEWER_SECTIONS_FLOOR and now * 2 < before:
+            found.append(Finding(report.report_month, sha256, None, "fewer_sections", "warning",
+                                 f"figures of {now} products were read, against {before} from the previous "
+                                 "month's report: sections lost or unread", extra_lines=(report.title_line,)))
+    return found
+
+
+FEWER_SECTIONS_FLOOR = 6
+"""A previous report with fewer products than this is no yardstick (a one-product test report)."""
+
+
 def _said_against_figures(extraction: Extraction, index: _Index, sha256: str) -> Iterator[Finding]:
     """A direction the words give ("slipped on the month", "retreated from February's level") against the
     report's figures for that change: the stated change, or the two stated levels it runs between."""
@@ -916,6 +944,7 @@ def check_report(extraction: Extraction, sha256: str, previous: pd.DataFrame | N
     facts = facts_frame(extraction.facts if given is None else given).assign(sha256=sha256)
     result = check_facts(facts, previous, older_vintages)
     result.findings.extend(text_findings(extraction, sha256, facts))
+    result.findings.extend(report_findings(extraction, sha256, previous))
     result.findings[:] = _once(result.findings)
     return result
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from smm_pipeline.archive import Archive, ArchiveEntry
-from smm_pipeline.consistency import check_facts, findings_frame, text_findings
+from smm_pipeline.consistency import check_facts, findings_frame, report_findings, text_findings
 from smm_pipeline.extraction import Extraction, extract
 from smm_pipeline.facts import facts_frame
 from smm_pipeline.panel import latest_vintages
@@ -85,6 +85,7 @@ def finding_rows(raw: pd.DataFrame, facts: pd.DataFrame, previous_facts: pd.Data
     result = check_facts(latest_facts, previous, older)
     extraction = extract(report_of(latest))
     result.findings.extend(text_findings(extraction, str(latest["sha256"]), latest_facts))
+    result.findings.extend(report_findings(extraction, str(latest["sha256"]), previous))
     return findings_frame(result.findings)
 
 

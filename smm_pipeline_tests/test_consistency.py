@@ -357,3 +357,17 @@ def test_a_total_falling_while_every_part_rose_is_a_conflict() -> None:
     assert any(rule == "direction_conflict" for rule, _, _ in _text_rules(body))
     agreeing = body.replace("output fell", "output rose")
     assert all(rule != "direction_conflict" for rule, _, _ in _text_rules(agreeing))
+
+
+def test_a_report_cut_off_mid_sentence_is_a_warning_not_a_silent_green() -> None:
+    assert ("truncated", "warning", (3,)) in _text_rules("Copper Cathode\nOutput rose 3.47% MoM in July to 1,17")
+    assert all(rule != "truncated" for rule, _, _ in _text_rules("Copper Cathode\nOutput rose 3.47% MoM in July.\n"))
+
+
+def test_far_fewer_products_than_last_month_is_a_warning() -> None:
+    previous = facts(*(fact(product=p, report_month="2025-06", period="2025-06", value=1000, text="1,000")
+                       for p in ("copper_cathode", "primary_aluminum", "alumina", "primary_lead", "refined_zinc",
+                                 "refined_tin", "refined_nickel", "npi")))
+    extraction = _report("Copper Cathode\nOutput rose 3.47% MoM in July.\n")
+    rules = {f.rule for f in check_report(extraction, "c" * 64, previous).findings}
+    assert "fewer_sections" in rules
