@@ -579,7 +579,10 @@ def month_title(month: str) -> str:
 
 
 def build(inputs: BriefInputs) -> Brief:
-    """The page for one report month."""
+    """The page for one report month (BriefError when no figure of the month was read: no page to make)."""
+    if not (inputs.facts["report_month"] == inputs.month).any():
+        raise BriefError(f"no figure of {inputs.month} was read from its report: nothing to brief "
+                         "(see the month's data-quality findings)")
     cite = Citations(inputs.facts)
     findings = findings_of(inputs, cite)
     rows = headline_rows(inputs, cite, finding_flags(findings))

@@ -1,7 +1,7 @@
 """`make bench`: the speed figures the README quotes. Benchmarks, not tests: they print, they do not assert.
 
-    python -m smm_pipeline_tests.benchmarks [extract] [cold] [phrasings] [mutation] [materialise] [scaling]
-        [soak] [brief]
+    python -m smm_pipeline_tests.benchmarks [extract] [cold] [phrasings] [mutation] [fuzz] [materialise]
+        [scaling] [soak] [brief]
 
 - extract: extraction throughput in MB/s of report text, one core, after warm-up (mean of 20 runs);
 - cold: `smm-pipeline extract SEED --csv OUT` as a user runs it, one process each time (bytecode and the
@@ -9,6 +9,8 @@
   imported on that path;
 - phrasings: the paraphrase suite's pass rate (rewordings that give exactly their facts);
 - mutation: the mutation harness on the samples, the seed and dev2 (numeric rewrites, direction flips);
+- fuzz: the fuzzing harness (fuzz.py) on 10,000 generated inputs and a 10 MB single-line report: inputs
+  tried, tracebacks, bad exits, slowest input per KB;
 - materialise: wall time of a full in-process materialisation of the bundled samples into a fresh
   warehouse (the same jobs `smm-pipeline run` uses, dbt included);
 - scaling: the same on generated corpora of 12, 36 and 120 monthly reports, to show how time grows
@@ -110,6 +112,31 @@ def bench_mutation() -> None:
         hit, flipped = sum(m.caught for m in numeric), sum(m.caught for m in flips)
         print(f"mutation {name}: numeric {hit} of {len(numeric)} flagged ({hit / max(len(numeric), 1):.1%}); "
               f"direction flips {flipped} of {len(flips)} ({flipped / max(len(flips), 1):.1%})")
+
+
+def _fuzz_share(args: tuple[int, int, int]) -> object:
+    from smm_pipeline_tests import fuzz
+
+    count, worker, workers = args
+    inputs = (item for n, item in enumerate(fuzz.generated(count)) if n % workers == worker)
+    return fuzz.run(inputs)
+
+
+def bench_fuzz(count: int = 10_000) -> None:
+    """The fuzzing harness on `count` generated inputs (two processes) and a 10 MB single-line report."""
+    from smm_pipeline_tests import fuzz
+
+    start = time.perf_counter()
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        shares = pool.map(_fuzz_share, [(count, worker, 2) for worker in range(2)])
+    tally = fuzz.Tally()
+    for share in shares:
+        tally.add(share)
+    big = fuzz.run(iter([fuzz.ten_megabyte_line()]))
+    tally.add(big)
+    print(f"fuzz: {tally.line()}; {time.perf_counter() - start:.0f} s wall")
+    for line in (tally.tracebacks + tally.bad_exits)[:5]:
+        print("  ", line[:300])
 
 
 def _materialise(reports: Path) -> tuple[float, str]:
@@ -262,6 +289,7 @@ def bench_brief(runs: int = 10, warmup: int = 2) -> None:
 
 
 BENCHES = {"extract": bench_extract, "cold": bench_cold, "phrasings": bench_phrasings, "mutation": bench_mutation,
+           "fuzz": bench_fuzz,
            "materialise": bench_materialise, "scaling": bench_scaling,
            "soak": bench_soak, "brief": bench_brief}
 
