@@ -5,7 +5,6 @@ import dagster as dg
 from smm_pipeline.defs import assets
 from smm_pipeline.defs.brief import monthly_brief
 from smm_pipeline.defs.dbt import smm_dbt_models
-from smm_pipeline.defs.partitions import report_months
 from smm_pipeline.defs.serving import serving_copy
 
 PER_REPORT_ASSETS = [assets.raw_reports, assets.report_sections, assets.metric_facts, assets.data_quality_findings]
@@ -15,7 +14,6 @@ ALL_MONTHS_ASSETS = dg.AssetSelection.assets(assets.product_catalogue, assets.mo
 report_job = dg.define_asset_job(
     "report_job",
     selection=dg.AssetSelection.assets(*PER_REPORT_ASSETS, monthly_brief) | ALL_MONTHS_ASSETS,
-    partitions_def=report_months,
     description="One report month (all its vintages) -> facts, then the panel, indicators, dbt marts and the "
                 "month's brief page.",
 )
@@ -23,14 +21,12 @@ report_job = dg.define_asset_job(
 extract_job = dg.define_asset_job(
     "extract_job",
     selection=dg.AssetSelection.assets(*PER_REPORT_ASSETS),
-    partitions_def=report_months,
     description="One report month -> raw report, sections, metric facts (no panel rebuild).",
 )
 
 brief_job = dg.define_asset_job(
     "brief_job",
     selection=dg.AssetSelection.assets(monthly_brief),
-    partitions_def=report_months,
     description="One report month's brief page, from the panel, indicators and findings already built.",
 )
 
