@@ -6,6 +6,8 @@ means the whole chain raw report -> sections -> facts can be tested without Dags
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 
 from smm_pipeline.archive import Archive, ArchiveEntry
@@ -48,7 +50,18 @@ def report_of(row: pd.Series) -> Report:
 
 def extractions(raw: pd.DataFrame) -> list[tuple[pd.Series, Extraction]]:
     """Each raw_reports row with its extraction."""
-    return [(row, extract(report_of(row))) for _, row in raw.iterrows()]
+    return [(row, extraction_of(row)) for _, row in raw.iterrows()]
+
+
+def extraction_of(row: pd.Series) -> Extraction:
+    """A vintage's extraction, read once per process whatever asks for it (sections, facts, findings):
+    a vintage is its content, so its sha256 keys it."""
+    return _read_once(str(row["sha256"]), str(row["file_name"]), str(row["text"]))
+
+
+@lru_cache(maxsize=16)
+def _read_once(sha256: str, file_name: str, text: str) -> Extraction:
+    return extract(parse_report(text.encode("utf-8"), file_name))
 
 
 def section_rows(raw: pd.DataFrame) -> pd.DataFrame:
@@ -83,7 +96,7 @@ def finding_rows(raw: pd.DataFrame, facts: pd.DataFrame, previous_facts: pd.Data
     previous = latest_vintages(previous_facts) if previous_facts is not None and not previous_facts.empty else None
     latest_facts = facts[facts["sha256"] == latest["sha256"]]
     result = check_facts(latest_facts, previous, older)
-    extraction = extract(report_of(latest))
+    extraction = extraction_of(latest)
     result.findings.extend(text_findings(extraction, str(latest["sha256"]), latest_facts))
     result.findings.extend(report_findings(extraction, str(latest["sha256"]), previous))
     return findings_frame(result.findings)

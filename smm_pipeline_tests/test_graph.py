@@ -16,8 +16,8 @@ from smm_pipeline.defs.dbt import dbt_resource, smm_dbt_models
 from smm_pipeline.defs.jobs import PER_REPORT_ASSETS
 from smm_pipeline.defs.partitions import report_months
 from smm_pipeline.defs.resources import PipelineSettings, WarehouseIOManager
-from smm_pipeline.extraction import extract
-from smm_pipeline.reports import read_report
+from smm_pipeline.extraction import Extraction, extract
+from smm_pipeline.reports import Report, read_report
 from smm_pipeline.settings import PROJECT_ROOT
 
 SAMPLES = sorted((PROJECT_ROOT / "data" / "samples").glob("smm_*.txt"))
@@ -126,3 +126,29 @@ def test_lineage_runs_from_raw_report_to_the_marts() -> None:
     assert dg.AssetKey("monthly_panel") in graph.get(dg.AssetKey("stg_smm__monthly_panel")).parent_keys
     assert dg.AssetKey("metric_facts") in graph.get(dg.AssetKey("monthly_panel")).parent_keys
     assert dg.AssetKey("raw_reports") in graph.get(dg.AssetKey("report_sections")).parent_keys
+
+
+def test_each_report_is_read_once_per_version_in_a_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sections, facts and findings each need a report's extraction: it is made once per vintage."""
+    from smm_pipeline import tables
+
+    tables._read_once.cache_clear()
+    calls: list[str] = []
+    real = tables.extract
+
+    def counted(report: Report) -> Extraction:
+        calls.append(report.sha256)
+        return real(report)
+
+    monkeypatch.setattr(tables, "extract", counted)
+    db = tmp_path / "warehouse.duckdb"
+    archive = Archive(tmp_path / "archive")
+    archive.add_file(SAMPLES[0])
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions(report_months.name, archive.months())
+    resources = {"settings": PipelineSettings(data_dir=str(tmp_path), warehouse=str(db)),
+                 "io_manager": WarehouseIOManager(warehouse=str(db)), "dbt": dbt_resource()}
+    result = dg.materialize(ALL_ASSETS, selection=PER_REPORT_ASSETS, partition_key=archive.months()[0],
+                            instance=instance, resources=resources)
+    assert result.success
+    assert len(calls) == 1, calls  # sections, facts and findings all read the one extraction
