@@ -13,7 +13,7 @@ $(UV):
 	.tools/bin/python -m pip install --quiet --disable-pip-version-check uv
 
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
 	$(VENV)/bin/dbt parse --quiet --project-dir dbt_project --profiles-dir dbt_project
 	touch $@
 
