@@ -20,6 +20,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from smm_pipeline.facts import FactsFileError
@@ -112,7 +113,10 @@ def _run(args: argparse.Namespace) -> int:
     from smm_pipeline.defs.runner import run_pipeline
 
     reports = Path(args.reports) if args.reports else paths().samples
-    summary = run_pipeline(reports)
+    where = paths()
+    log = where.warehouse.parent / "logs" / f"run-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.log"
+    terminal = sys.stdout
+    summary = run_pipeline(reports, progress=lambda line: print(line, file=terminal, flush=True), log=log)
     print(summary.render())
     return 0 if summary.ok else 1
 

@@ -79,3 +79,6 @@ def test_run_builds_the_warehouse_from_a_folder(tmp_path: Path, monkeypatch: pyt
     assert "broken.txt" in out and "rejected" in out
     assert "fct_monthly_panel" in out
     assert (tmp_path / "data" / "warehouse.duckdb").exists()
+    assert len(out.splitlines()) <= 40 and "Running with dbt" not in out  # dbt and Dagster write to the log
+    log = next((tmp_path / "data" / "logs").glob("run-*.log"))
+    assert "Running with dbt" in log.read_text(encoding="utf-8") and str(log) in out

@@ -6,7 +6,9 @@ page. With DAGSTER_HOME set, runs are recorded in that instance (they show in `d
 otherwise an ephemeral instance is used.
 """
 
+import contextlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,9 +27,10 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 @dataclass
 class RunSummary:
-    """What a pipeline run did, printable as a table."""
+    """What a pipeline run did, printable in a few lines (the full logs are in `log`)."""
 
     warehouse: Path
+    log: Path | None = None
     accepted: list[tuple[str, str, str]] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
     runs: list[tuple[str, bool, str]] = field(default_factory=list)
@@ -39,14 +42,20 @@ class RunSummary:
         return all(success for _, success, _ in self.runs)
 
     def render(self) -> str:
-        """A plain-text summary table."""
-        lines = [f"warehouse: {self.warehouse}", "", f"{'report file':<44} {'month':<8} status"]
-        lines += [f"{name:<44} {month:<8} {status}" for name, month, status in self.accepted]
-        lines += [f"{name:<44} {'-':<8} rejected: {why}" for name, why in self.rejected]
-        lines += ["", f"{'run':<44} {'result':<8} failed checks (findings are in data_quality_findings)"]
-        lines += [f"{name:<44} {'ok' if success else 'FAILED':<8} {failed}" for name, success, failed in self.runs]
-        lines += ["", f"{'table':<44} rows"]
-        lines += [f"{name:<44} {count}" for name, count in self.tables.items()]
+        """A short plain-text summary: reports, runs, what the checks say, the tables' rows."""
+        lines = [f"warehouse: {self.warehouse}"] + ([f"logs (Dagster and dbt): {self.log}"] if self.log else [])
+        lines += [f"  {name:<44} {month:<8} {status}" for name, month, status in self.accepted]
+        lines += [f"  {name:<44} {'-':<8} rejected: {why}" for name, why in self.rejected]
+        good = sum(success for _, success, _ in self.runs)
+        lines.append(f"runs: {good} of {len(self.runs)} ok" + "".join(
+            f"; {name} FAILED (see the log)" for name, success, _ in self.runs if not success))
+        flagged = [(name, check) for name, _, failed in self.runs if failed != "-" for check in failed.split(", ")]
+        lines += [f"checks: {name} {check} failed: " + (
+            "the report contradicts itself there, not the pipeline (data_quality_findings, the month's brief)"
+            if check.startswith("data_quality_findings:") else "the data broke a pipeline check (see the log)")
+            for name, check in flagged] or ["checks: every schema, dbt and consistency check passed"]
+        marts = {name: count for name, count in self.tables.items() if not name.startswith("stg_")}
+        lines.append("tables: " + ", ".join(f"{name} {count}" for name, count in marts.items()))
         return "\n".join(lines)
 
 
@@ -72,12 +81,24 @@ def _failed_checks(result: dg.ExecuteInProcessResult) -> str:
     return ", ".join(failed) or "-"
 
 
-def run_pipeline(reports: Path, instance: dg.DagsterInstance | None = None) -> RunSummary:
-    """Archive a folder of reports and materialise every asset in-process."""
+def run_pipeline(reports: Path, instance: dg.DagsterInstance | None = None,
+                 progress: Callable[[str], None] | None = None, log: Path | None = None) -> RunSummary:
+    """Archive a folder of reports and materialise every asset in-process. With `log`, everything Dagster
+    and dbt print goes to that file and `progress` gets one line per stage and month."""
+    if log is None:
+        return _run(reports, instance, progress or (lambda _: None), None)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w", encoding="utf-8") as handle, contextlib.redirect_stdout(handle), \
+            contextlib.redirect_stderr(handle):
+        return _run(reports, instance, progress or (lambda _: None), log)
+
+
+def _run(reports: Path, instance: dg.DagsterInstance | None, progress: Callable[[str], None],
+         log: Path | None) -> RunSummary:
     from smm_pipeline.definitions import build_defs
 
     where = paths()
-    summary = RunSummary(warehouse=where.warehouse)
+    summary = RunSummary(warehouse=where.warehouse, log=log)
     archive = Archive(where.archive)
     if not reports.is_dir():
         raise ReportError(str(reports), "not a folder of reports")
@@ -86,18 +107,15 @@ def run_pipeline(reports: Path, instance: dg.DagsterInstance | None = None) -> R
     months = archive.months()
     known = set(instance.get_dynamic_partitions(report_months.name))
     instance.add_dynamic_partitions(report_months.name, [m for m in months if m not in known])
+    progress(f"archived {len(summary.accepted)} reports ({len(summary.rejected)} rejected); loading the definitions")
     defs = build_defs()
-    for month in months:
-        result = defs.resolve_job_def("extract_job").execute_in_process(
-            partition_key=month, instance=instance, raise_on_error=False, run_config=QUIET)
-        summary.runs.append((f"extract_job [{month}]", result.success, _failed_checks(result)))
-    if months:
-        result = defs.resolve_job_def("rebuild_job").execute_in_process(instance=instance, raise_on_error=False,
-                                                                    run_config=QUIET)
-        summary.runs.append(("rebuild_job", result.success, _failed_checks(result)))
-    for month in months:
-        result = defs.resolve_job_def("brief_job").execute_in_process(
-            partition_key=month, instance=instance, raise_on_error=False, run_config=QUIET)
-        summary.runs.append((f"brief_job [{month}]", result.success, _failed_checks(result)))
+    stages = [("extract_job", month, "raw report, sections, facts and findings") for month in months]
+    stages += [("rebuild_job", "", "panel, indicators, dbt marts, serving copy")] if months else []
+    stages += [("brief_job", month, "brief page") for month in months]
+    for number, (job, month, what) in enumerate(stages, start=1):
+        progress(f"[{number}/{len(stages)}] {job}{f' {month}' if month else ''}: {what}")
+        result = defs.resolve_job_def(job).execute_in_process(
+            partition_key=month or None, instance=instance, raise_on_error=False, run_config=QUIET)
+        summary.runs.append((f"{job} [{month}]" if month else job, result.success, _failed_checks(result)))
     summary.tables = warehouse.table_counts(where.warehouse)
     return summary
