@@ -152,3 +152,15 @@ def test_each_report_is_read_once_per_version_in_a_run(tmp_path: Path, monkeypat
                             instance=instance, resources=resources)
     assert result.success
     assert len(calls) == 1, calls  # sections, facts and findings all read the one extraction
+
+
+def test_the_definitions_load_with_every_warning_made_an_error() -> None:
+    """Current APIs only: no Dagster deprecation, preview or beta warning. The one warning ignored is
+    sqlglotrs's own about itself (a transitive dependency of dagster-dbt's sqlglot[rs]), not this code's."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-W", "error", "-W", "ignore:sqlglotrs is deprecated:DeprecationWarning",
+                           "-c", "import smm_pipeline.definitions as d; d.build_defs()"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
