@@ -28,6 +28,7 @@ from html import escape, unescape
 from importlib import resources
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from smm_pipeline import catalogue, charts, consistency, warehouse
@@ -63,21 +64,30 @@ class BriefInputs:
 
 
 def read_inputs(warehouse_path: str | Path, month: str) -> BriefInputs:
-    """The brief's inputs for `month` from the DuckDB warehouse; BriefError says what is missing."""
+    """The brief's inputs for `month` from the DuckDB warehouse file; BriefError says what is missing."""
+    if not Path(warehouse_path).exists():
+        raise BriefError(f"there is no warehouse at {warehouse_path}: run the pipeline first")
+    with warehouse.connect(warehouse_path, read_only=True) as con:
+        return inputs_from(con, month, str(warehouse_path))
+
+
+def inputs_from(con: duckdb.DuckDBPyConnection, month: str, warehouse_path: str) -> BriefInputs:
+    """The brief's inputs for `month` through an open warehouse connection (the Dagster asset's comes from
+    its DuckDBResource); BriefError says what is missing."""
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         raise BriefError(f"{month!r} is not a report month: write it as YYYY-MM, e.g. 2025-07")
     frames = {
-        "monthly_panel": warehouse.read_table(warehouse_path, "monthly_panel"),
-        "derived_indicators": warehouse.read_table(warehouse_path, "derived_indicators"),
-        "data_quality_findings": warehouse.read_table(warehouse_path, "data_quality_findings", [month]),
-        "metric_facts": warehouse.read_table(warehouse_path, "metric_facts", [shift_month(month, -1), month]),
+        "monthly_panel": warehouse.read_table(con, "monthly_panel"),
+        "derived_indicators": warehouse.read_table(con, "derived_indicators"),
+        "data_quality_findings": warehouse.read_table(con, "data_quality_findings", [month]),
+        "metric_facts": warehouse.read_table(con, "metric_facts", [shift_month(month, -1), month]),
     }
     missing = [name for name, frame in frames.items() if frame is None]
     if missing:
         raise BriefError(f"the warehouse {warehouse_path} has no {', '.join(missing)}: run the pipeline first")
     facts = frames["metric_facts"]
     if not (facts["report_month"] == month).any():
-        loaded = warehouse.read_table(warehouse_path, "raw_reports")
+        loaded = warehouse.read_table(con, "raw_reports")
         months = sorted(set(loaded["report_month"])) if loaded is not None else []
         raise BriefError(f"no report for {month} in the warehouse {warehouse_path} "
                          f"(months loaded: {', '.join(months) or 'none'})")

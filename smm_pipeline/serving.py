@@ -23,9 +23,13 @@ import json
 import os
 import shutil
 import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+import duckdb
 
 from smm_pipeline import warehouse
 
@@ -51,9 +55,11 @@ class Publication:
     size_bytes: int
 
 
-def publish(warehouse_path: Path, serving: Path, now: datetime | None = None) -> Publication:
+def publish(warehouse_path: Path, serving: Path, now: datetime | None = None,
+            connection: Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]] | None = None) -> Publication:
     """Snapshot the warehouse into `serving` (see the module docstring); the previous copy stays until
-    the new one is complete. Raises FileNotFoundError when there is no warehouse yet."""
+    the new one is complete. `connection` opens the warehouse (Dagster passes its DuckDBResource's);
+    FileNotFoundError when there is no warehouse yet."""
     if not warehouse_path.exists():
         raise FileNotFoundError(f"no warehouse at {warehouse_path}: load a report first")
     now = now or datetime.now(UTC)
@@ -64,7 +70,9 @@ def publish(warehouse_path: Path, serving: Path, now: datetime | None = None) ->
     parquet_tmp = versions / f".{version}.incoming"
     parquet_tmp.mkdir()
     try:
-        tables, months, parquet = _snapshot(warehouse_path, database_tmp, parquet_tmp)
+        opened = connection() if connection is not None else warehouse.connect(warehouse_path)
+        with opened as con:
+            tables, months, parquet = _snapshot(con, database_tmp, parquet_tmp)
         _fsync(database_tmp)
         os.replace(parquet_tmp, versions / version)
         os.replace(database_tmp, serving / DATABASE)
@@ -81,25 +89,25 @@ def publish(warehouse_path: Path, serving: Path, now: datetime | None = None) ->
     return publication
 
 
-def _snapshot(source: Path, database_tmp: Path, parquet_dir: Path) -> tuple[dict[str, int], list[str], list[str]]:
+def _snapshot(con: duckdb.DuckDBPyConnection, database_tmp: Path,
+              parquet_dir: Path) -> tuple[dict[str, int], list[str], list[str]]:
     """Copy the warehouse and write the marts' Parquet in one session, so both are the same state."""
-    with warehouse.connect(source) as con:
-        con.execute("checkpoint")
-        catalog = con.execute("select current_database()").fetchone()[0]
-        con.execute(f"attach '{_sql_path(database_tmp)}' as serving_snapshot")
-        try:
-            con.execute(f'copy from database "{catalog}" to serving_snapshot')
-        finally:
-            con.execute("detach serving_snapshot")
-        tables = {name: con.execute(f'select count(*) from "{name}"').fetchone()[0] for (name,) in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'main' and table_catalog = ?"
-            " order by 1", [catalog]).fetchall()}
-        marts = [name for name in tables if name.startswith(MART_PREFIXES)]
-        for name in marts:
-            con.execute(f"copy \"{name}\" to '{_sql_path(parquet_dir / f'{name}.parquet')}' (format parquet)")
-        months = [row[0] for row in con.execute(
-            "select distinct report_month from raw_reports order by 1").fetchall()] \
-            if warehouse.table_exists(con, "raw_reports") else []
+    con.execute("checkpoint")
+    catalog = con.execute("select current_database()").fetchone()[0]
+    con.execute(f"attach '{_sql_path(database_tmp)}' as serving_snapshot")
+    try:
+        con.execute(f'copy from database "{catalog}" to serving_snapshot')
+    finally:
+        con.execute("detach serving_snapshot")
+    tables = {name: con.execute(f'select count(*) from "{name}"').fetchone()[0] for (name,) in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'main' and table_catalog = ?"
+        " order by 1", [catalog]).fetchall()}
+    marts = [name for name in tables if name.startswith(MART_PREFIXES)]
+    for name in marts:
+        con.execute(f"copy \"{name}\" to '{_sql_path(parquet_dir / f'{name}.parquet')}' (format parquet)")
+    months = [row[0] for row in con.execute(
+        "select distinct report_month from raw_reports order by 1").fetchall()] \
+        if warehouse.table_exists(con, "raw_reports") else []
     return tables, months, [f"{name}.parquet" for name in marts]
 
 

@@ -1,7 +1,9 @@
 """The DuckDB warehouse: write a table or one report month of it in a single transaction, read it back.
 
-DuckDB allows one writer per file, and a reader blocks writers, so every call opens the file, does its
-work in one transaction and closes it: a failed write rolls back and the months loaded before stay as
+The functions work on an open connection: Dagster code gets it from `dagster_duckdb.DuckDBResource`
+(the one door to the warehouse, configured once from the environment), other code from `connect`.
+DuckDB allows one writer per file, and a reader blocks writers, so a connection is held only for one
+call: a write is one transaction, so a failed write rolls back and the months loaded before stay as
 they were. SQL consumers never read this file; they read the published copy (see serving.py).
 """
 
@@ -46,55 +48,56 @@ def _add_missing_columns(con: duckdb.DuckDBPyConnection, table: str) -> None:
             con.execute(f'alter table "{table}" add column "{column}" {sql_type}')
 
 
-def write_table(path: str | Path, table: str, frame: pd.DataFrame,
+def write_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame,
                 partitions: Sequence[str] | None = None) -> int:
     """Replace the whole table, or only the rows of `partitions` (report months), atomically.
 
     The table is created from the frame's dtypes even when the frame is empty, so downstream readers
     and dbt always find it.
     """
-    with connect(path) as con:
-        con.register("_incoming", frame)
-        try:
-            con.execute("begin transaction")
-            if partitions is None:
-                con.execute(f'create or replace table "{table}" as select * from _incoming')
-            else:
-                if not table_exists(con, table):
-                    con.execute(f'create table "{table}" as select * from _incoming limit 0')
-                _add_missing_columns(con, table)
-                placeholders = ", ".join("?" for _ in partitions)
-                con.execute(f'delete from "{table}" where "{PARTITION_COLUMN}" in ({placeholders})',
-                            list(partitions))
-                con.execute(f'insert into "{table}" by name select * from _incoming')
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
-        finally:
-            con.unregister("_incoming")
+    con.register("_incoming", frame)
+    try:
+        con.execute("begin transaction")
+        if partitions is None:
+            con.execute(f'create or replace table "{table}" as select * from _incoming')
+        else:
+            if not table_exists(con, table):
+                con.execute(f'create table "{table}" as select * from _incoming limit 0')
+            _add_missing_columns(con, table)
+            placeholders = ", ".join("?" for _ in partitions)
+            con.execute(f'delete from "{table}" where "{PARTITION_COLUMN}" in ({placeholders})', list(partitions))
+            con.execute(f'insert into "{table}" by name select * from _incoming')
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    finally:
+        con.unregister("_incoming")
     return len(frame)
 
 
-def read_table(path: str | Path, table: str, partitions: Sequence[str] | None = None) -> pd.DataFrame | None:
-    """The table (or some report months of it); None when the warehouse or table does not exist."""
+def read_table(con: duckdb.DuckDBPyConnection, table: str,
+               partitions: Sequence[str] | None = None) -> pd.DataFrame | None:
+    """The table (or some report months of it); None when the table does not exist."""
+    if not table_exists(con, table):
+        return None
+    if partitions is None:
+        return con.execute(f'select * from "{table}"').df()
+    placeholders = ", ".join("?" for _ in partitions)
+    return con.execute(f'select * from "{table}" where "{PARTITION_COLUMN}" in ({placeholders})',
+                       list(partitions)).df()
+
+
+def read_file(path: str | Path, table: str, partitions: Sequence[str] | None = None) -> pd.DataFrame | None:
+    """read_table on the warehouse file (read-only), for code outside Dagster; None when there is none."""
     if not Path(path).exists():
         return None
     with connect(path, read_only=True) as con:
-        if not table_exists(con, table):
-            return None
-        if partitions is None:
-            return con.execute(f'select * from "{table}"').df()
-        placeholders = ", ".join("?" for _ in partitions)
-        return con.execute(f'select * from "{table}" where "{PARTITION_COLUMN}" in ({placeholders})',
-                           list(partitions)).df()
+        return read_table(con, table, partitions)
 
 
-def table_counts(path: str | Path) -> dict[str, int]:
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Row count of every table and view in the warehouse, for summaries."""
-    if not Path(path).exists():
-        return {}
-    with connect(path, read_only=True) as con:
-        names = [row[0] for row in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'main' order by 1").fetchall()]
-        return {name: con.execute(f'select count(*) from "{name}"').fetchone()[0] for name in names}
+    names = [row[0] for row in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'main' order by 1").fetchall()]
+    return {name: con.execute(f'select count(*) from "{name}"').fetchone()[0] for name in names}

@@ -14,7 +14,7 @@ import dagster as dg
 
 from smm_pipeline.defs.dbt import dbt_resource
 from smm_pipeline.defs.freshness import ReportCalendar
-from smm_pipeline.defs.resources import PipelineSettings, WarehouseIOManager
+from smm_pipeline.defs.resources import PipelineSettings, warehouse_resources
 from smm_pipeline.defs.sensors import drop_folder_sensor
 from smm_pipeline.settings import Paths
 
@@ -41,7 +41,7 @@ class DropHarness:
         """Resources pointing at this data folder; files settle after two looks (settle_seconds=0)."""
         warehouse = str(self.paths.warehouse)
         return {"settings": PipelineSettings(data_dir=str(self.data_dir), warehouse=warehouse, settle_seconds=0),
-                "io_manager": WarehouseIOManager(warehouse=warehouse), "dbt": dbt_resource(),
+                **warehouse_resources(warehouse), "dbt": dbt_resource(),
                 "calendar": ReportCalendar(as_of=self.as_of)}
 
     def drop(self, name: str, data: bytes) -> Path:

@@ -15,7 +15,7 @@ from smm_pipeline.defs.checks import consistency_checks, schema_checks
 from smm_pipeline.defs.dbt import dbt_resource, smm_dbt_models
 from smm_pipeline.defs.jobs import PER_REPORT_ASSETS
 from smm_pipeline.defs.partitions import report_months
-from smm_pipeline.defs.resources import PipelineSettings, WarehouseIOManager
+from smm_pipeline.defs.resources import PipelineSettings, warehouse_resources
 from smm_pipeline.extraction import Extraction, extract
 from smm_pipeline.reports import Report, read_report
 from smm_pipeline.settings import PROJECT_ROOT
@@ -36,7 +36,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, list
     instance = dg.DagsterInstance.ephemeral()
     instance.add_dynamic_partitions(report_months.name, archive.months())
     resources = {"settings": PipelineSettings(data_dir=str(data), warehouse=str(db)),
-                 "io_manager": WarehouseIOManager(warehouse=str(db)), "dbt": dbt_resource()}
+                 **warehouse_resources(str(db)), "dbt": dbt_resource()}
     results = [dg.materialize(ALL_ASSETS, selection=PER_REPORT_ASSETS, partition_key=month, instance=instance,
                               resources=resources)
                for month in archive.months()]
@@ -147,7 +147,7 @@ def test_each_report_is_read_once_per_version_in_a_run(tmp_path: Path, monkeypat
     instance = dg.DagsterInstance.ephemeral()
     instance.add_dynamic_partitions(report_months.name, archive.months())
     resources = {"settings": PipelineSettings(data_dir=str(tmp_path), warehouse=str(db)),
-                 "io_manager": WarehouseIOManager(warehouse=str(db)), "dbt": dbt_resource()}
+                 **warehouse_resources(str(db)), "dbt": dbt_resource()}
     result = dg.materialize(ALL_ASSETS, selection=PER_REPORT_ASSETS, partition_key=archive.months()[0],
                             instance=instance, resources=resources)
     assert result.success

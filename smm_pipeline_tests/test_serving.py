@@ -29,12 +29,12 @@ READER = textwrap.dedent("""
 
 def load(db: Path, months: list[str]) -> None:
     """A small warehouse: raw_reports by month, two marts and a view, as the pipeline leaves it."""
-    warehouse.write_table(db, "raw_reports", pd.DataFrame({"report_month": months}))
     panel = pd.DataFrame({"product_id": ["copper_cathode"] * len(months), "month": months,
                           "level": [1_000.0 + i for i in range(len(months))]})
-    warehouse.write_table(db, "fct_monthly_panel", panel)
-    warehouse.write_table(db, "dim_product", pd.DataFrame({"product_id": ["copper_cathode"]}))
     with warehouse.connect(db) as con:
+        warehouse.write_table(con, "raw_reports", pd.DataFrame({"report_month": months}))
+        warehouse.write_table(con, "fct_monthly_panel", panel)
+        warehouse.write_table(con, "dim_product", pd.DataFrame({"product_id": ["copper_cathode"]}))
         con.execute("create or replace view stg_smm__monthly_panel as select * from main.fct_monthly_panel")
 
 

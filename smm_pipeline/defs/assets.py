@@ -7,6 +7,7 @@ per-report assets are partitioned by report month; the panel and indicators read
 
 import dagster as dg
 import pandas as pd
+from dagster_duckdb import DuckDBResource
 
 from smm_pipeline import catalogue, indicators, panel, schemas, tables, warehouse
 from smm_pipeline.defs.metadata import counts_markdown, table_metadata
@@ -67,13 +68,14 @@ def metric_facts(context: dg.AssetExecutionContext, raw_reports: pd.DataFrame,
 
 
 @dg.asset(partitions_def=report_months, pool=WAREHOUSE_POOL, group_name=PER_REPORT, kinds={"python", "duckdb"})
-def data_quality_findings(context: dg.AssetExecutionContext, settings: PipelineSettings, raw_reports: pd.DataFrame,
+def data_quality_findings(context: dg.AssetExecutionContext, duckdb: DuckDBResource, raw_reports: pd.DataFrame,
                           metric_facts: pd.DataFrame) -> dg.Output[pd.DataFrame]:
     """Where the month's report contradicts itself, misuses a unit, leaves a change unlabelled or
     restates a figure (rules in consistency.py). Also reads the previous month's facts from the
     warehouse, for the chains across months."""
     previous_month = shift_month(context.partition_key, -1)
-    previous = warehouse.read_table(settings.warehouse, "metric_facts", [previous_month])
+    with duckdb.get_connection() as con:
+        previous = warehouse.read_table(con, "metric_facts", [previous_month])
     frame = tables.finding_rows(raw_reports, metric_facts, previous)
     by_severity = frame.groupby("severity").size()
     serious = frame[frame["severity"] != "info"]

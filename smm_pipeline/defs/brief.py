@@ -7,6 +7,7 @@ the materialisation's metadata.
 """
 
 import dagster as dg
+from dagster_duckdb import DuckDBResource
 
 from smm_pipeline import brief
 from smm_pipeline.defs import assets
@@ -19,11 +20,15 @@ BRIEFS = "briefs"
 
 @dg.asset(partitions_def=report_months, pool=WAREHOUSE_POOL, group_name=BRIEFS, kinds={"python", "html"},
           deps=[assets.monthly_panel, assets.derived_indicators, assets.data_quality_findings, assets.metric_facts])
-def monthly_brief(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
+def monthly_brief(context: dg.AssetExecutionContext, settings: PipelineSettings,
+                  duckdb: DuckDBResource) -> dg.MaterializeResult:
     """A self-contained page for the month: every product's level, changes and forecasts, charts over all
     months, the findings, and every stated number linked to the sentence it came from."""
     try:
-        page, path = brief.build_from_warehouse(settings.warehouse, context.partition_key, settings.paths.briefs)
+        with duckdb.get_connection() as con:
+            inputs = brief.inputs_from(con, context.partition_key, duckdb.database)
+        page = brief.build(inputs)
+        path = brief.write(page, settings.paths.briefs)
     except brief.BriefError as err:
         raise dg.Failure(str(err)) from err
     return dg.MaterializeResult(metadata={

@@ -9,11 +9,11 @@ carry the offending rows, so the UI shows where the report contradicts itself.
 
 import dagster as dg
 import pandera.pandas as pa
+from dagster_duckdb import DuckDBResource
 
 from smm_pipeline import consistency, schemas, warehouse
 from smm_pipeline.defs import assets
 from smm_pipeline.defs.metadata import markdown_table
-from smm_pipeline.defs.resources import PipelineSettings
 
 SCHEMA_OF = {
     assets.raw_reports: schemas.RawReports,
@@ -39,10 +39,11 @@ def schema_check(asset: dg.AssetsDefinition, model: type[pa.DataFrameModel]) -> 
 
     @dg.asset_check(asset=asset, name="matches_schema", blocking=True,
                     description=f"Validates {table} against schemas.{model.__name__}: {model.__doc__}")
-    def check(context: dg.AssetCheckExecutionContext, settings: PipelineSettings) -> dg.AssetCheckResult:
+    def check(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource) -> dg.AssetCheckResult:
         # An unpartitioned table is checked whole, even inside a run for one report month.
         partitions = _partitions(context) if asset.partitions_def is not None else None
-        frame = warehouse.read_table(settings.warehouse, table, partitions)
+        with duckdb.get_connection() as con:
+            frame = warehouse.read_table(con, table, partitions)
         if frame is None:
             return dg.AssetCheckResult(passed=False, metadata={"reason": f"table {table} is missing"})
         _, failures = schemas.validate(model, frame)
@@ -67,8 +68,9 @@ def consistency_check(declared: consistency.Rule) -> dg.AssetChecksDefinition:
 
     @dg.asset_check(asset=asset, name=rule, blocking=False,
                     description=f"{declared.explanation} (compares {declared.compares}; worst: {declared.severity})")
-    def check(context: dg.AssetCheckExecutionContext, settings: PipelineSettings) -> dg.AssetCheckResult:
-        frame = warehouse.read_table(settings.warehouse, "data_quality_findings", _partitions(context))
+    def check(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource) -> dg.AssetCheckResult:
+        with duckdb.get_connection() as con:
+            frame = warehouse.read_table(con, "data_quality_findings", _partitions(context))
         mine = frame[frame["rule"] == rule] if frame is not None else frame
         if mine is None:
             return dg.AssetCheckResult(passed=False, metadata={"reason": "data_quality_findings is missing"})

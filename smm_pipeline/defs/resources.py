@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 import pandas as pd
+from dagster_duckdb import DuckDBResource
 
 from smm_pipeline import warehouse
 from smm_pipeline.archive import Archive
@@ -32,30 +33,38 @@ class PipelineSettings(dg.ConfigurableResource):
 class WarehouseIOManager(dg.ConfigurableIOManager):
     """Each asset is a DuckDB table named after it; a partitioned asset replaces only its report months.
 
-    Writes are one transaction (see warehouse.write_table), so a failed run leaves the months loaded
-    before untouched. An unpartitioned asset reading a partitioned one reads every month.
+    It reaches DuckDB through `DuckDBResource`. Writes are one transaction (see warehouse.write_table),
+    so a failed run leaves the months loaded before untouched. An unpartitioned asset reading a
+    partitioned one reads every month.
     """
 
-    warehouse: str
+    duckdb: DuckDBResource
 
     def handle_output(self, context: dg.OutputContext, obj: pd.DataFrame) -> None:
         table = context.asset_key.path[-1]
         partitions = context.asset_partition_keys if context.has_asset_partitions else None
-        warehouse.write_table(self.warehouse, table, obj, partitions)
+        Path(self.duckdb.database).parent.mkdir(parents=True, exist_ok=True)
+        with self.duckdb.get_connection() as con:
+            warehouse.write_table(con, table, obj, partitions)
 
     def load_input(self, context: dg.InputContext) -> pd.DataFrame:
         table = context.asset_key.path[-1]
         partitions = context.asset_partition_keys if context.has_asset_partitions else None
-        frame = warehouse.read_table(self.warehouse, table, partitions)
+        with self.duckdb.get_connection() as con:
+            frame = warehouse.read_table(con, table, partitions)
         if frame is None:
-            raise dg.Failure(f"table {table!r} is not in the warehouse {self.warehouse}: materialise it first")
+            raise dg.Failure(f"table {table!r} is not in the warehouse {self.duckdb.database}: materialise it first")
         return frame
+
+
+def warehouse_resources(path: str | Path) -> dict[str, object]:
+    """The warehouse's one door (DuckDBResource) and the IO manager that goes through it."""
+    door = DuckDBResource(database=str(path))
+    return {"duckdb": door, "io_manager": WarehouseIOManager(duckdb=door)}
 
 
 def default_resources() -> dict[str, object]:
     """Resources for this process's paths (environment or defaults)."""
     where = paths()
-    return {
-        "settings": PipelineSettings(data_dir=str(where.data_dir), warehouse=str(where.warehouse)),
-        "io_manager": WarehouseIOManager(warehouse=str(where.warehouse)),
-    }
+    return {"settings": PipelineSettings(data_dir=str(where.data_dir), warehouse=str(where.warehouse)),
+            **warehouse_resources(where.warehouse)}

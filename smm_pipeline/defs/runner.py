@@ -117,5 +117,7 @@ def _run(reports: Path, instance: dg.DagsterInstance | None, progress: Callable[
         result = defs.resolve_job_def(job).execute_in_process(
             partition_key=month or None, instance=instance, raise_on_error=False, run_config=QUIET)
         summary.runs.append((f"{job} [{month}]" if month else job, result.success, _failed_checks(result)))
-    summary.tables = warehouse.table_counts(where.warehouse)
+    if where.warehouse.exists():
+        with warehouse.connect(where.warehouse, read_only=True) as con:
+            summary.tables = warehouse.table_counts(con)
     return summary

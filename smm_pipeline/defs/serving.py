@@ -7,6 +7,7 @@ depends on every dbt model, so it runs last in `report_job` and `rebuild_job`. T
 
 import dagster as dg
 import pandas as pd
+from dagster_duckdb import DuckDBResource
 
 from smm_pipeline import serving
 from smm_pipeline.defs.dbt import smm_dbt_models
@@ -16,10 +17,10 @@ from smm_pipeline.defs.resources import PipelineSettings
 
 
 @dg.asset(deps=list(smm_dbt_models.keys), pool=WAREHOUSE_POOL, group_name="serving", kinds={"duckdb", "parquet"})
-def serving_copy(settings: PipelineSettings) -> dg.MaterializeResult:
+def serving_copy(settings: PipelineSettings, duckdb: DuckDBResource) -> dg.MaterializeResult:
     """A read-only copy of the warehouse (serving/smm.duckdb, replaced atomically) and Parquet of the
     marts (serving/marts/), for SQL consumers: they never open, lock or block the live warehouse."""
-    published = serving.publish(settings.paths.warehouse, settings.paths.serving)
+    published = serving.publish(settings.paths.warehouse, settings.paths.serving, connection=duckdb.get_connection)
     return dg.MaterializeResult(metadata={
         "database": dg.MetadataValue.path(published.database),
         "parquet": dg.MetadataValue.path(published.marts),
