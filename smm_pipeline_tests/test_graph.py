@@ -14,7 +14,7 @@ from smm_pipeline.defs.assets import core_assets
 from smm_pipeline.defs.checks import consistency_checks, schema_checks
 from smm_pipeline.defs.dbt import dbt_resource, smm_dbt_models
 from smm_pipeline.defs.jobs import PER_REPORT_ASSETS
-from smm_pipeline.defs.partitions import report_months
+from smm_pipeline.defs.partitions import range_tags, report_months
 from smm_pipeline.defs.resources import PipelineSettings, warehouse_resources
 from smm_pipeline.extraction import Extraction, extract
 from smm_pipeline.reports import Report, read_report
@@ -25,21 +25,29 @@ MONTHS = ["2025-01", "2025-02", "2025-03"]
 ALL_ASSETS = [*core_assets, smm_dbt_models, *schema_checks, *consistency_checks]
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, list[dg.ExecuteInProcessResult]]]:
-    """A warehouse built from the three sample reports by dagster.materialize, and the run results."""
-    data = tmp_path_factory.mktemp("data")
+def archived_samples(data: Path) -> tuple[Path, dg.DagsterInstance, dict[str, object]]:
+    """The three sample reports archived under `data`, their months registered: the warehouse path, the
+    instance and the resources to materialise them with."""
     db = data / "warehouse.duckdb"
     archive = Archive(data / "archive")
     for sample in SAMPLES:
         archive.add_file(sample)
+    assert archive.months() == MONTHS
     instance = dg.DagsterInstance.ephemeral()
-    instance.add_dynamic_partitions(report_months.name, archive.months())
+    instance.add_dynamic_partitions(report_months.name, MONTHS)
     resources = {"settings": PipelineSettings(data_dir=str(data), warehouse=str(db)),
                  **warehouse_resources(str(db)), "dbt": dbt_resource()}
+    return db, instance, resources
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, list[dg.ExecuteInProcessResult]]]:
+    """A warehouse built from the three sample reports by dagster.materialize, and the run results."""
+    data = tmp_path_factory.mktemp("data")
+    db, instance, resources = archived_samples(data)
     results = [dg.materialize(ALL_ASSETS, selection=PER_REPORT_ASSETS, partition_key=month, instance=instance,
                               resources=resources)
-               for month in archive.months()]
+               for month in MONTHS]
     unpartitioned = dg.AssetSelection.all() - dg.AssetSelection.assets(*PER_REPORT_ASSETS)
     results.append(dg.materialize(ALL_ASSETS, selection=unpartitioned, instance=instance, resources=resources))
     yield db, results
@@ -152,6 +160,30 @@ def test_each_report_is_read_once_per_version_in_a_run(tmp_path: Path, monkeypat
                             instance=instance, resources=resources)
     assert result.success
     assert len(calls) == 1, calls  # sections, facts and findings all read the one extraction
+
+
+def test_a_backfill_of_every_month_in_one_run_writes_what_a_run_per_month_writes(
+        built: tuple[Path, list], tmp_path: Path) -> None:
+    """The per-report assets take a range of months in one run (single-run backfill policy): the same facts
+    and findings as one run per month, the chains across months fed by the run's own earlier month, and
+    every month's schema check run."""
+    db, instance, resources = archived_samples(tmp_path)
+    result = dg.materialize(ALL_ASSETS, selection=PER_REPORT_ASSETS, instance=instance, resources=resources,
+                            tags=range_tags(MONTHS))
+    assert result.success
+    assert len(instance.get_runs()) == 1
+    materialised = {(e.asset_key.to_user_string(), e.partition) for e in result.get_asset_materialization_events()
+                    for e in [e.event_specific_data.materialization]}
+    assert materialised == {(asset.key.to_user_string(), month) for asset in PER_REPORT_ASSETS for month in MONTHS}
+    schema = [e for e in result.get_asset_check_evaluations() if e.check_name == "matches_schema"]
+    assert len(schema) == 4 and all(e.passed for e in schema)
+    per_month_db, _ = built
+    for table in ["report_sections", "metric_facts", "data_quality_findings"]:
+        same = f"select columns(lambda c: c <> 'received_at') from {table} order by all"  # the archive's clock differs
+        one_run, per_month = query(db, same), query(per_month_db, same)
+        pd.testing.assert_frame_equal(one_run, per_month)
+        checked = next(e for e in schema if e.asset_key.to_user_string() == table).metadata["rows_checked"].value
+        assert checked == len(one_run)  # the check read every month of the run, not one
 
 
 def test_the_definitions_load_with_every_warning_made_an_error() -> None:

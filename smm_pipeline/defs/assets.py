@@ -11,7 +11,7 @@ from dagster_duckdb import DuckDBResource
 
 from smm_pipeline import catalogue, indicators, panel, schemas, tables, warehouse
 from smm_pipeline.defs.metadata import counts_markdown, table_metadata
-from smm_pipeline.defs.partitions import WAREHOUSE_POOL, report_months
+from smm_pipeline.defs.partitions import WAREHOUSE_POOL, report_month_asset
 from smm_pipeline.defs.resources import PipelineSettings
 from smm_pipeline.periods import shift_month
 
@@ -19,13 +19,16 @@ PER_REPORT = "reports"
 PANEL = "panel"
 
 
-@dg.asset(partitions_def=report_months, pool=WAREHOUSE_POOL, group_name=PER_REPORT, kinds={"python", "duckdb"})
+@report_month_asset(group_name=PER_REPORT, kinds={"python", "duckdb"})
 def raw_reports(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.Output[pd.DataFrame]:
-    """Every archived vintage of the month's report: file, sha256, size, received_at and text."""
-    month = context.partition_key
-    frame = tables.raw_report_rows(settings.archive(), month)
-    if frame.empty:
-        raise dg.Failure(f"no report for {month} in the archive {settings.paths.archive}: drop one first")
+    """Every archived vintage of the month's report: file, sha256, size, received_at and text (of each
+    month of the run: a backfill of many months is one run)."""
+    archive = settings.archive()
+    frames = [tables.raw_report_rows(archive, month) for month in context.partition_keys]
+    missing = [month for month, frame in zip(context.partition_keys, frames, strict=True) if frame.empty]
+    if missing:
+        raise dg.Failure(f"no report for {', '.join(missing)} in the archive {settings.paths.archive}: drop one first")
+    frame = pd.concat(frames, ignore_index=True)
     latest = frame.sort_values("received_at").iloc[-1]
     return dg.Output(frame, metadata={
         **table_metadata(frame, ["file_name", "sha256", "size_bytes", "received_at"]),
@@ -35,7 +38,7 @@ def raw_reports(context: dg.AssetExecutionContext, settings: PipelineSettings) -
     })
 
 
-@dg.asset(partitions_def=report_months, pool=WAREHOUSE_POOL, group_name=PER_REPORT, kinds={"python", "duckdb"})
+@report_month_asset(group_name=PER_REPORT, kinds={"python", "duckdb"})
 def report_sections(context: dg.AssetExecutionContext, raw_reports: pd.DataFrame) -> dg.Output[pd.DataFrame]:
     """One row per product section; a heading not in the catalogue keeps its row with no product."""
     frame = tables.section_rows(raw_reports)
@@ -49,7 +52,7 @@ def report_sections(context: dg.AssetExecutionContext, raw_reports: pd.DataFrame
     })
 
 
-@dg.asset(partitions_def=report_months, pool=WAREHOUSE_POOL, group_name=PER_REPORT, kinds={"python", "duckdb"})
+@report_month_asset(group_name=PER_REPORT, kinds={"python", "duckdb"})
 def metric_facts(context: dg.AssetExecutionContext, raw_reports: pd.DataFrame,
                  report_sections: pd.DataFrame) -> dg.Output[pd.DataFrame]:
     """One row per stated number (FACTS.md columns first), with section, line, span and evidence."""
@@ -67,16 +70,25 @@ def metric_facts(context: dg.AssetExecutionContext, raw_reports: pd.DataFrame,
     })
 
 
-@dg.asset(partitions_def=report_months, pool=WAREHOUSE_POOL, group_name=PER_REPORT, kinds={"python", "duckdb"})
+@report_month_asset(group_name=PER_REPORT, kinds={"python", "duckdb"})
 def data_quality_findings(context: dg.AssetExecutionContext, duckdb: DuckDBResource, raw_reports: pd.DataFrame,
                           metric_facts: pd.DataFrame) -> dg.Output[pd.DataFrame]:
     """Where the month's report contradicts itself, misuses a unit, leaves a change unlabelled or
     restates a figure (rules in consistency.py). Also reads the previous month's facts from the
     warehouse, for the chains across months."""
-    previous_month = shift_month(context.partition_key, -1)
+    months = sorted(context.partition_keys)
     with duckdb.get_connection() as con:
-        previous = warehouse.read_table(con, "metric_facts", [previous_month])
-    frame = tables.finding_rows(raw_reports, metric_facts, previous)
+        stored = warehouse.read_table(con, "metric_facts", [shift_month(month, -1) for month in months])
+    frames, previous = [], None
+    for month in months:  # the previous month's facts: from this run when it wrote them, else the warehouse
+        before = shift_month(month, -1)
+        facts = metric_facts[metric_facts["report_month"] == month]
+        if before in months:
+            previous = metric_facts[metric_facts["report_month"] == before]
+        else:
+            previous = stored[stored["report_month"] == before] if stored is not None else None
+        frames.append(tables.finding_rows(raw_reports[raw_reports["report_month"] == month], facts, previous))
+    frame = pd.concat(frames, ignore_index=True)
     by_severity = frame.groupby("severity").size()
     serious = frame[frame["severity"] != "info"]
     return dg.Output(frame, metadata={

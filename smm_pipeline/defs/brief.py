@@ -12,30 +12,36 @@ from dagster_duckdb import DuckDBResource
 from smm_pipeline import brief
 from smm_pipeline.defs import assets
 from smm_pipeline.defs.metadata import file_metadata, text_markdown
-from smm_pipeline.defs.partitions import WAREHOUSE_POOL, report_months
+from smm_pipeline.defs.partitions import report_month_asset
 from smm_pipeline.defs.resources import PipelineSettings
 
 BRIEFS = "briefs"
 
 
-@dg.asset(partitions_def=report_months, pool=WAREHOUSE_POOL, group_name=BRIEFS, kinds={"python", "html"},
-          deps=[assets.monthly_panel, assets.derived_indicators, assets.data_quality_findings, assets.metric_facts])
+@report_month_asset(group_name=BRIEFS, kinds={"python", "html"}, stored=False,
+                    deps=[assets.monthly_panel, assets.derived_indicators, assets.data_quality_findings,
+                          assets.metric_facts])
 def monthly_brief(context: dg.AssetExecutionContext, settings: PipelineSettings,
                   duckdb: DuckDBResource) -> dg.MaterializeResult:
     """A self-contained page for the month: every product's level, changes and forecasts, charts over all
-    months, the findings, and every stated number linked to the sentence it came from."""
+    months, the findings, and every stated number linked to the sentence it came from (a page for each
+    month of the run)."""
+    pages = []
     try:
         with duckdb.get_connection() as con:
-            inputs = brief.inputs_from(con, context.partition_key, duckdb.database)
-        page = brief.build(inputs)
-        path = brief.write(page, settings.paths.briefs)
+            inputs = [brief.inputs_from(con, month, duckdb.database) for month in context.partition_keys]
+        for month_inputs in inputs:
+            page = brief.build(month_inputs)
+            pages.append((page, brief.write(page, settings.paths.briefs)))
     except brief.BriefError as err:
         raise dg.Failure(str(err)) from err
+    page, path = pages[-1]
     return dg.MaterializeResult(metadata={
         **file_metadata(path),
+        "pages": dg.MetadataValue.int(len(pages)),
         "products": dg.MetadataValue.int(page.products),
         "sentences_cited": dg.MetadataValue.int(page.sentences),
-        "errors": dg.MetadataValue.int(page.findings["error"]),
-        "warnings": dg.MetadataValue.int(page.findings["warning"]),
+        "errors": dg.MetadataValue.int(sum(p.findings["error"] for p, _ in pages)),
+        "warnings": dg.MetadataValue.int(sum(p.findings["warning"] for p, _ in pages)),
         "at_a_glance": text_markdown(page.glance),
     })

@@ -14,6 +14,7 @@ from dagster_duckdb import DuckDBResource
 from smm_pipeline import consistency, schemas, warehouse
 from smm_pipeline.defs import assets
 from smm_pipeline.defs.metadata import markdown_table
+from smm_pipeline.defs.partitions import run_months
 
 SCHEMA_OF = {
     assets.raw_reports: schemas.RawReports,
@@ -27,10 +28,9 @@ SCHEMA_OF = {
 
 def _partitions(context: dg.AssetCheckExecutionContext) -> list[str] | None:
     """The report months the run wrote. The checks are not partitioned themselves (partitioned asset checks
-    are a preview API of Dagster 1.13): each runs in the run that materialised its asset's partition and
-    reads that partition, named by the run's partition tag."""
-    month = context.run.tags.get("dagster/partition")
-    return [month] if month else None
+    are a preview API of Dagster 1.13): each runs in the run that materialised its asset's months (one, or
+    a backfill's range) and reads those months, named by the run's tags."""
+    return run_months(context.run.tags, context.instance)
 
 
 def schema_check(asset: dg.AssetsDefinition, model: type[pa.DataFrameModel]) -> dg.AssetChecksDefinition:

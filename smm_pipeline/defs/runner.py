@@ -16,7 +16,7 @@ import dagster as dg
 
 from smm_pipeline import warehouse
 from smm_pipeline.archive import Archive
-from smm_pipeline.defs.partitions import report_months
+from smm_pipeline.defs.partitions import range_tags, report_months
 from smm_pipeline.reports import ReportError
 from smm_pipeline.settings import paths
 
@@ -107,16 +107,20 @@ def _run(reports: Path, instance: dg.DagsterInstance | None, progress: Callable[
     months = archive.months()
     known = set(instance.get_dynamic_partitions(report_months.name))
     instance.add_dynamic_partitions(report_months.name, [m for m in months if m not in known])
+    registered = instance.get_dynamic_partitions(report_months.name)  # a range runs in this order
     progress(f"archived {len(summary.accepted)} reports ({len(summary.rejected)} rejected); loading the definitions")
     defs = build_defs()
-    stages = [("extract_job", month, "raw report, sections, facts and findings") for month in months]
-    stages += [("rebuild_job", "", "panel, indicators, dbt marts, serving copy")] if months else []
-    stages += [("brief_job", month, "brief page") for month in months]
-    for number, (job, month, what) in enumerate(stages, start=1):
-        progress(f"[{number}/{len(stages)}] {job}{f' {month}' if month else ''}: {what}")
-        result = defs.resolve_job_def(job).execute_in_process(
-            partition_key=month or None, instance=instance, raise_on_error=False, run_config=QUIET)
-        summary.runs.append((f"{job} [{month}]" if month else job, result.success, _failed_checks(result)))
+    span = f"{months[0]}..{months[-1]}" if len(months) > 1 else (months[0] if months else "")
+    stages = [("extract_job", span, "raw reports, sections, facts and findings"),
+              ("rebuild_job", "", "panel, indicators, dbt marts, serving copy"),
+              ("brief_job", span, "brief pages")] if months else []
+    for number, (job, label, what) in enumerate(stages, start=1):
+        progress(f"[{number}/{len(stages)}] {job}{f' {label}' if label else ''}: {what}")
+        # every month in one run (a single-run backfill), as a range of the months in registration order
+        tags = range_tags(sorted(months, key=registered.index)) if label else {}
+        result = defs.resolve_job_def(job).execute_in_process(instance=instance, raise_on_error=False,
+                                                               run_config=QUIET, tags=tags)
+        summary.runs.append((f"{job} [{label}]" if label else job, result.success, _failed_checks(result)))
     if where.warehouse.exists():
         with warehouse.connect(where.warehouse, read_only=True) as con:
             summary.tables = warehouse.table_counts(con)
