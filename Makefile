@@ -14,7 +14,7 @@ $(UV):
 
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
-	$(VENV)/bin/dbt parse --quiet --project-dir dbt_project --profiles-dir dbt_project
+	$(VENV)/bin/python -c 'from smm_pipeline.defs.dbt import ensure_manifest; ensure_manifest()'
 	touch $@
 
 setup: $(VENV)/.synced

@@ -18,7 +18,7 @@ def build_defs(resources: dict[str, object] | None = None) -> dg.Definitions:
     """The definitions with these resources (default: paths from the environment)."""
     return dg.Definitions(
         assets=[*core_assets, smm_dbt_models, serving_copy, monthly_brief],
-        asset_checks=[*schema_checks, *consistency_checks, report_arrived_on_time],
+        asset_checks=[*schema_checks, consistency_checks, report_arrived_on_time],
         jobs=[report_job, extract_job, rebuild_job, brief_job, freshness_job],
         sensors=[drop_folder_sensor],
         schedules=[month_end_rebuild, report_freshness],

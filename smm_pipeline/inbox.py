@@ -3,8 +3,10 @@
 Plain decisions, no Dagster: the sensor (defs/sensors.py) calls `tick` and turns its answer into run
 requests, and the freshness check calls `freshness`.
 
-- A file is taken only once it has stopped changing (same size and mtime on two looks at least
-  `settle_seconds` apart, and unchanged while it is read), so a half-copied report is never read.
+- A file is taken only once it has stopped changing, so a half-copied report is never read: its last
+  write (mtime) is at least `settle_seconds` old — on the first look, so a dropped report is taken
+  within seconds — or, when the writer's clock runs ahead of ours, it looked the same on two looks
+  `settle_seconds` apart; and it is unchanged while it is read.
   Names of downloads in progress (`.part`, `.crdownload`, leading dot, ...) are left alone.
 - A taken file is archived as a new vintage, recognised by its content hash as a re-drop of what the
   archive holds (nothing happens, whatever its name or mtime), or quarantined with a reason. The drop
@@ -182,7 +184,8 @@ def scan(drop: Path, previous: dict[str, Seen], now: float, settle_seconds: floa
         unchanged = before is not None and before.same_as(stat.st_size, stat.st_mtime_ns)
         if unchanged and before.done:
             result.state[path.name] = before
-        elif unchanged and now - before.first_seen >= settle_seconds:
+        elif now - stat.st_mtime_ns / 1e9 >= settle_seconds or (
+                unchanged and now - before.first_seen >= settle_seconds):
             ready.append((stat.st_mtime_ns, path))
         else:
             first_seen = before.first_seen if unchanged else now

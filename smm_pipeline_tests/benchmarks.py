@@ -1,7 +1,7 @@
 """`make bench`: the speed figures the README quotes. Benchmarks, not tests: they print, they do not assert.
 
     python -m smm_pipeline_tests.benchmarks [extract] [cold] [phrasings] [mutation] [fuzz] [materialise]
-        [scaling] [soak] [brief]
+        [scaling] [soak] [drop] [brief]
 
 - extract: extraction throughput in MB/s of report text, one core, after warm-up (mean of 20 runs);
 - cold: `smm-pipeline extract SEED --csv OUT` as a user runs it, one process each time (bytecode and the
@@ -18,6 +18,9 @@
 - soak: 36 generated monthly reports dropped one after another through the drop-folder path (sensor
   ticks, report_job runs, serving copy) while a separate process queries the serving copy and its
   Parquet in a loop; prints runs, reader queries, reader errors and rows lost;
+- drop: `dagster dev` started as `make dev` starts it (daemon, queued run coordinator, run launcher) on a
+  fresh instance; five generated reports written into data/drop/ one at a time, each timed from its last
+  write to its month in data/serving/published.json, with the sensor, queue, run and dbt-step shares;
 - brief: the monthly brief of the seed month (54 products; when ../shared is present) and of a generated
   54-product month over 24 months: build time, page size, and render time in headless Chromium (load
   event and first contentful paint of fresh tabs, median and max of 10 after 2 warm-up).
@@ -34,11 +37,15 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from smm_pipeline.extraction import extract
 from smm_pipeline.reports import read_report
 from smm_pipeline.settings import PROJECT_ROOT
 from smm_pipeline_tests.corpus import SAMPLES, write_corpus
+
+if TYPE_CHECKING:
+    import dagster as dg
 
 SEED = PROJECT_ROOT.parent / "shared" / "seeds" / "smm_2025-07_production_overview.txt"
 
@@ -257,6 +264,100 @@ def bench_soak(count: int = 36) -> None:
     print(f"  rows lost: {lost} (metric_facts rows each month had after its own run, missing at the end)")
 
 
+def _published_months(serving: Path) -> list[str]:
+    import json
+
+    try:
+        return json.loads((serving / "published.json").read_text(encoding="utf-8"))["report_months"]
+    except (OSError, ValueError, KeyError):
+        return []
+
+
+def _sensor_ticked(instance: dg.DagsterInstance) -> bool:
+    from dagster._core.scheduler.instigation import InstigatorType
+
+    return any(instance.get_ticks(state.instigator_origin_id, state.selector_id, limit=1)
+               for state in instance.all_instigator_state(instigator_type=InstigatorType.SENSOR))
+
+
+def _run_phases(instance: dg.DagsterInstance, month: str, written: float) -> tuple[float, float, float]:
+    """Seconds from the file's last write to its run's creation (settling, sensor tick), from creation to
+    start (queue, launch), and of its dbt step. The run's own end is not read: the serving copy is
+    published before the run's end is recorded, so the rest of the latency is the run up to publishing."""
+    import dagster as dg
+
+    record = instance.get_run_records(filters=dg.RunsFilter(tags={"smm/report_month": month}), limit=1)[0]
+    created = record.create_timestamp.timestamp()
+    dbt = next((step.end_time - step.start_time for step in instance.get_run_step_stats(record.dagster_run.run_id)
+                if step.step_key == "smm_dbt_models" and step.end_time and step.start_time), float("nan"))
+    return created - written, (record.start_time or created) - created, dbt
+
+
+def bench_drop(drops: int = 5, timeout: float = 300) -> None:
+    """Drop to serving copy with the daemon and run launcher exactly as `make dev` starts them.
+
+    A fresh DAGSTER_HOME (the repository's dagster.yaml) and data folder; `dagster dev` started as the
+    Makefile starts it; once the sensor has ticked, generated monthly reports are written into
+    data/drop/ one at a time, each timed from its last write (mtime) to its month appearing in
+    data/serving/published.json. Each run's phases come from the instance: sensor + queue (file written
+    -> run created -> run started), the run itself, and its dbt step."""
+    import shutil
+    import signal
+    import socket
+    import subprocess
+
+    import dagster as dg
+
+    with tempfile.TemporaryDirectory(prefix="smm-drop-") as folder:
+        home, data = Path(folder) / "dagster_home", Path(folder) / "data"
+        home.mkdir()
+        shutil.copy(PROJECT_ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+        env = {**os.environ, "DAGSTER_HOME": str(home), "SMM_DATA_DIR": str(data)}
+        env.pop("SMM_WAREHOUSE", None)
+        corpus = write_corpus(Path(folder) / "corpus", drops, first_month="2024-01")
+        tools = Path(sys.executable).parent
+        subprocess.run([tools / "dagster", "instance", "concurrency", "set", "duckdb_warehouse", "1"], env=env,
+                       check=True, capture_output=True)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        log = (Path(folder) / "dagster-dev.log").open("wb")
+        server = subprocess.Popen([tools / "dagster", "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p",
+                                   str(port)], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log,
+                                  start_new_session=True)
+        rows = []
+        try:
+            instance = dg.DagsterInstance.from_config(str(home))
+            started = time.monotonic()
+            while not _sensor_ticked(instance):  # the daemon and the code server are up
+                if time.monotonic() - started > timeout or server.poll() is not None:
+                    raise RuntimeError(f"the sensor never ticked; see {log.name}")
+                time.sleep(0.5)
+            for path in corpus:
+                month = path.name.split("_")[1]
+                target = data / "drop" / path.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(path.read_bytes())
+                written = target.stat().st_mtime
+                while month not in _published_months(data / "serving"):
+                    if time.time() - written > timeout:
+                        raise RuntimeError(f"{month} never reached the serving copy; see {log.name}")
+                    time.sleep(0.1)
+                latency = time.time() - written
+                rows.append((month, latency, *_run_phases(instance, month, written)))
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=60)
+            log.close()
+    print(f"drop to serving copy, daemon as `make dev` starts it ({drops} drops, one at a time):")
+    print(f"  {'month':>7} {'total s':>8} {'to run':>7} {'queued':>7} {'run':>6} {'of it dbt':>9}")
+    for month, latency, to_run, queued, dbt in rows:
+        print(f"  {month:>7} {latency:>8.1f} {to_run:>7.1f} {queued:>7.1f} {latency - to_run - queued:>6.1f} "
+              f"{dbt:>9.1f}")
+    print(f"  median {statistics.median(r[1] for r in rows):.1f} s (max {max(r[1] for r in rows):.1f} s); "
+          f"dbt step median {statistics.median(r[4] for r in rows):.1f} s")
+
+
 def bench_brief(runs: int = 10, warmup: int = 2) -> None:
     """Build time, size and browser render time of the brief for a month of every product."""
     from smm_pipeline import brief
@@ -291,7 +392,7 @@ def bench_brief(runs: int = 10, warmup: int = 2) -> None:
 BENCHES = {"extract": bench_extract, "cold": bench_cold, "phrasings": bench_phrasings, "mutation": bench_mutation,
            "fuzz": bench_fuzz,
            "materialise": bench_materialise, "scaling": bench_scaling,
-           "soak": bench_soak, "brief": bench_brief}
+           "soak": bench_soak, "drop": bench_drop, "brief": bench_brief}
 
 
 def main(argv: list[str]) -> int:

@@ -31,6 +31,8 @@ class DropHarness:
     as_of: str = ""
     """The date the freshness check judges by (default: today)."""
     runs: list[dg.ExecuteInProcessResult] = field(default_factory=list)
+    settle_seconds: float = 0
+    """0: a file is taken on the first look (any last write is old enough)."""
 
     @property
     def paths(self) -> Paths:
@@ -38,9 +40,10 @@ class DropHarness:
         return Paths(data_dir=self.data_dir, warehouse=self.data_dir / "warehouse.duckdb")
 
     def resources(self) -> dict[str, object]:
-        """Resources pointing at this data folder; files settle after two looks (settle_seconds=0)."""
+        """Resources pointing at this data folder."""
         warehouse = str(self.paths.warehouse)
-        return {"settings": PipelineSettings(data_dir=str(self.data_dir), warehouse=warehouse, settle_seconds=0),
+        return {"settings": PipelineSettings(data_dir=str(self.data_dir), warehouse=warehouse,
+                                             settle_seconds=self.settle_seconds),
                 **warehouse_resources(warehouse), "dbt": dbt_resource(),
                 "calendar": ReportCalendar(as_of=self.as_of)}
 

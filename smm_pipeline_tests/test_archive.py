@@ -1,5 +1,6 @@
 """The archive and the drop folder: exactly-once, vintages, quarantine with a reason."""
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -61,6 +62,25 @@ def test_a_file_is_taken_only_after_it_stopped_changing(tmp_path: Path) -> None:
         handle.write(b"more text still arriving\n")
     grew = inbox.scan(drop, settled.state | too_soon.state, now=107.0, settle_seconds=5)
     assert grew.ready == []
+
+
+def test_a_file_last_written_long_enough_ago_is_taken_on_the_first_look(tmp_path: Path) -> None:
+    """Settled by the age of its last write, so a dropped report needs no second tick; a file written just
+    now waits, and one whose mtime is in our future (the writer's clock ahead) settles by two looks."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    old, fresh, ahead = (drop / name for name in ("smm_2025-06.txt", "smm_2025-07.txt", "smm_2025-08.txt"))
+    for path in (old, fresh, ahead):
+        path.write_bytes(report_bytes())
+    now = 1_800_000_000.0
+    os.utime(old, (now - 3.5, now - 3.5))
+    os.utime(fresh, (now - 0.5, now - 0.5))
+    os.utime(ahead, (now + 600, now + 600))
+    first = inbox.scan(drop, {}, now=now, settle_seconds=3)
+    assert [p.name for p in first.ready] == [old.name]
+    assert sorted(p.name for p in first.settling) == [fresh.name, ahead.name]
+    later = inbox.scan(drop, first.state, now=now + 3, settle_seconds=3)
+    assert sorted(p.name for p in later.ready) == [old.name, fresh.name, ahead.name]  # none taken yet
 
 
 def test_take_archives_recognises_and_quarantines(tmp_path: Path) -> None:

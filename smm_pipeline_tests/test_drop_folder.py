@@ -5,6 +5,7 @@ month loaded before. Sensor ticks are evaluated against a real temporary instanc
 from __future__ import annotations
 
 import os
+import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
@@ -38,7 +39,6 @@ def harness(tmp_path: Path) -> Iterator[DropHarness]:
     with dg.instance_for_test() as instance:
         drop = DropHarness(tmp_path / "data", instance)
         drop.drop("smm_2025-01.txt", report("2025-01"))
-        drop.tick()
         assert [r.partition_key for r in drop.tick().run_requests] == ["2025-01"]
         yield drop
 
@@ -48,8 +48,7 @@ def archive_of(harness: DropHarness) -> Archive:
 
 
 def settle(harness: DropHarness) -> dg.SensorResult:
-    """Two ticks: the first sees the files, the second takes those that did not change."""
-    harness.tick()
+    """One tick: the harness's files settle at once (settle_seconds=0: any last write is old enough)."""
     return harness.tick()
 
 
@@ -138,9 +137,16 @@ def test_two_files_for_one_month_in_one_tick_are_one_run_and_the_later_one_wins(
     assert result.run_requests[0].run_key == f"2025-02:{'+'.join(sorted(v.sha256 for v in vintages))}"
 
 
+def age(path: Path, seconds: float) -> None:
+    """Make the file's last write `seconds` old."""
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
 def test_a_file_deleted_between_detection_and_pickup_is_reported_not_run(harness: DropHarness) -> None:
+    harness.settle_seconds = 60
     path = harness.drop("smm_2025-02.txt", report("2025-02"))
-    harness.tick()
+    assert "waiting for smm_2025-02.txt to stop changing" in skip_text(harness.tick())
     path.unlink()
     result = harness.tick()
     assert result.run_requests == [] and "smm_2025-02.txt disappeared before it was taken" in skip_text(result)
@@ -173,18 +179,25 @@ def test_a_download_in_progress_is_left_alone_until_renamed(harness: DropHarness
 
 
 def test_a_file_still_growing_is_not_taken(harness: DropHarness) -> None:
+    """Taken once its last write is settle_seconds old, not before, however many ticks see it."""
+    harness.settle_seconds = 60
     path = harness.drop("smm_2025-02.txt", report("2025-02")[:50])
-    harness.tick()
+    assert "waiting for smm_2025-02.txt to stop changing" in skip_text(harness.tick())
     with path.open("ab") as handle:
         handle.write(report("2025-02")[50:])
     assert "waiting for smm_2025-02.txt to stop changing" in skip_text(harness.tick())
+    age(path, 59)
+    assert harness.tick().run_requests == []
+    age(path, 61)
     assert [r.partition_key for r in harness.tick().run_requests] == ["2025-02"]
 
 
 def test_the_cursor_survives_a_restart_and_a_lost_tick_is_repaired(harness: DropHarness) -> None:
-    harness.drop("smm_2025-02.txt", report("2025-02"))
-    harness.tick()
+    harness.settle_seconds = 60
+    path = harness.drop("smm_2025-02.txt", report("2025-02"))
+    harness.tick()  # seen, still settling
     stored = harness.cursor
+    age(path, 61)
     restarted = DropHarness(harness.data_dir, harness.instance, cursor=stored)  # a new daemon, same storage
     lost = restarted.tick()  # took and archived the file, then the process died before the tick was recorded
     assert [r.partition_key for r in lost.run_requests] == ["2025-02"]

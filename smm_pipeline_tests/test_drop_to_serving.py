@@ -53,7 +53,6 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
         for name, data in [("empty.txt", b""), ("smm_2025-02.txt", b"\x00\x01binary"),
                            ("smm_2025-03.txt", original)]:
             harness.drop(name, data)
-        harness.tick()
         bad_batch = harness.tick()
         yield Story(harness, first, first_level, first_manifest, redrop, revised, bad_batch)
 

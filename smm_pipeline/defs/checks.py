@@ -1,4 +1,4 @@
-"""Asset checks: every table against its Pandera model, and one check per consistency rule.
+"""Asset checks: every table against its Pandera model, and a check per consistency rule (one step).
 
 A schema failure is a blocking ERROR check: it stops the run before anything downstream (the panel,
 the dbt marts) reads the bad rows. A consistency finding is about the source, not the pipeline, so
@@ -7,7 +7,10 @@ carry the offending rows, so the UI shows where the report contradicts itself.
 """
 
 
+from collections.abc import Iterator
+
 import dagster as dg
+import pandas as pd
 import pandera.pandas as pa
 from dagster_duckdb import DuckDBResource
 
@@ -61,34 +64,44 @@ def schema_check(asset: dg.AssetsDefinition, model: type[pa.DataFrameModel]) -> 
     return check
 
 
-def consistency_check(declared: consistency.Rule) -> dg.AssetChecksDefinition:
-    """A non-blocking check that fails (WARN or ERROR) when the month has warning/error findings of a rule."""
-    asset = assets.data_quality_findings
-    rule = declared.name
+def _rule_result(declared: consistency.Rule, findings: pd.DataFrame | None) -> dg.AssetCheckResult:
+    """One rule's verdict on the month's findings: failed (WARN or ERROR, the worst finding) when it has
+    warning or error findings, with those rows (or its info rows) shown."""
+    key = {"asset_key": assets.data_quality_findings.key, "check_name": declared.name}
+    if findings is None:
+        return dg.AssetCheckResult(**key, passed=False,
+                                   metadata={"reason": "data_quality_findings is missing"})
+    mine = findings[findings["rule"] == declared.name]
+    serious = mine[mine["severity"].isin(["warning", "error"])]
+    severity = dg.AssetCheckSeverity.ERROR if (serious["severity"] == "error").any() else dg.AssetCheckSeverity.WARN
+    metadata: dict[str, object] = {
+        "errors": dg.MetadataValue.int(int((mine["severity"] == "error").sum())),
+        "warnings": dg.MetadataValue.int(int((mine["severity"] == "warning").sum())),
+        "infos": dg.MetadataValue.int(int((mine["severity"] == "info").sum())),
+    }
+    shown = serious if len(serious) else mine
+    if len(shown):
+        metadata["findings"] = dg.MetadataValue.md(markdown_table(
+            shown, ["product", "severity", "lines", "message"], limit=30))
+    return dg.AssetCheckResult(**key, passed=serious.empty, severity=severity, metadata=metadata)
 
-    @dg.asset_check(asset=asset, name=rule, blocking=False,
-                    description=f"{declared.explanation} (compares {declared.compares}; worst: {declared.severity})")
-    def check(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource) -> dg.AssetCheckResult:
-        with duckdb.get_connection() as con:
-            frame = warehouse.read_table(con, "data_quality_findings", _partitions(context))
-        mine = frame[frame["rule"] == rule] if frame is not None else frame
-        if mine is None:
-            return dg.AssetCheckResult(passed=False, metadata={"reason": "data_quality_findings is missing"})
-        serious = mine[mine["severity"].isin(["warning", "error"])]
-        severity = dg.AssetCheckSeverity.ERROR if (serious["severity"] == "error").any() else dg.AssetCheckSeverity.WARN
-        metadata: dict[str, object] = {
-            "errors": dg.MetadataValue.int(int((mine["severity"] == "error").sum())),
-            "warnings": dg.MetadataValue.int(int((mine["severity"] == "warning").sum())),
-            "infos": dg.MetadataValue.int(int((mine["severity"] == "info").sum())),
-        }
-        shown = serious if len(serious) else mine
-        if len(shown):
-            metadata["findings"] = dg.MetadataValue.md(markdown_table(
-                shown, ["product", "severity", "lines", "message"], limit=30))
-        return dg.AssetCheckResult(passed=serious.empty, severity=severity, metadata=metadata)
 
-    return check
+@dg.multi_asset_check(
+    specs=[dg.AssetCheckSpec(declared.name, asset=assets.data_quality_findings, blocking=False,
+                             description=f"{declared.explanation} (compares {declared.compares}; "
+                                         f"worst: {declared.severity})")
+           for declared in consistency.RULEBOOK],
+    name="consistency_rules")
+def consistency_checks(context: dg.AssetCheckExecutionContext,
+                       duckdb: DuckDBResource) -> Iterator[dg.AssetCheckResult]:
+    """A non-blocking check per consistency rule, failing where the month has warning/error findings of it.
+
+    One step for all the rules: the findings are read once, and a run pays one step's overhead instead
+    of one per rule (about 60 ms each in a daemon-launched run)."""
+    with duckdb.get_connection() as con:
+        findings = warehouse.read_table(con, "data_quality_findings", _partitions(context))
+    for declared in consistency.RULEBOOK:
+        yield _rule_result(declared, findings)
 
 
 schema_checks = [schema_check(asset, model) for asset, model in SCHEMA_OF.items()]
-consistency_checks = [consistency_check(rule) for rule in consistency.RULEBOOK]

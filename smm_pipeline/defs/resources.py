@@ -17,8 +17,9 @@ class PipelineSettings(dg.ConfigurableResource):
 
     data_dir: str
     warehouse: str
-    settle_seconds: float = 10.0
-    """How long a dropped file must stay unchanged before it is taken."""
+    settle_seconds: float = 3.0
+    """How long ago a dropped file's last write must be before it is taken (a copy in progress writes
+    far more often; a download in progress has a `.part`-like name and is never taken)."""
 
     @property
     def paths(self) -> Paths:
