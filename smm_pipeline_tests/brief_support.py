@@ -26,7 +26,7 @@ from smm_pipeline.brief import BriefInputs
 from smm_pipeline.defs import assets
 from smm_pipeline.defs.brief import monthly_brief
 from smm_pipeline.defs.partitions import report_months
-from smm_pipeline.defs.resources import PipelineSettings, warehouse_resources
+from smm_pipeline.defs.resources import PipelineSettings, report_reader, warehouse_resources
 from smm_pipeline.periods import shift_month
 from smm_pipeline.settings import PROJECT_ROOT, Paths
 from smm_pipeline_tests.corpus import SAMPLES
@@ -54,11 +54,11 @@ def inputs_from_reports(paths: Sequence[Path], month: str) -> BriefInputs:
         archive = Archive(Path(folder) / "archive")
         for path in paths:
             archive.add_file(path)
-        facts, findings, previous = [], [], None
+        facts, findings, previous, reader = [], [], None, tables.VintageReader()
         for report_month in archive.months():
             raw = tables.raw_report_rows(archive, report_month)
-            month_facts = tables.fact_rows(raw)
-            findings.append(tables.finding_rows(raw, month_facts, previous))
+            month_facts = tables.fact_rows(raw, reader)
+            findings.append(tables.finding_rows(raw, month_facts, previous, reader))
             facts.append(month_facts)
             previous = month_facts
     all_facts = pd.concat(facts, ignore_index=True)
@@ -147,7 +147,7 @@ def materialise(data_dir: Path, reports: Sequence[Path]) -> Materialised:
     instance = dg.DagsterInstance.ephemeral()
     instance.add_dynamic_partitions(report_months.name, months)
     resources = {"settings": PipelineSettings(data_dir=str(data_dir), warehouse=str(where.warehouse)),
-                 **warehouse_resources(str(where.warehouse))}
+                 "reader": report_reader, **warehouse_resources(str(where.warehouse))}
     everything = [*assets.core_assets, monthly_brief]
     results = [dg.materialize(everything, selection=PER_MONTH, partition_key=m, instance=instance,
                               resources=resources) for m in months]

@@ -14,7 +14,7 @@ import dagster as dg
 
 from smm_pipeline.defs.dbt import dbt_resource
 from smm_pipeline.defs.freshness import ReportCalendar
-from smm_pipeline.defs.resources import PipelineSettings, warehouse_resources
+from smm_pipeline.defs.resources import PipelineSettings, report_reader, warehouse_resources
 from smm_pipeline.defs.sensors import drop_folder_sensor
 from smm_pipeline.settings import Paths
 
@@ -44,7 +44,7 @@ class DropHarness:
         warehouse = str(self.paths.warehouse)
         return {"settings": PipelineSettings(data_dir=str(self.data_dir), warehouse=warehouse,
                                              settle_seconds=self.settle_seconds),
-                **warehouse_resources(warehouse), "dbt": dbt_resource(),
+                "reader": report_reader, **warehouse_resources(warehouse), "dbt": dbt_resource(),
                 "calendar": ReportCalendar(as_of=self.as_of)}
 
     def drop(self, name: str, data: bytes) -> Path:

@@ -16,10 +16,11 @@ from smm_pipeline.defs.checks import consistency_checks, schema_checks
 from smm_pipeline.defs.dbt import dbt_resource, smm_dbt_models
 from smm_pipeline.defs.jobs import PER_REPORT_ASSETS
 from smm_pipeline.defs.partitions import range_tags, report_months
-from smm_pipeline.defs.resources import PipelineSettings, warehouse_resources
+from smm_pipeline.defs.resources import PipelineSettings, report_reader, warehouse_resources
 from smm_pipeline.extraction import Extraction, extract
 from smm_pipeline.reports import Report, read_report
 from smm_pipeline.settings import PROJECT_ROOT
+from smm_pipeline_tests.corpus import write_corpus
 
 SAMPLES = sorted((PROJECT_ROOT / "data" / "samples").glob("smm_*.txt"))
 MONTHS = ["2025-01", "2025-02", "2025-03"]
@@ -37,7 +38,7 @@ def archived_samples(data: Path) -> tuple[Path, dg.DagsterInstance, dict[str, ob
     instance = dg.DagsterInstance.ephemeral()
     instance.add_dynamic_partitions(report_months.name, MONTHS)
     resources = {"settings": PipelineSettings(data_dir=str(data), warehouse=str(db)),
-                 **warehouse_resources(str(db)), "dbt": dbt_resource()}
+                 "reader": report_reader, **warehouse_resources(str(db)), "dbt": dbt_resource()}
     return db, instance, resources
 
 
@@ -138,10 +139,10 @@ def test_lineage_runs_from_raw_report_to_the_marts() -> None:
 
 
 def test_each_report_is_read_once_per_version_in_a_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Sections, facts and findings each need a report's extraction: it is made once per vintage."""
+    """Sections, facts and findings each need a report's extraction: it is made once per vintage, also in a
+    backfill of more months than any fixed-size cache would hold (here 24 months, one with two vintages)."""
     from smm_pipeline import tables
 
-    tables._read_once.cache_clear()
     calls: list[str] = []
     real = tables.extract
 
@@ -152,15 +153,24 @@ def test_each_report_is_read_once_per_version_in_a_run(tmp_path: Path, monkeypat
     monkeypatch.setattr(tables, "extract", counted)
     db = tmp_path / "warehouse.duckdb"
     archive = Archive(tmp_path / "archive")
-    archive.add_file(SAMPLES[0])
+    reports = write_corpus(tmp_path / "corpus", 24)
+    for path in reports:
+        archive.add_file(path)
+    revised = tmp_path / "revised" / reports[5].name
+    revised.parent.mkdir()
+    revised.write_text(reports[5].read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    archive.add_file(revised)
+    months = archive.months()
     instance = dg.DagsterInstance.ephemeral()
-    instance.add_dynamic_partitions(report_months.name, archive.months())
+    instance.add_dynamic_partitions(report_months.name, months)
     resources = {"settings": PipelineSettings(data_dir=str(tmp_path), warehouse=str(db)),
-                 **warehouse_resources(str(db)), "dbt": dbt_resource()}
-    result = dg.materialize(ALL_ASSETS, selection=PER_REPORT_ASSETS, partition_key=archive.months()[0],
-                            instance=instance, resources=resources)
+                 "reader": report_reader, **warehouse_resources(str(db)), "dbt": dbt_resource()}
+    result = dg.materialize(ALL_ASSETS, selection=PER_REPORT_ASSETS, instance=instance, resources=resources,
+                            tags=range_tags(months))
     assert result.success
-    assert len(calls) == 1, calls  # sections, facts and findings all read the one extraction
+    vintages = [entry.sha256 for month in months for entry in archive.entries(month)]
+    assert len(vintages) == 25
+    assert sorted(calls) == sorted(vintages), calls  # sections, facts and findings all read the one extraction
 
 
 def test_a_backfill_of_every_month_in_one_run_writes_what_a_run_per_month_writes(

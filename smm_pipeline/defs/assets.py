@@ -12,7 +12,7 @@ from dagster_duckdb import DuckDBResource
 from smm_pipeline import catalogue, indicators, panel, schemas, tables, warehouse
 from smm_pipeline.defs.metadata import counts_markdown, table_metadata
 from smm_pipeline.defs.partitions import WAREHOUSE_POOL, report_month_asset
-from smm_pipeline.defs.resources import PipelineSettings
+from smm_pipeline.defs.resources import PipelineSettings, ReportReader
 from smm_pipeline.periods import shift_month
 
 PER_REPORT = "reports"
@@ -39,9 +39,10 @@ def raw_reports(context: dg.AssetExecutionContext, settings: PipelineSettings) -
 
 
 @report_month_asset(group_name=PER_REPORT, kinds={"python", "duckdb"})
-def report_sections(context: dg.AssetExecutionContext, raw_reports: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+def report_sections(context: dg.AssetExecutionContext, reader: ReportReader,
+                    raw_reports: pd.DataFrame) -> dg.Output[pd.DataFrame]:
     """One row per product section; a heading not in the catalogue keeps its row with no product."""
-    frame = tables.section_rows(raw_reports)
+    frame = tables.section_rows(raw_reports, reader)
     unknown = frame[frame["product"].isna()]
     for _, row in unknown.iterrows():
         context.log.warning(f"{row['report_month']} line {row['heading_line']}: heading {row['heading']!r} "
@@ -53,10 +54,10 @@ def report_sections(context: dg.AssetExecutionContext, raw_reports: pd.DataFrame
 
 
 @report_month_asset(group_name=PER_REPORT, kinds={"python", "duckdb"})
-def metric_facts(context: dg.AssetExecutionContext, raw_reports: pd.DataFrame,
+def metric_facts(context: dg.AssetExecutionContext, reader: ReportReader, raw_reports: pd.DataFrame,
                  report_sections: pd.DataFrame) -> dg.Output[pd.DataFrame]:
     """One row per stated number (FACTS.md columns first), with section, line, span and evidence."""
-    frame = tables.fact_rows(raw_reports)
+    frame = tables.fact_rows(raw_reports, reader)
     extracted_sections = frame.groupby("sha256")["section"].max()
     stored_sections = report_sections.groupby("sha256")["ordinal"].max()
     drift = extracted_sections.sub(stored_sections, fill_value=0).abs().gt(0)
@@ -71,11 +72,13 @@ def metric_facts(context: dg.AssetExecutionContext, raw_reports: pd.DataFrame,
 
 
 @report_month_asset(group_name=PER_REPORT, kinds={"python", "duckdb"})
-def data_quality_findings(context: dg.AssetExecutionContext, duckdb: DuckDBResource, raw_reports: pd.DataFrame,
-                          metric_facts: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+def data_quality_findings(context: dg.AssetExecutionContext, duckdb: DuckDBResource, reader: ReportReader,
+                          raw_reports: pd.DataFrame, metric_facts: pd.DataFrame) -> dg.Output[pd.DataFrame]:
     """Where the month's report contradicts itself, misuses a unit, leaves a change unlabelled or
-    restates a figure (rules in consistency.py). Also reads the previous month's facts from the
-    warehouse, for the chains across months."""
+    restates a figure (rules in consistency.py). Also reads the previous month's facts (from this run
+    when it wrote them, else the warehouse) for the chains across months. The lineage cannot draw that
+    read: report months are dynamic partitions, and Dagster's "previous partition" mapping is for
+    time windows only (README, "What it builds")."""
     months = sorted(context.partition_keys)
     with duckdb.get_connection() as con:
         stored = warehouse.read_table(con, "metric_facts", [shift_month(month, -1) for month in months])
@@ -87,7 +90,8 @@ def data_quality_findings(context: dg.AssetExecutionContext, duckdb: DuckDBResou
             previous = metric_facts[metric_facts["report_month"] == before]
         else:
             previous = stored[stored["report_month"] == before] if stored is not None else None
-        frames.append(tables.finding_rows(raw_reports[raw_reports["report_month"] == month], facts, previous))
+        frames.append(tables.finding_rows(raw_reports[raw_reports["report_month"] == month], facts, previous,
+                                          reader))
     frame = pd.concat(frames, ignore_index=True)
     by_severity = frame.groupby("severity").size()
     serious = frame[frame["severity"] != "info"]

@@ -29,7 +29,7 @@ def monthly_brief(context: dg.AssetExecutionContext, settings: PipelineSettings,
     pages = []
     try:
         with duckdb.get_connection() as con:
-            inputs = [brief.inputs_from(con, month, duckdb.database) for month in context.partition_keys]
+            inputs = brief.inputs_for(con, context.partition_keys, duckdb.database)
         for month_inputs in inputs:
             page = brief.build(month_inputs)
             pages.append((page, brief.write(page, settings.paths.briefs)))

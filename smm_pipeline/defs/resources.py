@@ -1,4 +1,5 @@
-"""Resources: where the pipeline's files are, and the DuckDB IO manager every table goes through."""
+"""Resources: where the pipeline's files are, the run's report reader, and the DuckDB IO manager every
+table goes through."""
 
 
 from pathlib import Path
@@ -10,6 +11,7 @@ from dagster_duckdb import DuckDBResource
 from smm_pipeline import warehouse
 from smm_pipeline.archive import Archive
 from smm_pipeline.settings import Paths, paths
+from smm_pipeline.tables import VintageReader
 
 
 class PipelineSettings(dg.ConfigurableResource):
@@ -29,6 +31,18 @@ class PipelineSettings(dg.ConfigurableResource):
     def archive(self) -> Archive:
         """The report archive."""
         return Archive(self.paths.archive)
+
+
+ReportReader = dg.ResourceParam[VintageReader]
+"""What an asset asks for to read report vintages: the run's VintageReader (`report_reader`)."""
+
+
+@dg.resource(description="Reads each report vintage once per run, whatever asks for it (sections, facts, "
+                         "findings).")
+def report_reader() -> VintageReader:
+    """A new VintageReader for each run (resources are set up once per run with the in-process executor
+    these Definitions use), so a run reads each vintage once and its extractions go with it."""
+    return VintageReader()
 
 
 class WarehouseIOManager(dg.ConfigurableIOManager):
@@ -68,4 +82,4 @@ def default_resources() -> dict[str, object]:
     """Resources for this process's paths (environment or defaults)."""
     where = paths()
     return {"settings": PipelineSettings(data_dir=str(where.data_dir), warehouse=str(where.warehouse)),
-            **warehouse_resources(where.warehouse)}
+            "reader": report_reader, **warehouse_resources(where.warehouse)}
