@@ -8,12 +8,14 @@ DAGSTER_HOME ?= $(CURDIR)/dagster_home
 
 .PHONY: setup run test dev bench lint clean
 
+# Installs are quiet (errors still show): a first `make run` prints its stages and summary, not a line per
+# installed package.
 $(UV):
 	$(PYTHON) -m venv .tools
-	.tools/bin/python -m pip install --quiet --disable-pip-version-check uv
+	.tools/bin/python -m pip install --quiet --quiet --disable-pip-version-check uv
 
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
+	$(UV) sync --quiet --frozen --compile-bytecode --python $(PYTHON)
 	$(VENV)/bin/python -c 'from smm_pipeline.defs.dbt import ensure_manifest; ensure_manifest()'
 	touch $@
 

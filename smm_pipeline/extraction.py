@@ -28,7 +28,7 @@ from smm_pipeline.directions import AMBIGUOUS, TO_LEVEL, ambiguous, directions
 from smm_pipeline.facts import Fact, is_headline
 from smm_pipeline.lexicon import lexicon
 from smm_pipeline.reader import Reading, SentenceResult, read_sentence
-from smm_pipeline.reports import Report
+from smm_pipeline.reports import Report, parse_report
 from smm_pipeline.sections import Line, Section, SectionFinding, split_sections
 from smm_pipeline.tokens import Token, tokenize
 
@@ -72,6 +72,12 @@ class _Stated:
     def key(self) -> tuple[str, str, str, str, str]:
         r = self.reading
         return r.product, r.segment, r.metric, r.period, r.measure
+
+
+def extract_text(vintage: tuple[str, str]) -> Extraction:
+    """`extract` of a report given as (text, file name): what a worker process is sent (parallel.py)."""
+    text, file_name = vintage
+    return extract(parse_report(text.encode("utf-8"), file_name))
 
 
 def extract(report: Report) -> Extraction:

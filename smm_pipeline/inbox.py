@@ -19,6 +19,7 @@ requests, and the freshness check calls `freshness`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -276,6 +277,42 @@ def pending_runs(entries: Iterable[ArchiveEntry], requested: AbstractSet[str]) -
 def run_key(month: str, entries: Sequence[ArchiveEntry]) -> str:
     """A run key unique to the month and these vintages: a corrected re-drop is a new key."""
     return f"{month}:{'+'.join(sorted(entry.sha256 for entry in entries))}"
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedRun:
+    """One run the sensor requests: a month, or several months as one backfill run."""
+
+    months: tuple[str, ...]
+    """In calendar order, which is also the order they are registered in."""
+    entries: tuple[ArchiveEntry, ...]
+
+    @property
+    def key(self) -> str:
+        """The run key: the month's (`run_key`), or for several months a digest of theirs, so the key is
+        as unique as theirs and stays short when a catch-up brings ten years."""
+        by_month = {month: [e for e in self.entries if e.report_month == month] for month in self.months}
+        keys = [run_key(month, entries) for month, entries in by_month.items()]
+        if len(keys) == 1:
+            return keys[0]
+        return f"{self.months[0]}..{self.months[-1]}:{hashlib.sha256('|'.join(keys).encode()).hexdigest()}"
+
+    @property
+    def label(self) -> str:
+        """'2025-01', or '2015-01..2024-12' for a run of several months."""
+        return self.months[0] if len(self.months) == 1 else f"{self.months[0]}..{self.months[-1]}"
+
+
+def plan_runs(runs: dict[str, list[ArchiveEntry]], registered: AbstractSet[str]) -> list[PlannedRun]:
+    """The runs for a tick's vintages. The months not registered before go in one run: registered by
+    this tick in calendar order, they are a contiguous range of the registration order, so a catch-up of
+    many months is one backfill run. A month registered before (a corrected or late vintage) gets a run
+    of its own, so the range never spans the months in between."""
+    fresh = sorted(month for month in runs if month not in registered)
+    planned = [PlannedRun((month,), tuple(runs[month])) for month in sorted(set(runs) - set(fresh))]
+    if fresh:
+        planned.append(PlannedRun(tuple(fresh), tuple(e for month in fresh for e in runs[month])))
+    return planned
 
 
 def tick(drop: Path, archive: Archive, quarantine_dir: Path, cursor: Cursor, now: datetime,

@@ -13,14 +13,15 @@
   tried, tracebacks, bad exits, slowest input per KB;
 - materialise: wall time of a full in-process materialisation of the bundled samples into a fresh
   warehouse (the same jobs `smm-pipeline run` uses, dbt included);
-- scaling: the same on generated corpora of 12, 36 and 120 monthly reports, to show how time grows
-  with the number of reports;
+- scaling: `smm-pipeline run` as a user runs it (a fresh process each) on generated corpora of 1, 12,
+  36 and 120 monthly reports, with each time's ratio to one month's;
 - soak: 36 generated monthly reports dropped one after another through the drop-folder path (sensor
   ticks, report_job runs, serving copy) while a separate process queries the serving copy and its
   Parquet in a loop; prints runs, reader queries, reader errors and rows lost;
 - drop: `dagster dev` started as `make dev` starts it (daemon, queued run coordinator, run launcher) on a
   fresh instance; five generated reports written into data/drop/ one at a time, each timed from its last
   write to its month in data/serving/published.json, with the sensor, queue, run and dbt-step shares;
+  then 24 more written at once (a catch-up): time until the last is published, and how many runs;
 - brief: the monthly brief of the seed month (54 products; when ../shared is present) and of a generated
   54-product month over 24 months: build time, page size, and render time in headless Chromium (load
   event and first contentful paint of fresh tabs, median and max of 10 after 2 warm-up).
@@ -169,15 +170,32 @@ def bench_materialise() -> None:
     print(f"materialise samples ({len(SAMPLES)} reports): {elapsed:.1f} s wall ({what})")
 
 
-def bench_scaling(sizes: tuple[int, ...] = (12, 36, 120)) -> None:
-    """Wall time against the number of monthly reports."""
-    print("scaling (generated corpus, full in-process materialisation, fresh warehouse each):")
-    print(f"  {'reports':>7} {'seconds':>8} {'s/report':>9}  result")
+def _run_command(reports: Path) -> tuple[float, str]:
+    """Wall time of `smm-pipeline run --reports DIR` as a user runs it: a fresh process, a fresh data
+    folder (so a fresh warehouse), no DAGSTER_HOME (an ephemeral instance)."""
+    import subprocess
+
+    with tempfile.TemporaryDirectory(prefix="smm-bench-") as data:
+        env = {key: value for key, value in os.environ.items() if key not in {"SMM_WAREHOUSE", "DAGSTER_HOME"}}
+        started = time.perf_counter()
+        done = subprocess.run([str(Path(sys.executable).with_name("smm-pipeline")), "run", "--reports", str(reports)],
+                              env={**env, "SMM_DATA_DIR": data}, capture_output=True, text=True, check=False)
+        elapsed = time.perf_counter() - started
+    runs = next((line for line in done.stdout.splitlines() if line.startswith("runs:")), "no summary")
+    return elapsed, runs if done.returncode == 0 else f"exit {done.returncode}: {done.stderr[-300:]}"
+
+
+def bench_scaling(sizes: tuple[int, ...] = (1, 12, 36, 120)) -> None:
+    """Wall time of `smm-pipeline run` against the number of monthly reports, and its ratio to one month."""
+    print("scaling (`smm-pipeline run --reports DIR`, a fresh process and warehouse each; generated corpus):")
+    print(f"  {'reports':>7} {'seconds':>8} {'x 1 month':>9}  result")
+    one = None
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix="smm-corpus-") as folder:
             write_corpus(Path(folder), size)
-            elapsed, what = _materialise(Path(folder))
-        print(f"  {size:>7} {elapsed:>8.1f} {elapsed / size:>9.2f}  {what}", flush=True)
+            elapsed, what = _run_command(Path(folder))
+        one = one or elapsed
+        print(f"  {size:>7} {elapsed:>8.1f} {elapsed / one:>9.2f}  {what}", flush=True)
 
 
 SOAK_QUERY = "select count(distinct report_month), count(*) from {table}"
@@ -293,14 +311,15 @@ def _run_phases(instance: dg.DagsterInstance, month: str, written: float) -> tup
     return created - written, (record.start_time or created) - created, dbt
 
 
-def bench_drop(drops: int = 5, timeout: float = 300) -> None:
+def bench_drop(drops: int = 5, catch_up: int = 24, timeout: float = 300) -> None:
     """Drop to serving copy with the daemon and run launcher exactly as `make dev` starts them.
 
     A fresh DAGSTER_HOME (the repository's dagster.yaml) and data folder; `dagster dev` started as the
     Makefile starts it; once the sensor has ticked, generated monthly reports are written into
     data/drop/ one at a time, each timed from its last write (mtime) to its month appearing in
     data/serving/published.json. Each run's phases come from the instance: sensor + queue (file written
-    -> run created -> run started), the run itself, and its dbt step."""
+    -> run created -> run started), the run itself, and its dbt step. Then a catch-up: `catch_up` more
+    months written at once, timed until the last is published, with the number of runs they took."""
     import shutil
     import signal
     import socket
@@ -314,7 +333,7 @@ def bench_drop(drops: int = 5, timeout: float = 300) -> None:
         shutil.copy(PROJECT_ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
         env = {**os.environ, "DAGSTER_HOME": str(home), "SMM_DATA_DIR": str(data)}
         env.pop("SMM_WAREHOUSE", None)
-        corpus = write_corpus(Path(folder) / "corpus", drops, first_month="2024-01")
+        corpus = write_corpus(Path(folder) / "corpus", drops + catch_up, first_month="2015-01")
         tools = Path(sys.executable).parent
         subprocess.run([tools / "dagster", "instance", "concurrency", "set", "duckdb_warehouse", "1"], env=env,
                        check=True, capture_output=True)
@@ -333,10 +352,10 @@ def bench_drop(drops: int = 5, timeout: float = 300) -> None:
                 if time.monotonic() - started > timeout or server.poll() is not None:
                     raise RuntimeError(f"the sensor never ticked; see {log.name}")
                 time.sleep(0.5)
-            for path in corpus:
+            (data / "drop").mkdir(parents=True)
+            for path in corpus[:drops]:
                 month = path.name.split("_")[1]
                 target = data / "drop" / path.name
-                target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(path.read_bytes())
                 written = target.stat().st_mtime
                 while month not in _published_months(data / "serving"):
@@ -345,6 +364,15 @@ def bench_drop(drops: int = 5, timeout: float = 300) -> None:
                     time.sleep(0.1)
                 latency = time.time() - written
                 rows.append((month, latency, *_run_phases(instance, month, written)))
+            before = len(instance.get_run_records())
+            for path in corpus[drops:]:
+                (data / "drop" / path.name).write_bytes(path.read_bytes())
+            written, last = time.time(), corpus[-1].name.split("_")[1]
+            while last not in _published_months(data / "serving"):
+                if time.time() - written > timeout:
+                    raise RuntimeError(f"the catch-up never reached the serving copy; see {log.name}")
+                time.sleep(0.2)
+            caught_up, runs = time.time() - written, len(instance.get_run_records()) - before
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=60)
@@ -356,6 +384,8 @@ def bench_drop(drops: int = 5, timeout: float = 300) -> None:
               f"{dbt:>9.1f}")
     print(f"  median {statistics.median(r[1] for r in rows):.1f} s (max {max(r[1] for r in rows):.1f} s); "
           f"dbt step median {statistics.median(r[4] for r in rows):.1f} s")
+    print(f"catch-up: {catch_up} reports written at once: all in the serving copy after {caught_up:.1f} s, "
+          f"in {runs} run{'s' * (runs != 1)}")
 
 
 def bench_brief(runs: int = 10, warmup: int = 2) -> None:

@@ -12,12 +12,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 
 from smm_pipeline import inbox
 from smm_pipeline.archive import Archive
 from smm_pipeline.definitions import build_defs
 from smm_pipeline.defs.freshness import ReportCalendar
+from smm_pipeline.defs.partitions import report_months
 from smm_pipeline.defs.schedules import month_end_rebuild
 from smm_pipeline_tests.drop_harness import DropHarness
 
@@ -135,6 +137,41 @@ def test_two_files_for_one_month_in_one_tick_are_one_run_and_the_later_one_wins(
     assert vintages[0].received < vintages[1].received
     assert len(result.run_requests) == 1
     assert result.run_requests[0].run_key == f"2025-02:{'+'.join(sorted(v.sha256 for v in vintages))}"
+
+
+def test_a_catch_up_of_new_months_is_one_backfill_run_over_their_range(harness: DropHarness) -> None:
+    for month in ["2024-12", "2024-10", "2024-11"]:
+        harness.drop(f"smm_{month}.txt", report(month))
+    result = settle(harness)
+    [request] = result.run_requests
+    [added] = result.dynamic_partitions_requests
+    assert list(added.partition_keys) == ["2024-10", "2024-11", "2024-12"]  # registered in calendar order
+    assert request.partition_key is None
+    assert request.tags["dagster/asset_partition_range_start"] == "2024-10"
+    assert request.tags["dagster/asset_partition_range_end"] == "2024-12"
+    assert request.tags["smm/report_month"] == "2024-10..2024-12"
+    assert request.run_key.startswith("2024-10..2024-12:")
+
+
+def test_a_new_vintage_of_a_registered_month_runs_alone_beside_a_catch_up(harness: DropHarness) -> None:
+    """A range over registration order would span every month between the old month and the new ones."""
+    harness.instance.add_dynamic_partitions(report_months.name, ["2025-01"])
+    harness.drop("smm_2025-01.txt", report("2025-01", body="Copper Cathode\nOutput rose 2% MoM.\n"))
+    harness.drop("smm_2025-02.txt", report("2025-02"))
+    harness.drop("smm_2025-03.txt", report("2025-03"))
+    requests = settle(harness).run_requests
+    assert [(r.partition_key, r.tags["smm/report_month"]) for r in requests] == [
+        ("2025-01", "2025-01"), (None, "2025-02..2025-03")]
+
+
+def test_a_catch_up_run_loads_every_month_in_one_run(harness: DropHarness) -> None:
+    for month in ["2024-10", "2024-11", "2024-12"]:
+        harness.drop(f"smm_{month}.txt", report(month))
+    [run] = harness.launch(settle(harness))
+    assert run.success
+    with duckdb.connect(str(harness.paths.serving / "smm.duckdb"), read_only=True) as con:
+        months = [m for (m,) in con.execute("select distinct report_month from raw_reports order by 1").fetchall()]
+    assert months == ["2024-10", "2024-11", "2024-12"]
 
 
 def age(path: Path, seconds: float) -> None:

@@ -1,7 +1,8 @@
 """The whole asset graph, materialised in-process on the bundled samples, then the dbt marts."""
 
+import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import dagster as dg
@@ -18,7 +19,7 @@ from smm_pipeline.defs.jobs import PER_REPORT_ASSETS
 from smm_pipeline.defs.partitions import range_tags, report_months
 from smm_pipeline.defs.resources import PipelineSettings, report_reader, warehouse_resources
 from smm_pipeline.extraction import Extraction, extract
-from smm_pipeline.reports import Report, read_report
+from smm_pipeline.reports import read_report
 from smm_pipeline.settings import PROJECT_ROOT
 from smm_pipeline_tests.corpus import write_corpus
 
@@ -144,13 +145,18 @@ def test_each_report_is_read_once_per_version_in_a_run(tmp_path: Path, monkeypat
     from smm_pipeline import tables
 
     calls: list[str] = []
-    real = tables.extract
+    real_map, real_extract = tables.map_each, tables.extract_text
 
-    def counted(report: Report) -> Extraction:
-        calls.append(report.sha256)
-        return real(report)
+    def counted_map(work: Callable, items: Sequence, worth_from: int) -> list:
+        calls.extend(hashlib.sha256(text.encode("utf-8")).hexdigest() for text, _ in items)
+        return real_map(real_extract, items, worth_from)  # workers get the real reader, not this test's
 
-    monkeypatch.setattr(tables, "extract", counted)
+    def counted_extract(vintage: tuple[str, str]) -> Extraction:
+        calls.append(hashlib.sha256(vintage[0].encode("utf-8")).hexdigest())
+        return real_extract(vintage)
+
+    monkeypatch.setattr(tables, "map_each", counted_map)  # what goes to worker processes
+    monkeypatch.setattr(tables, "extract_text", counted_extract)  # what is read in this process
     db = tmp_path / "warehouse.duckdb"
     archive = Archive(tmp_path / "archive")
     reports = write_corpus(tmp_path / "corpus", 24)
@@ -168,8 +174,9 @@ def test_each_report_is_read_once_per_version_in_a_run(tmp_path: Path, monkeypat
     result = dg.materialize(ALL_ASSETS, selection=PER_REPORT_ASSETS, instance=instance, resources=resources,
                             tags=range_tags(months))
     assert result.success
-    vintages = [entry.sha256 for month in months for entry in archive.entries(month)]
-    assert len(vintages) == 25
+    texts = query(db, "select text from raw_reports")["text"]
+    vintages = [hashlib.sha256(text.encode("utf-8")).hexdigest() for text in texts]
+    assert len(set(vintages)) == 25
     assert sorted(calls) == sorted(vintages), calls  # sections, facts and findings all read the one extraction
 
 

@@ -4,7 +4,8 @@ All decisions are in smm_pipeline.inbox (plain Python); this is the wiring. The 
 instance, so it survives restarts) remembers how each file looked at the last tick and which archived
 vintages already had a run requested. The run key is the month plus the content hashes of its new
 vintages, so a corrected re-drop is a new run, and an identical re-drop is recognised by the archive
-and requests nothing. Bad files never raise here: they are quarantined and the tick says why.
+and requests nothing. Months first seen in one tick (a catch-up) are one backfill run over their range.
+Bad files never raise here: they are quarantined and the tick says why.
 """
 
 from datetime import UTC, datetime
@@ -13,7 +14,7 @@ import dagster as dg
 
 from smm_pipeline import inbox
 from smm_pipeline.defs.jobs import report_job
-from smm_pipeline.defs.partitions import report_months
+from smm_pipeline.defs.partitions import range_tags, report_months
 from smm_pipeline.defs.resources import PipelineSettings
 
 
@@ -30,10 +31,11 @@ def drop_folder_sensor(context: dg.SensorEvaluationContext, settings: PipelineSe
         getattr(context.log, level)(message)
     known = set(context.instance.get_dynamic_partitions(report_months.name))
     unregistered = sorted(set(tick.runs) - known)
-    requests = [dg.RunRequest(partition_key=month, run_key=inbox.run_key(month, entries),
-                              tags={"smm/report_month": month,
-                                    "smm/vintages": ",".join(entry.sha256[:12] for entry in entries)})
-                for month, entries in sorted(tick.runs.items())]
+    requests = [dg.RunRequest(partition_key=run.months[0] if len(run.months) == 1 else None, run_key=run.key,
+                              tags={**(range_tags(list(run.months)) if len(run.months) > 1 else {}),
+                                    "smm/report_month": run.label,
+                                    "smm/vintages": ",".join(entry.sha256[:12] for entry in run.entries)})
+                for run in inbox.plan_runs(tick.runs, known)]
     return dg.SensorResult(
         run_requests=requests,
         dynamic_partitions_requests=[report_months.build_add_request(unregistered)] if unregistered else [],
