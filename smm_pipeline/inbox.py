@@ -376,21 +376,22 @@ def _refuse(path: Path, kind: str, quarantine_dir: Path, now: datetime) -> Outco
     reason = f"{name} is {kind}: the drop folder takes regular files only, and this one is never opened"
     if kind != "a symbolic link":
         return Outcome(path, "failed", reason=f"{reason}; it is left where it is")
-    try:
-        kept = quarantine(path, quarantine_dir, reason, now)
-    except OSError as err:
-        return Outcome(path, "failed", reason=f"{reason}; and it cannot be quarantined: {err.strerror or err}")
-    return Outcome(path, "quarantined", reason=f"{reason} (the link itself is kept as {kept.name})")
+    return _quarantined(path, quarantine_dir, reason, now, kept="the link itself is kept")
 
 
 def _reject(path: Path, quarantine_dir: Path, reason: str, now: datetime) -> Outcome:
     if not path.exists() and not path.is_symlink():
         return Outcome(path, "vanished", reason=f"{printable(path.name)} was deleted before it could be read")
+    return _quarantined(path, quarantine_dir, reason, now, kept="kept")
+
+
+def _quarantined(path: Path, quarantine_dir: Path, reason: str, now: datetime, kept: str) -> Outcome:
+    """Move the entry to quarantine with its reason; if even that fails, say so and leave it."""
     try:
-        kept = quarantine(path, quarantine_dir, reason, now)
+        moved = quarantine(path, quarantine_dir, reason, now)
     except OSError as err:
         return Outcome(path, "failed", reason=f"{reason}; and it cannot be quarantined: {err.strerror or err}")
-    return Outcome(path, "quarantined", reason=f"{reason} (kept as {kept.name})")
+    return Outcome(path, "quarantined", reason=f"{reason} ({kept} as {moved.name})")
 
 
 def _remove(path: Path) -> str:
