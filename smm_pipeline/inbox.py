@@ -303,16 +303,24 @@ class PlannedRun:
         return self.months[0] if len(self.months) == 1 else f"{self.months[0]}..{self.months[-1]}"
 
 
-def plan_runs(runs: dict[str, list[ArchiveEntry]], registered: AbstractSet[str]) -> list[PlannedRun]:
-    """The runs for a tick's vintages. The months not registered before go in one run: registered by
-    this tick in calendar order, they are a contiguous range of the registration order, so a catch-up of
-    many months is one backfill run. A month registered before (a corrected or late vintage) gets a run
-    of its own, so the range never spans the months in between."""
-    fresh = sorted(month for month in runs if month not in registered)
+@dataclass(frozen=True, slots=True)
+class RunPlan:
+    """The months to register (in this order) and the runs to request for a tick's vintages."""
+
+    register: tuple[str, ...]
+    runs: tuple[PlannedRun, ...]
+
+
+def plan_runs(runs: dict[str, list[ArchiveEntry]], registered: AbstractSet[str]) -> RunPlan:
+    """The runs for a tick's vintages. The months not registered before are registered in calendar order
+    and go in one run: they are then a contiguous range of the registration order, so a catch-up of many
+    months is one backfill run. A month registered before (a corrected or late vintage) gets a run of its
+    own, so the range never spans the months in between."""
+    fresh = tuple(sorted(month for month in runs if month not in registered))
     planned = [PlannedRun((month,), tuple(runs[month])) for month in sorted(set(runs) - set(fresh))]
     if fresh:
-        planned.append(PlannedRun(tuple(fresh), tuple(e for month in fresh for e in runs[month])))
-    return planned
+        planned.append(PlannedRun(fresh, tuple(e for month in fresh for e in runs[month])))
+    return RunPlan(register=fresh, runs=tuple(planned))
 
 
 def tick(drop: Path, archive: Archive, quarantine_dir: Path, cursor: Cursor, now: datetime,

@@ -29,14 +29,16 @@ def drop_folder_sensor(context: dg.SensorEvaluationContext, settings: PipelineSe
                       datetime.now(UTC), settings.settle_seconds)
     for level, message in tick.messages():
         getattr(context.log, level)(message)
-    known = set(context.instance.get_dynamic_partitions(report_months.name))
-    unregistered = sorted(set(tick.runs) - known)
-    requests = [dg.RunRequest(partition_key=run.months[0] if len(run.months) == 1 else None, run_key=run.key,
-                              tags={**(range_tags(list(run.months)) if len(run.months) > 1 else {}),
-                                    "smm/report_month": run.label,
-                                    "smm/vintages": ",".join(entry.sha256[:12] for entry in run.entries)})
-                for run in inbox.plan_runs(tick.runs, known)]
+    plan = inbox.plan_runs(tick.runs, set(context.instance.get_dynamic_partitions(report_months.name)))
     return dg.SensorResult(
-        run_requests=requests,
-        dynamic_partitions_requests=[report_months.build_add_request(unregistered)] if unregistered else [],
-        cursor=tick.cursor.dumps(), skip_reason=None if requests else tick.skip_reason())
+        run_requests=[_request(run) for run in plan.runs],
+        dynamic_partitions_requests=[report_months.build_add_request(list(plan.register))] if plan.register else [],
+        cursor=tick.cursor.dumps(), skip_reason=None if plan.runs else tick.skip_reason())
+
+
+def _request(run: inbox.PlannedRun) -> dg.RunRequest:
+    """A month as its partition; several as a range of them, which the per-report assets take in one run."""
+    single = len(run.months) == 1
+    return dg.RunRequest(partition_key=run.months[0] if single else None, run_key=run.key,
+                         tags={**({} if single else range_tags(list(run.months))), "smm/report_month": run.label,
+                               "smm/vintages": ",".join(entry.sha256[:12] for entry in run.entries)})
