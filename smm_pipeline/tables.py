@@ -9,11 +9,12 @@ from __future__ import annotations
 import pandas as pd
 
 from smm_pipeline.archive import Archive, ArchiveEntry
-from smm_pipeline.consistency import check_facts, findings_frame, report_findings, text_findings
+from smm_pipeline.consistency import ToJudge, check_batch, findings_frame, report_findings, text_findings
 from smm_pipeline.extraction import Extraction, extract_text
 from smm_pipeline.facts import facts_frame
 from smm_pipeline.panel import latest_vintages
 from smm_pipeline.parallel import map_each
+from smm_pipeline.periods import shift_month
 from smm_pipeline.reports import Report
 
 RAW_COLUMNS = ["report_month", "sha256", "file_name", "size_bytes", "received_at", "title_line",
@@ -96,25 +97,34 @@ def section_rows(raw: pd.DataFrame, reader: VintageReader) -> pd.DataFrame:
                          "last_line": "Int64", "char_start": "int64", "char_end": "int64", "body": "string"})
 
 
-def finding_rows(raw: pd.DataFrame, facts: pd.DataFrame, previous_facts: pd.DataFrame | None,
+def finding_rows(raw: pd.DataFrame, facts: pd.DataFrame, earlier: pd.DataFrame | None,
                  reader: VintageReader) -> pd.DataFrame:
-    """Consistency findings of a month's latest vintage, against its older vintages and the previous month.
+    """Consistency findings of the latest vintage of each month in `raw`, against the month's older vintages
+    and the previous month's report (its facts from `facts` when it is among `raw`'s months, else from
+    `earlier`, the facts of the months before).
 
     Facts come from metric_facts (what consumers see); the words (unparsed sentences, headings) from
-    re-reading the latest vintage's text.
+    re-reading the latest vintage's text. The months are judged as one batch (consistency.check_batch).
     """
     if raw.empty:
         return findings_frame([])
-    ordered = raw.sort_values(["received_at", "sha256"])
-    latest = ordered.iloc[-1]
-    older = [facts[facts["sha256"] == sha] for sha in ordered["sha256"].iloc[:-1]]
-    previous = latest_vintages(previous_facts) if previous_facts is not None and not previous_facts.empty else None
-    latest_facts = facts[facts["sha256"] == latest["sha256"]]
-    result = check_facts(latest_facts, previous, older)
-    extraction = reader.extraction(latest)
-    result.findings.extend(text_findings(extraction, str(latest["sha256"]), latest_facts))
-    result.findings.extend(report_findings(extraction, str(latest["sha256"]), previous))
-    return findings_frame(result.findings)
+    by_vintage = {str(sha256): frame for sha256, frame in facts.groupby("sha256", sort=False)}
+    none = facts.iloc[0:0]
+    vintages = {str(month): [str(sha256) for sha256 in group["sha256"]]
+                for month, group in raw.sort_values(["received_at", "sha256"]).groupby("report_month")}
+    latest = {month: by_vintage.get(shas[-1], none) for month, shas in vintages.items()}
+    before = ({str(month): frame for month, frame in latest_vintages(earlier).groupby("report_month")}
+              if earlier is not None and not earlier.empty else {})
+    months = sorted(vintages)
+    batch = [ToJudge(latest[month], latest.get(shift_month(month, -1), before.get(shift_month(month, -1))),
+                     tuple(by_vintage.get(sha256, none) for sha256 in vintages[month][:-1])) for month in months]
+    findings = []
+    for month, judged, result in zip(months, batch, check_batch(batch), strict=True):
+        extraction = reader.extraction(raw[raw["sha256"] == vintages[month][-1]].iloc[0])
+        result.findings.extend(text_findings(extraction, vintages[month][-1], result.judged))
+        result.findings.extend(report_findings(extraction, vintages[month][-1], judged.previous))
+        findings.extend(result.findings)
+    return findings_frame(findings)
 
 
 def fact_rows(raw: pd.DataFrame, reader: VintageReader) -> pd.DataFrame:

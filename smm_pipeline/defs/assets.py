@@ -79,20 +79,13 @@ def data_quality_findings(context: dg.AssetExecutionContext, duckdb: DuckDBResou
     when it wrote them, else the warehouse) for the chains across months. The lineage cannot draw that
     read: report months are dynamic partitions, and Dagster's "previous partition" mapping is for
     time windows only (README, "What it builds")."""
-    months = sorted(context.partition_keys)
-    with duckdb.get_connection() as con:
-        stored = warehouse.read_table(con, "metric_facts", [shift_month(month, -1) for month in months])
-    frames, previous = [], None
-    for month in months:  # the previous month's facts: from this run when it wrote them, else the warehouse
-        before = shift_month(month, -1)
-        facts = metric_facts[metric_facts["report_month"] == month]
-        if before in months:
-            previous = metric_facts[metric_facts["report_month"] == before]
-        else:
-            previous = stored[stored["report_month"] == before] if stored is not None else None
-        frames.append(tables.finding_rows(raw_reports[raw_reports["report_month"] == month], facts, previous,
-                                          reader))
-    frame = pd.concat(frames, ignore_index=True)
+    months = set(context.partition_keys)
+    outside = sorted({shift_month(month, -1) for month in months} - months)
+    with duckdb.get_connection() as con:  # the previous months this run did not write
+        earlier = warehouse.read_table(con, "metric_facts", outside) if outside else None
+    frame = tables.finding_rows(raw_reports, metric_facts, earlier, reader)
+    known = months | (set(earlier["report_month"]) if earlier is not None else set())
+    unchained = sorted(month for month in months if shift_month(month, -1) not in known)
     by_severity = frame.groupby("severity").size()
     serious = frame[frame["severity"] != "info"]
     return dg.Output(frame, metadata={
@@ -100,7 +93,7 @@ def data_quality_findings(context: dg.AssetExecutionContext, duckdb: DuckDBResou
         "errors": dg.MetadataValue.int(int(by_severity.get("error", 0))),
         "warnings": dg.MetadataValue.int(int(by_severity.get("warning", 0))),
         "infos": dg.MetadataValue.int(int(by_severity.get("info", 0))),
-        "previous_month_loaded": dg.MetadataValue.bool(previous is not None and not previous.empty),
+        "months_without_previous_report": dg.MetadataValue.text(", ".join(unchained) or "none"),
         "findings_per_rule": counts_markdown(frame.groupby("rule").size(), "rule", "findings"),
     })
 
