@@ -58,12 +58,14 @@ class BriefError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class BriefInputs:
-    """What the brief reads: the whole panel and indicators, the month's findings, and the facts of this
-    month and the previous one (every vintage) for the sentences behind the numbers."""
+    """What the brief reads: the panel and indicators of the months it shows, the month's findings, and the
+    facts of this month and the previous one (every vintage) for the sentences behind the numbers."""
 
     month: str
     panel: pd.DataFrame
+    """The panel (at least the month and the next, whose forecast the month's report made)."""
     indicators: pd.DataFrame
+    """The indicators (at least the CHART_MONTHS months to the report month)."""
     findings: pd.DataFrame
     facts: pd.DataFrame
 
@@ -107,12 +109,26 @@ def inputs_for(con: duckdb.DuckDBPyConnection, months: Sequence[str], warehouse_
                          f"(months loaded: {', '.join(known) or 'none'})")
     facts_by_month = dict(tuple(facts.groupby("report_month")))
     findings_by_month = dict(tuple(findings.groupby("report_month")))
+    panel, indicators = _by_month(frames["monthly_panel"]), _by_month(frames["derived_indicators"])
     return [BriefInputs(
-        month=month, panel=frames["monthly_panel"], indicators=frames["derived_indicators"],
+        month=month, panel=_window(panel, month, shift_month(month, 1)),
+        indicators=_window(indicators, shift_month(month, 1 - CHART_MONTHS), month),
         findings=findings_by_month.get(month, findings.iloc[:0]).reset_index(drop=True),
         facts=pd.concat([facts_by_month[m] for m in (shift_month(month, -1), month) if m in facts_by_month],
                         ignore_index=True))
         for month in months]
+
+
+def _by_month(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame sorted by month (as text), so that a page's months are one slice of it."""
+    return frame.assign(month=frame["month"].astype(str)).sort_values("month", kind="stable", ignore_index=True)
+
+
+def _window(frame: pd.DataFrame, first: str, last: str) -> pd.DataFrame:
+    """The rows of a month-sorted frame from month `first` to `last`: a slice, not a mask over all months
+    (a backfill makes a page per month, and each would otherwise scan every month)."""
+    months = frame["month"].to_numpy()
+    return frame.iloc[months.searchsorted(first, "left"):months.searchsorted(last, "right")]
 
 
 # --- figures and rows ----------------------------------------------------------------------------------
@@ -185,14 +201,27 @@ def shown(figure: Figure) -> str:
     return mark + _number(figure.value, signed=True)
 
 
-def _value(row: pd.Series | None, column: str) -> float | None:
+Record = dict[str, object]
+"""A table row as a plain dict: a page reads thousands of cells, and a pandas row per read costs more
+than the page."""
+
+
+def _records(frame: pd.DataFrame) -> dict[tuple[str, str], Record]:
+    """The rows by (product, segment)."""
+    columns = list(frame.columns)
+    values = zip(*(frame[column].tolist() for column in columns), strict=True)
+    rows = (dict(zip(columns, row, strict=True)) for row in values)
+    return {(str(r["product"]), str(r["segment"])): r for r in rows}
+
+
+def _value(row: Record | None, column: str) -> float | None:
     if row is None:
         return None
     value = row.get(column)
     return None if value is None or pd.isna(value) else float(value)
 
 
-def _stated(cite: Citations, row: pd.Series | None, prefix: str, measure: str, kind: str,
+def _stated(cite: Citations, row: Record | None, prefix: str, measure: str, kind: str,
             source: str) -> Figure | None:
     """The panel's figure `prefix + measure` with the fact that stated it (`source`: actual or forecast)."""
     value = _value(row, prefix + measure)
@@ -210,24 +239,19 @@ def _one(figure: Figure | None) -> tuple[Figure, ...]:
     return (figure,) if figure else ()
 
 
-def _change(cite: Citations, row: pd.Series | None, prefix: str, basis: str, source: str) -> tuple[Figure, ...]:
+def _change(cite: Citations, row: Record | None, prefix: str, basis: str, source: str) -> tuple[Figure, ...]:
     """A relative change, or its direction where the report gives no number."""
     return _one(_stated(cite, row, prefix, f"{basis}_pct", "pct", source) or _stated(
         cite, row, prefix, f"{basis}_dir", "dir", source))
 
 
-def _forecast(cite: Citations, row: pd.Series | None) -> tuple[Figure, ...]:
+def _forecast(cite: Citations, row: Record | None) -> tuple[Figure, ...]:
     """A forecast: its change (or direction) first, then its level when stated."""
     return (*_change(cite, row, "forecast_", "mom", "forecast"),
             *_one(_stated(cite, row, "forecast_", "level", "level", "forecast")))
 
 
-def _indicator(indicators: pd.DataFrame, name: str) -> dict[tuple[str, str], pd.Series]:
-    chosen = indicators[indicators["indicator"] == name]
-    return {(str(r["product"]), str(r["segment"])): r for _, r in chosen.iterrows()}
-
-
-def _miss(error: pd.Series | None, miss_pp: pd.Series | None, hit: pd.Series | None) -> tuple[Figure, ...]:
+def _miss(error: Record | None, miss_pp: Record | None, hit: Record | None) -> tuple[Figure, ...]:
     """The forecast miss: in level %, else in MoM percentage points, else whether the direction held."""
     if error is not None:
         return (Figure(float(error["value"]), "pct", "%", note=f"forecast error: {error['method']}"),)
@@ -259,15 +283,14 @@ def headline_rows(inputs: BriefInputs, cite: Citations, flags: dict[str, tuple[s
     """One row per product the month's panel or report has, in catalogue order."""
     month, ahead = inputs.month, shift_month(inputs.month, 1)
     panel = inputs.panel
-    this = {(str(r["product"]), str(r["segment"])): r for _, r in panel[panel["month"] == month].iterrows()}
-    upcoming = panel[(panel["month"] == ahead) & (panel["forecast_report_month"] == month)]
-    nxt = {(str(r["product"]), str(r["segment"])): r for _, r in upcoming.iterrows()}
+    this = _records(panel[panel["month"] == month])
+    nxt = _records(panel[(panel["month"] == ahead) & (panel["forecast_report_month"] == month)])
     reported = set(inputs.facts.loc[inputs.facts["report_month"] == month, "product"].astype(str))
     segments: dict[str, set[str]] = {product: set() for product in reported}
     for product, segment in [*this, *nxt]:
         segments.setdefault(product, set()).add(segment)
     month_indicators = inputs.indicators[inputs.indicators["month"] == month]
-    implied, errors, misses, hits = (_indicator(month_indicators, name) for name in (
+    implied, errors, misses, hits = (_records(month_indicators[month_indicators["indicator"] == name]) for name in (
         "implied_level", "forecast_error_pct", "forecast_mom_pct_miss", "forecast_direction_hit"))
     order = {p.product: i for i, p in enumerate(catalogue.products())}
     rows = []

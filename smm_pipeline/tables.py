@@ -6,6 +6,8 @@ means the whole chain raw report -> sections -> facts can be tested without Dags
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from smm_pipeline.archive import Archive, ArchiveEntry
@@ -24,12 +26,10 @@ SECTION_COLUMNS = ["report_month", "sha256", "ordinal", "product", "heading", "h
 VINTAGE_COLUMNS = ["sha256", "file_name", "received_at"]
 
 
-def raw_report_rows(archive: Archive, report_month: str) -> pd.DataFrame:
-    """One row per archived vintage of a report month."""
-    rows = []
-    for entry in archive.entries(report_month):
-        report = archive.read(entry)
-        rows.append(_raw_row(report, entry))
+def raw_report_rows(archive: Archive, months: Sequence[str]) -> pd.DataFrame:
+    """One row per archived vintage of each report month (the ledger is read once for all of them)."""
+    wanted = set(months)
+    rows = [_raw_row(archive.read(entry), entry) for entry in archive.entries() if entry.report_month in wanted]
     frame = pd.DataFrame(rows, columns=RAW_COLUMNS)
     return frame.astype({"report_month": "string", "sha256": "string", "file_name": "string",
                          "size_bytes": "int64", "received_at": "datetime64[us, UTC]", "title_line": "int64",
@@ -129,16 +129,10 @@ def finding_rows(raw: pd.DataFrame, facts: pd.DataFrame, earlier: pd.DataFrame |
 
 def fact_rows(raw: pd.DataFrame, reader: VintageReader) -> pd.DataFrame:
     """Metric facts of every vintage in `raw`, with the vintage (sha256, file, received_at) appended."""
-    frames = []
-    for row, extraction in reader.each(raw):
-        facts = facts_frame(extraction.facts)
-        for column in VINTAGE_COLUMNS:
-            facts[column] = row[column]
-        frames.append(facts)
-    if not frames:
-        empty = facts_frame([])
-        for column in VINTAGE_COLUMNS:
-            empty[column] = pd.Series(dtype="string")
-        frames.append(empty)
-    frame = pd.concat(frames, ignore_index=True)
+    read = reader.each(raw)
+    frame = facts_frame([fact for _, extraction in read for fact in extraction.facts])
+    counts = [len(extraction.facts) for _, extraction in read]
+    for column in VINTAGE_COLUMNS:  # each vintage's value, once per fact of it
+        frame[column] = pd.Series([row[column] for row, _ in read], dtype=raw[column].dtype).repeat(
+            counts).reset_index(drop=True)
     return frame.astype({"sha256": "string", "file_name": "string", "received_at": "datetime64[us, UTC]"})

@@ -56,7 +56,7 @@ def inputs_from_reports(paths: Sequence[Path], month: str) -> BriefInputs:
             archive.add_file(path)
         facts, findings, previous, reader = [], [], None, tables.VintageReader()
         for report_month in archive.months():
-            raw = tables.raw_report_rows(archive, report_month)
+            raw = tables.raw_report_rows(archive, [report_month])
             month_facts = tables.fact_rows(raw, reader)
             findings.append(tables.finding_rows(raw, month_facts, previous, reader))
             facts.append(month_facts)

@@ -24,11 +24,10 @@ def raw_reports(context: dg.AssetExecutionContext, settings: PipelineSettings) -
     """Every archived vintage of the month's report: file, sha256, size, received_at and text (of each
     month of the run: a backfill of many months is one run)."""
     archive = settings.archive()
-    frames = [tables.raw_report_rows(archive, month) for month in context.partition_keys]
-    missing = [month for month, frame in zip(context.partition_keys, frames, strict=True) if frame.empty]
+    frame = tables.raw_report_rows(archive, context.partition_keys)
+    missing = sorted(set(context.partition_keys) - set(frame["report_month"]))
     if missing:
         raise dg.Failure(f"no report for {', '.join(missing)} in the archive {settings.paths.archive}: drop one first")
-    frame = pd.concat(frames, ignore_index=True)
     latest = frame.sort_values("received_at").iloc[-1]
     return dg.Output(frame, metadata={
         **table_metadata(frame, ["file_name", "sha256", "size_bytes", "received_at"]),
