@@ -22,7 +22,9 @@ import base64
 import hashlib
 import os
 import re
+import statistics
 import tempfile
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from html import escape, unescape
@@ -484,7 +486,7 @@ def findings_section(findings: Sequence[Finding], cite: Citations, files: dict[s
     parts = [_finding_html(f, cite, files, anchors, first_of_rule[f.rule] == f.anchor) for f in serious] or [
         '<p>No warnings or errors: every check on this report passed.</p>']
     if info:
-        rules = ", ".join(f"{n} {escape(r)}" for r, n in pd.Series([f.rule for f in info]).value_counts().items())
+        rules = ", ".join(f"{n} {escape(r)}" for r, n in Counter(f.rule for f in info).most_common())
         items = "".join(f'<li id="{f.anchor}"><span class="rule">{escape(f.rule)}</span> {escape(f.message)}</li>'
                         for f in info)
         parts.append(f"<details><summary>{len(info)} info findings ({rules}): differences that rounding "
@@ -511,9 +513,9 @@ def _direction_of(figure: Figure | None) -> int | None:
 
 def glance(inputs: BriefInputs, rows: Sequence[Row], findings: Sequence[Finding], cite: Citations) -> str:
     """What moved, what is expected, can I trust it: five lines."""
-    diffusion = inputs.indicators[(inputs.indicators["indicator"] == "diffusion_index")
-                                  & (inputs.indicators["product_group"] == "all")
-                                  & (inputs.indicators["month"] == inputs.month)]
+    month_indicators = inputs.indicators[inputs.indicators["month"] == inputs.month]
+    diffusion = month_indicators[(month_indicators["indicator"] == "diffusion_index")
+                                 & (month_indicators["product_group"] == "all")]
     breadth = (f'diffusion index <span class="fig calc" title="share of products growing MoM, flat counts half">'
                f"{diffusion['value'].iloc[0]:.0f}</span> ({escape(str(diffusion['method'].iloc[0]))})"
                if len(diffusion) else "no diffusion index (no MoM changes stated)")
@@ -521,9 +523,9 @@ def glance(inputs: BriefInputs, rows: Sequence[Row], findings: Sequence[Finding]
     expected = (f"{outlook.count(1)} products expected up, {outlook.count(0)} flat, {outlook.count(-1)} down; "
                 f"{sum(1 for d in outlook if d is None)} without a forecast")
     errors = [abs(f.value) for r in rows if (f := r.first("miss")) is not None and f.kind == "pct"]
-    accuracy = (f"median absolute miss of last month's level forecasts: {_number(float(pd.Series(errors).median()))}% "
+    accuracy = (f"median absolute miss of last month's level forecasts: {_number(statistics.median(errors))}% "
                 f"over {len(errors)} products" if errors else "no level forecast from the previous report to score")
-    severities = pd.Series([f.severity for f in findings], dtype="string").value_counts()
+    severities = Counter(f.severity for f in findings)
     trust = (f'<a href="#findings">{severities.get("error", 0)} errors, {severities.get("warning", 0)} warnings</a>, '
              f"{severities.get('info', 0)} info findings")
     items = [
@@ -699,9 +701,9 @@ in the MoM series starts a new chain.</p>
 <script>{script}</script>
 </body></html>
 """
-    counts = pd.Series([f.severity for f in findings], dtype="string").value_counts()
+    counts = Counter(f.severity for f in findings)
     return Brief(month=inputs.month, html=page, products=len({r.product for r in rows}), sentences=len(cite.cited),
-                 findings={s: int(counts.get(s, 0)) for s in ("error", "warning", "info")},
+                 findings={s: counts[s] for s in ("error", "warning", "info")},
                  glance=_plain(summary))
 
 

@@ -18,6 +18,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 import pandera.pandas as pa
@@ -475,7 +476,13 @@ def rule_unit_misuse(index: _Index, context: _Context) -> Iterator[Finding]:
 
 def _written_in_points(fact: Stated) -> bool:
     """The figure as written is in percentage points, whatever unit the contract files it under."""
-    return any(q.unit == "pp" for q in lex(fact.value_text))
+    return _in_points(fact.value_text)
+
+
+@lru_cache(maxsize=4096)
+def _in_points(value_text: str) -> bool:
+    """Whether a written figure is in percentage points (once per text: "0.5 pp" recurs every month)."""
+    return any(q.unit == "pp" for q in lex(value_text))
 
 
 def rule_double_statement(index: _Index, context: _Context) -> Iterator[Finding]:

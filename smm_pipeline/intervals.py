@@ -52,13 +52,13 @@ class Interval:
 
 @lru_cache(maxsize=4096)
 def written_quantity(value_text: str) -> Quantity | None:
-    """The quantity a fact's number was written as ("29,100 mt", "about 10%"), lexed once per text: the
-    consistency rules read each month's facts twice (as the month, and as the month before the next), and
-    short texts ("2.5%", "0.3 pp") recur every month."""
+    """The quantity a fact's number was written as ("29,100 mt", "about 10%"), lexed once per text: short
+    texts ("2.5%", "0.3 pp") recur in every month of a backfill."""
     quantities = lex(value_text)
     return quantities[0] if quantities else None
 
 
+@lru_cache(maxsize=4096)
 def resolution(value_text: str, unit: str) -> float:
     """One step of the last written digit, in the fact's unit.
 
