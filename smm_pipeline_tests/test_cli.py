@@ -82,3 +82,20 @@ def test_run_builds_the_warehouse_from_a_folder(tmp_path: Path, monkeypatch: pyt
     assert len(out.splitlines()) <= 40 and "Running with dbt" not in out  # dbt and Dagster write to the log
     log = next((tmp_path / "data" / "logs").glob("run-*.log"))
     assert "Running with dbt" in log.read_text(encoding="utf-8") and str(log) in out
+
+
+def test_a_long_load_is_summarised_by_status_and_rejections_are_listed() -> None:
+    from smm_pipeline.defs.runner import LISTED_REPORTS, RunSummary
+
+    summary = RunSummary(warehouse=Path("w.duckdb"), runs=[("extract_job", True, "-")])
+    months = [f"{year}-{month:02d}" for year in range(2015, 2025) for month in range(1, 13)]
+    summary.accepted = [(f"smm_{m}.txt", m, "new vintage") for m in months]
+    summary.accepted.append(("smm_2016-03.txt", "2016-03", "already archived"))
+    summary.rejected = [("notes.txt", "no title line")]
+    text = summary.render()
+    assert "  120 reports: new vintage (2015-01 to 2024-12)" in text
+    assert "  1 report: already archived (2016-03 to 2016-03)" in text
+    assert "notes.txt" in text and "no title line" in text
+    assert "smm_2015-01.txt" not in text and len(text.splitlines()) < 12
+    summary.accepted = summary.accepted[:LISTED_REPORTS]
+    assert "smm_2015-01.txt" in summary.render()

@@ -23,6 +23,9 @@ from smm_pipeline.settings import paths
 REPORT_SUFFIXES = {".txt", ".htm", ".html"}
 """Files `run --reports` tries as reports; a folder's README or notes are not reports."""
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+LISTED_REPORTS = 12
+"""Accepted reports the summary lists one per line; more are counted by status, with their months, so
+that loading ten years stays one screen. Rejected reports are always listed, with their reasons."""
 
 
 @dataclass
@@ -44,7 +47,13 @@ class RunSummary:
     def render(self) -> str:
         """A short plain-text summary: reports, runs, what the checks say, the tables' rows."""
         lines = [f"warehouse: {self.warehouse}"] + ([f"logs (Dagster and dbt): {self.log}"] if self.log else [])
-        lines += [f"  {name:<44} {month:<8} {status}" for name, month, status in self.accepted]
+        if len(self.accepted) <= LISTED_REPORTS:
+            lines += [f"  {name:<44} {month:<8} {status}" for name, month, status in self.accepted]
+        else:
+            for status in dict.fromkeys(status for _, _, status in self.accepted):
+                months = sorted(month for _, month, given in self.accepted if given == status)
+                counted = f"{len(months)} report" + ("s" if len(months) != 1 else "")
+                lines.append(f"  {counted}: {status} ({months[0]} to {months[-1]})")
         lines += [f"  {name:<44} {'-':<8} rejected: {why}" for name, why in self.rejected]
         good = sum(success for _, success, _ in self.runs)
         lines.append(f"runs: {good} of {len(self.runs)} ok" + "".join(
