@@ -24,7 +24,7 @@ import os
 import re
 import statistics
 import tempfile
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from html import escape, unescape
@@ -550,16 +550,18 @@ def index_charts(inputs: BriefInputs, rows: Sequence[Row]) -> str:
     if index.empty:
         return '<p class="muted">No production index yet: it needs MoM changes in % for a product.</p>'
     months = _months(index)
-    by_subject = {key: frame for key, frame in index.groupby(["product", "segment"])}
+    by_subject: dict[tuple[str, str], list[tuple[str, float, str]]] = defaultdict(list)
+    columns = (index[column].tolist() for column in ("product", "segment", "month", "value", "method"))
+    for product, segment, month, value, method in zip(*columns, strict=True):  # one pass, not a frame per product
+        by_subject[(product, segment)].append((str(month), float(value), method))
     figures = []
     for group in dict.fromkeys(r.group for r in rows):
         lines = []
         for row in (r for r in rows if r.group == group):
-            frame = by_subject.get((row.product, row.segment))
-            if frame is None:
+            if (row.product, row.segment) not in by_subject:
                 continue
-            points = tuple(charts.Point(str(m), float(v), f"{row.name}, {m}: {v:.1f} ({method})")
-                           for m, v, method in zip(frame["month"], frame["value"], frame["method"], strict=True))
+            points = tuple(charts.Point(m, v, f"{row.name}, {m}: {v:.1f} ({method})")
+                           for m, v, method in by_subject[(row.product, row.segment)])
             lines.append(charts.Line(row.name, points))
         if lines:
             svg = charts.line_chart(lines, months, title=f"{_title(group)}: production index", reference=100,
