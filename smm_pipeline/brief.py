@@ -38,6 +38,7 @@ from smm_pipeline import catalogue, charts, consistency, warehouse
 from smm_pipeline.citations import Citations, FactKey
 from smm_pipeline.indicators import FLAT_BAND_PCT
 from smm_pipeline.periods import shift_month
+from smm_pipeline.rows import Record, records
 
 SERIOUS = ("error", "warning")
 HEADLINE_SEGMENTS = ("", "content:metal")
@@ -203,17 +204,9 @@ def shown(figure: Figure) -> str:
     return mark + _number(figure.value, signed=True)
 
 
-Record = dict[str, object]
-"""A table row as a plain dict: a page reads thousands of cells, and a pandas row per read costs more
-than the page."""
-
-
-def _records(frame: pd.DataFrame) -> dict[tuple[str, str], Record]:
+def _by_subject(frame: pd.DataFrame) -> dict[tuple[str, str], Record]:
     """The rows by (product, segment)."""
-    columns = list(frame.columns)
-    values = zip(*(frame[column].tolist() for column in columns), strict=True)
-    rows = (dict(zip(columns, row, strict=True)) for row in values)
-    return {(str(r["product"]), str(r["segment"])): r for r in rows}
+    return {(str(r["product"]), str(r["segment"])): r for r in records(frame)}
 
 
 def _value(row: Record | None, column: str) -> float | None:
@@ -285,14 +278,14 @@ def headline_rows(inputs: BriefInputs, cite: Citations, flags: dict[str, tuple[s
     """One row per product the month's panel or report has, in catalogue order."""
     month, ahead = inputs.month, shift_month(inputs.month, 1)
     panel = inputs.panel
-    this = _records(panel[panel["month"] == month])
-    nxt = _records(panel[(panel["month"] == ahead) & (panel["forecast_report_month"] == month)])
+    this = _by_subject(panel[panel["month"] == month])
+    nxt = _by_subject(panel[(panel["month"] == ahead) & (panel["forecast_report_month"] == month)])
     reported = set(inputs.facts.loc[inputs.facts["report_month"] == month, "product"].astype(str))
     segments: dict[str, set[str]] = {product: set() for product in reported}
     for product, segment in [*this, *nxt]:
         segments.setdefault(product, set()).add(segment)
     month_indicators = inputs.indicators[inputs.indicators["month"] == month]
-    implied, errors, misses, hits = (_records(month_indicators[month_indicators["indicator"] == name]) for name in (
+    implied, errors, misses, hits = (_by_subject(month_indicators[month_indicators["indicator"] == name]) for name in (
         "implied_level", "forecast_error_pct", "forecast_mom_pct_miss", "forecast_direction_hit"))
     order = {p.product: i for i, p in enumerate(catalogue.products())}
     rows = []
@@ -550,18 +543,17 @@ def index_charts(inputs: BriefInputs, rows: Sequence[Row]) -> str:
     if index.empty:
         return '<p class="muted">No production index yet: it needs MoM changes in % for a product.</p>'
     months = _months(index)
-    by_subject: dict[tuple[str, str], list[tuple[str, float, str]]] = defaultdict(list)
-    columns = (index[column].tolist() for column in ("product", "segment", "month", "value", "method"))
-    for product, segment, month, value, method in zip(*columns, strict=True):  # one pass, not a frame per product
-        by_subject[(product, segment)].append((str(month), float(value), method))
+    series: dict[tuple[str, str], list[tuple[str, float, str]]] = defaultdict(list)
+    for r in records(index, ("product", "segment", "month", "value", "method")):  # one pass, not a frame each
+        series[(str(r["product"]), str(r["segment"]))].append((str(r["month"]), float(r["value"]), str(r["method"])))
     figures = []
     for group in dict.fromkeys(r.group for r in rows):
         lines = []
         for row in (r for r in rows if r.group == group):
-            if (row.product, row.segment) not in by_subject:
+            if (row.product, row.segment) not in series:
                 continue
             points = tuple(charts.Point(m, v, f"{row.name}, {m}: {v:.1f} ({method})")
-                           for m, v, method in by_subject[(row.product, row.segment)])
+                           for m, v, method in series[(row.product, row.segment)])
             lines.append(charts.Line(row.name, points))
         if lines:
             svg = charts.line_chart(lines, months, title=f"{_title(group)}: production index", reference=100,

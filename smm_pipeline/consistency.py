@@ -31,6 +31,7 @@ from smm_pipeline.lexicon import lexicon
 from smm_pipeline.numbers import lex
 from smm_pipeline.periods import shift_month
 from smm_pipeline.reader import UNLABELLED
+from smm_pipeline.rows import records
 
 SEVERITIES = ("info", "warning", "error")
 RATE_METRICS = {"operating_rate", "share"}
@@ -144,10 +145,7 @@ def stated_facts(frame: pd.DataFrame) -> list[Stated]:
     """metric_facts rows as Stated facts with their rounding intervals."""
     out = []
     vintages = frame["sha256"].astype(str).tolist() if "sha256" in frame else [""] * len(frame)
-    # column by column, not row by row: a pandas row per fact costs more than the rules that read it
-    columns = zip(*(frame[column].tolist() for column in FACT_COLUMNS), strict=True)
-    for values, sha256 in zip(columns, vintages, strict=True):
-        fields = dict(zip(FACT_COLUMNS, values, strict=True))
+    for fields, sha256 in zip(records(frame, FACT_COLUMNS), vintages, strict=True):
         fields["value_high"] = None if pd.isna(fields["value_high"]) else float(fields["value_high"])
         fields["value"] = float(fields["value"])
         interval = interval_of(fields["value"], fields["value_text"], fields["unit"], fields["qualifier"],
@@ -464,7 +462,7 @@ def rule_content_grade(index: _Index, context: _Context) -> Iterator[Finding]:
 def rule_unit_misuse(index: _Index, context: _Context) -> Iterator[Finding]:
     """Percentage points belong to rates; a rate's change in % is ambiguous (relative change or pp?)."""
     for fact in index.facts():
-        if fact.metric not in RATE_METRICS and fact.measure.endswith("_pct") and _written_in_points(fact):
+        if fact.metric not in RATE_METRICS and fact.measure.endswith("_pct") and _written_in_points(fact.value_text):
             yield context.finding(fact.product, "unit_misuse", "error",
                                   f"{fact.product} {fact.period}: a change of {fact.metric} is given in percentage "
                                   f"points ({fact.value_text}); read as {fact.measure} {fact.value:g}%", (fact,))
@@ -474,14 +472,10 @@ def rule_unit_misuse(index: _Index, context: _Context) -> Iterator[Finding]:
                                   "percentage rather than percentage points: a relative change or pp?", (fact,))
 
 
-def _written_in_points(fact: Stated) -> bool:
-    """The figure as written is in percentage points, whatever unit the contract files it under."""
-    return _in_points(fact.value_text)
-
-
 @lru_cache(maxsize=4096)
-def _in_points(value_text: str) -> bool:
-    """Whether a written figure is in percentage points (once per text: "0.5 pp" recurs every month)."""
+def _written_in_points(value_text: str) -> bool:
+    """The figure as written is in percentage points, whatever unit the contract files it under (read once
+    per text: "0.5 pp" recurs every month)."""
     return any(q.unit == "pp" for q in lex(value_text))
 
 
