@@ -78,12 +78,7 @@ def read_inputs(warehouse_path: str | Path, month: str) -> BriefInputs:
     if not Path(warehouse_path).exists():
         raise BriefError(f"there is no warehouse at {warehouse_path}: run the pipeline first")
     with warehouse.connect(warehouse_path, read_only=True) as con:
-        return inputs_from(con, month, str(warehouse_path))
-
-
-def inputs_from(con: duckdb.DuckDBPyConnection, month: str, warehouse_path: str) -> BriefInputs:
-    """The brief's inputs for `month` through an open warehouse connection; BriefError says what is missing."""
-    return inputs_for(con, [month], warehouse_path)[0]
+        return inputs_for(con, [month], str(warehouse_path))[0]
 
 
 def inputs_for(con: duckdb.DuckDBPyConnection, months: Sequence[str], warehouse_path: str) -> list[BriefInputs]:
@@ -104,27 +99,31 @@ def inputs_for(con: duckdb.DuckDBPyConnection, months: Sequence[str], warehouse_
     if missing:
         raise BriefError(f"the warehouse {warehouse_path} has no {', '.join(missing)}: run the pipeline first")
     facts, findings = frames["metric_facts"], frames["data_quality_findings"]
-    absent = [month for month in months if not (facts["report_month"] == month).any()]
-    if absent:
-        loaded = warehouse.read_table(con, "raw_reports")
+    if not all((facts["report_month"] == month).any() for month in months):  # a report with no figure read
+        loaded = warehouse.read_table(con, "raw_reports")               # is `build`'s to say
         known = sorted(set(loaded["report_month"])) if loaded is not None else []
-        raise BriefError(f"no report for {', '.join(absent)} in the warehouse {warehouse_path} "
-                         f"(months loaded: {', '.join(known) or 'none'})")
+        unreported = [month for month in months if month not in known]
+        if unreported:
+            raise BriefError(f"no report for {', '.join(unreported)} in the warehouse {warehouse_path} "
+                             f"(months loaded: {', '.join(known) or 'none'})")
     facts_by_month = dict(tuple(facts.groupby("report_month")))
     findings_by_month = dict(tuple(findings.groupby("report_month")))
     panel, indicators = _by_month(frames["monthly_panel"]), _by_month(frames["derived_indicators"])
-    return [BriefInputs(
-        month=month, panel=_window(panel, month, shift_month(month, 1)),
-        indicators=_window(indicators, shift_month(month, 1 - CHART_MONTHS), month),
+    return [charted(BriefInputs(
+        month=month, panel=panel, indicators=indicators,
         findings=findings_by_month.get(month, findings.iloc[:0]).reset_index(drop=True),
         facts=pd.concat([facts_by_month[m] for m in (shift_month(month, -1), month) if m in facts_by_month],
-                        ignore_index=True))
+                        ignore_index=True, sort=False) if facts_by_month else facts.iloc[:0]))
         for month in months]
 
 
 def _by_month(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame sorted by month (as text), so that a page's months are one slice of it."""
-    return frame.assign(month=frame["month"].astype(str)).sort_values("month", kind="stable", ignore_index=True)
+    """The frame sorted by month as text, so that a page's months are one slice of it (as it is when the
+    month column is already text in order: the warehouse's tables are sorted once for all pages)."""
+    months = frame["month"]
+    if pd.api.types.is_object_dtype(months) and months.is_monotonic_increasing:
+        return frame
+    return frame.assign(month=months.astype(str)).sort_values("month", kind="stable", ignore_index=True)
 
 
 def _window(frame: pd.DataFrame, first: str, last: str) -> pd.DataFrame:
@@ -631,10 +630,9 @@ def month_title(month: str) -> str:
 def charted(inputs: BriefInputs) -> BriefInputs:
     """The inputs of the page: indicators of the CHART_MONTHS months to the report month, the panel of the
     month and the next (whose forecast the month's report made)."""
-    first, ahead = shift_month(inputs.month, 1 - CHART_MONTHS), shift_month(inputs.month, 1)
-    months = inputs.indicators["month"].astype(str)
-    return replace(inputs, panel=inputs.panel[inputs.panel["month"].astype(str).isin([inputs.month, ahead])],
-                   indicators=inputs.indicators[(months >= first) & (months <= inputs.month)])
+    month = inputs.month
+    return replace(inputs, panel=_window(_by_month(inputs.panel), month, shift_month(month, 1)),
+                   indicators=_window(_by_month(inputs.indicators), shift_month(month, 1 - CHART_MONTHS), month))
 
 
 def build(inputs: BriefInputs) -> Brief:
@@ -720,8 +718,12 @@ def write(brief: Brief, folder: str | Path) -> Path:
     return target
 
 
+def build_pages(inputs: Sequence[BriefInputs], folder: str | Path) -> list[tuple[Brief, Path]]:
+    """Build and write each month's page: what the Dagster asset does for the months of its run."""
+    return [(page, write(page, folder)) for page in map(build, inputs)]
+
+
 def build_from_warehouse(warehouse_path: str | Path, month: str, folder: str | Path) -> tuple[Brief, Path]:
-    """Read, build and write: what both the Dagster asset and `smm-pipeline brief` do."""
-    brief = build(read_inputs(warehouse_path, month))
-    return brief, write(brief, folder)
+    """Read, build and write one month's page: what `smm-pipeline brief` does."""
+    return build_pages([read_inputs(warehouse_path, month)], folder)[0]
 

@@ -26,13 +26,10 @@ def monthly_brief(context: dg.AssetExecutionContext, settings: PipelineSettings,
     """A self-contained page for the month: every product's level, changes and forecasts, charts over all
     months, the findings, and every stated number linked to the sentence it came from (a page for each
     month of the run)."""
-    pages = []
     try:
         with duckdb.get_connection() as con:
             inputs = brief.inputs_for(con, context.partition_keys, duckdb.database)
-        for month_inputs in inputs:
-            page = brief.build(month_inputs)
-            pages.append((page, brief.write(page, settings.paths.briefs)))
+        pages = brief.build_pages(inputs, settings.paths.briefs)
     except brief.BriefError as err:
         raise dg.Failure(str(err)) from err
     page, path = pages[-1]
