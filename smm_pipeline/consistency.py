@@ -935,7 +935,9 @@ def _said_against_figures(extraction: Extraction, index: _Index, sha256: str) ->
         elsewhere = section_product.get(said.section) != said.product  # stainless steel named in the NPI section
         basis = said.measure.removesuffix("_dir")
         key = (said.product, said.segment, said.metric, said.period)
-        figures = [f for suffix in ("_pct", "_abs") for f in index.statements.get((*key, basis + suffix), [])]
+        held = any(f.value == said.value for f in index.statements.get((*key, said.measure), []))
+        figures = [] if held else [  # a direction held as a fact is rule_direction_vs_figure's to judge
+            f for suffix in ("_pct", "_abs") for f in index.statements.get((*key, basis + suffix), [])]
         before = shift_month(said.period, -1 if basis == "mom" else -12)
         now, then = index.get(*key, "level"), index.get(said.product, said.segment, said.metric, before, "level")
         against = [(f, f.interval.high if said.value > 0 else -f.interval.low, f"the report's figure is {f.shown}",
@@ -995,22 +997,16 @@ def check_report(extraction: Extraction, sha256: str, previous: pd.DataFrame | N
     so that the rules are judged apart from the extraction), its words, and the previous report."""
     facts = facts_frame(extraction.facts if given is None else given).assign(sha256=sha256)
     result = check_facts(facts, previous, older_vintages)
-    result.findings.extend(text_findings(extraction, sha256, result.judged))
-    result.findings.extend(report_findings(extraction, sha256, previous))
-    result.findings[:] = _once(result.findings)
+    add_words_findings(result, extraction, sha256, previous)
     return result
 
 
-def _once(findings: list[Finding]) -> list[Finding]:
-    """One finding per rule, product and set of lines (a direction stated as a fact and in words is one)."""
-    seen: set[tuple[str, str | None, tuple[int, ...]]] = set()
-    out = []
-    for finding in findings:
-        key = (finding.rule, finding.product, finding.lines)
-        if key not in seen:
-            seen.add(key)
-            out.append(finding)
-    return out
+def add_words_findings(result: CheckResult, extraction: Extraction, sha256: str,
+                       previous: pd.DataFrame | None) -> None:
+    """Add to a vintage's checked facts the findings of its words and of the report as a whole: what
+    `smm-pipeline check` and the pipeline's data_quality_findings both report."""
+    result.findings.extend(text_findings(extraction, sha256, result.judged))
+    result.findings.extend(report_findings(extraction, sha256, previous))
 
 
 def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from smm_pipeline.archive import Archive, ArchiveEntry
-from smm_pipeline.consistency import ToJudge, check_batch, findings_frame, report_findings, text_findings
+from smm_pipeline.consistency import ToJudge, add_words_findings, check_batch, findings_frame
 from smm_pipeline.extraction import Extraction, extract_text
 from smm_pipeline.facts import facts_frame
 from smm_pipeline.panel import latest_vintages
@@ -66,13 +66,6 @@ class VintageReader:
         made = map_each(extract_text, list(unread.values()), worth_from=READ_IN_PARALLEL_FROM)
         self._made.update(zip(unread, made, strict=True))
 
-    def extraction(self, row: pd.Series) -> Extraction:
-        """The extraction of a raw_reports row."""
-        sha256 = str(row["sha256"])
-        if sha256 not in self._made:
-            self._made[sha256] = extract_text((str(row["text"]), str(row["file_name"])))
-        return self._made[sha256]
-
     def each(self, raw: pd.DataFrame) -> list[tuple[pd.Series, Extraction]]:
         """Each raw_reports row with its extraction."""
         self.read(raw)
@@ -103,8 +96,8 @@ def finding_rows(raw: pd.DataFrame, facts: pd.DataFrame, earlier: pd.DataFrame |
     and the previous month's report (its facts from `facts` when it is among `raw`'s months, else from
     `earlier`, the facts of the months before).
 
-    Facts come from metric_facts (what consumers see); the words (unparsed sentences, headings) from
-    re-reading the latest vintage's text. The months are judged as one batch (consistency.check_batch).
+    Facts come from metric_facts (what consumers see); the words (unparsed sentences, headings) from the
+    reader's extraction of the latest vintage. The months are judged as one batch (consistency.check_batch).
     """
     if raw.empty:
         return findings_frame([])
@@ -118,11 +111,10 @@ def finding_rows(raw: pd.DataFrame, facts: pd.DataFrame, earlier: pd.DataFrame |
     months = sorted(vintages)
     batch = [ToJudge(latest[month], latest.get(shift_month(month, -1), before.get(shift_month(month, -1))),
                      tuple(by_vintage.get(sha256, none) for sha256 in vintages[month][:-1])) for month in months]
+    extractions = {str(row["sha256"]): extraction for row, extraction in reader.each(raw)}
     findings = []
     for month, judged, result in zip(months, batch, check_batch(batch), strict=True):
-        extraction = reader.extraction(raw[raw["sha256"] == vintages[month][-1]].iloc[0])
-        result.findings.extend(text_findings(extraction, vintages[month][-1], result.judged))
-        result.findings.extend(report_findings(extraction, vintages[month][-1], judged.previous))
+        add_words_findings(result, extractions[vintages[month][-1]], vintages[month][-1], judged.previous)
         findings.extend(result.findings)
     return findings_frame(findings)
 
