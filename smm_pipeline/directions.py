@@ -27,16 +27,13 @@ AMBIGUOUS = "a direction with no MoM/YoY label beside MoM and YoY directions tha
 """Why a direction is not read: which of the two changes does it mean?"""
 
 
-_UNLABELLED = "+unlabelled"
-
-
 def ambiguous(found: list[Reading]) -> list[Reading]:
     """Directions of a sentence with no label, where the sentence's labelled MoM and YoY directions differ
     ("increased significantly, with a slight MoM increase and a YoY decline")."""
-    signs = {r.measure: r.value for r in found if not r.frame.endswith(_UNLABELLED)}
+    signs = {r.measure: r.value for r in found if not r.unlabelled}
     if signs.get("mom_dir") is None or signs.get("yoy_dir") is None or signs["mom_dir"] == signs["yoy_dir"]:
         return []
-    return [r for r in found if r.frame.endswith(_UNLABELLED)]
+    return [r for r in found if r.unlabelled]
 
 
 def directions(sentence: Sentence, slots: list[Slot], scope: Scope) -> list[Reading]:
@@ -74,19 +71,15 @@ def directions(sentence: Sentence, slots: list[Slot], scope: Scope) -> list[Read
             continue
         to_level = _leads_to_level(chunks, d) or (chunk.tag == "FLAT" and _governs_figure(chunks, d))
         said_only = to_level and not (period > scope.report_month or forecast_cue_before(chunks, d))
+        unlabelled = not explicit and point is None
         for basis in bases:
             found.append(Reading(product, "", "production", period, f"{basis}_dir", float(sign), "dir", "exact",
                                  None, chunk.start, chunk.end, chunk.text,
                                  f"direction:{chunk.tag.lower()}{'+negated' if negated else ''}"
-                                 f"{'' if explicit or point is not None else _UNLABELLED}"
-                                 f"{TO_LEVEL if said_only else ''}",
-                                 direction=True, explicit=(explicit or named) and not negated))
+                                 f"{'+unlabelled' if unlabelled else ''}{'+to_level' if said_only else ''}",
+                                 direction=True, explicit=(explicit or named) and not negated,
+                                 unlabelled=unlabelled, to_level=said_only))
     return found
-
-
-TO_LEVEL = "+to_level"
-"""Frame suffix of a direction that leads to an actual level ("slid to 3,190 mt"): FACTS.md makes no
-`_dir` row of it, but it is said, and the consistency rules hold it against the figures."""
 
 
 def _governs_figure(chunks: list[Chunk], d: int) -> bool:

@@ -24,7 +24,7 @@ from functools import cache
 from smm_pipeline import catalogue
 from smm_pipeline.attach import Scope
 from smm_pipeline.chunks import Sentence, sentence_bounds
-from smm_pipeline.directions import AMBIGUOUS, TO_LEVEL, ambiguous, directions
+from smm_pipeline.directions import AMBIGUOUS, ambiguous, directions
 from smm_pipeline.facts import Fact, is_headline
 from smm_pipeline.lexicon import lexicon
 from smm_pipeline.reader import Reading, SentenceResult, read_sentence
@@ -131,7 +131,7 @@ def _extract_section(report: Report, section: Section, unparsed: list[Unparsed],
             unparsed.extend(Unparsed(product.product, line.number, u.text, u.reason, sentence.text)
                             for u in result.unread)
     kept = _statements(numeric)
-    stated = [*kept, *_directions(report, kept, [item for item in spoken if not item.reading.frame.endswith(TO_LEVEL)])]
+    stated = [*kept, *_directions(report, kept, [item for item in spoken if not item.reading.to_level])]
     said.extend(_fact(report, section, item, 1) for item in spoken if item.reading.explicit)
     return sorted((_fact(report, section, item, statement) for item, statement in stated),
                   key=lambda f: (f.line, f.char_start, f.measure))

@@ -49,6 +49,10 @@ class Reading(NamedTuple):
     direction: bool = False
     explicit: bool = False
     """For a direction: whether MoM/YoY was written (it outranks an unlabelled one)."""
+    unlabelled: bool = False
+    """For a direction: no MoM/YoY label and no point of comparison (the basis is the report's default)."""
+    to_level: bool = False
+    """For a direction: it leads to an actual level ("slid to 3,190 mt"), so it is said but makes no row."""
 
 
 @dataclass(slots=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from smm_pipeline.directions import AMBIGUOUS
 from smm_pipeline.extraction import Extraction, extract
 from smm_pipeline.facts import CONTRACT_COLUMNS, facts_frame
 from smm_pipeline.numbers import lex
@@ -202,3 +203,10 @@ def test_a_subheading_sets_the_breakdown_until_the_product_is_named() -> None:
     extraction = report("Silicon Metal\nYunnan region:\nOutput rose 12,000 mt MoM.\n"
                         "Silicon metal output rose 2% MoM.\n")
     assert {(f.segment, f.measure) for f in extraction.facts} == {("region:yunnan", "mom_abs"), ("", "mom_pct")}
+
+
+def test_an_unlabelled_direction_to_a_level_beside_differing_labelled_ones_is_ambiguous() -> None:
+    extraction = report("Copper Cathode\nCopper cathode output slid to 1.1 million mt in July, with a slight MoM "
+                        "increase and a YoY decline.\n")
+    assert {(f.measure, f.value) for f in extraction.said} == {("mom_dir", 1.0), ("yoy_dir", -1.0)}
+    assert [u.reason for u in extraction.unparsed] == [AMBIGUOUS]
