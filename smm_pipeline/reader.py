@@ -218,7 +218,10 @@ def _settle_comparison(slot: Slot, slots: list[Slot], scope: Scope, chunks: list
         return
     named = {_month_named(chunks, i, slot) for i in range(len(chunks)) if compared(chunks, i)}
     main_clause = not any(chunks[i].code == "k" for i in range(slot.index))  # not in "as maintenance removed ..."
-    if main_clause and named == {shift_month(slot.period, -1)}:
+    # the sentence's one point of comparison is this figure's only when the sentence speaks of its metric
+    # alone ("..., while imports were higher than in June" compares the imports)
+    one_metric = {chunk.attr("metric") for chunk in chunks if chunk.code == "U"} <= {slot.metric}
+    if main_clause and one_metric and named == {shift_month(slot.period, -1)}:
         slot.basis = "mom"  # "Output fell by 89,800 mt because June has one day fewer than May"
         slot.frames.append("sentence_compares_with_previous_month")
         return

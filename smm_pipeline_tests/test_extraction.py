@@ -210,3 +210,12 @@ def test_an_unlabelled_direction_to_a_level_beside_differing_labelled_ones_is_am
                         "increase and a YoY decline.\n")
     assert {(f.measure, f.value) for f in extraction.said} == {("mom_dir", 1.0), ("yoy_dir", -1.0)}
     assert [u.reason for u in extraction.unparsed] == [AMBIGUOUS]
+
+
+def test_a_point_of_comparison_of_another_metric_gives_no_basis() -> None:
+    compared_alone = report("Primary Aluminum\nOutput fell by 89,800 mt because July had fewer operating days than June.\n")
+    assert [(f.measure, f.value) for f in compared_alone.facts] == [("mom_abs", -89800)]
+    other_metric = report("Copper Cathode\nCopper cathode output fell by 5% in July, while imports were higher "
+                          "than in June.\n")
+    assert other_metric.facts == []
+    assert [u.value_text for u in other_metric.unparsed] == ["5%"]
