@@ -22,8 +22,6 @@ from pathlib import Path
 
 from smm_pipeline.reports import Report, ReportError, parse_report, printable, read_bounded
 
-"""A monthly report is ~100 KB of text; anything over 20 MB is not one, and is never read into memory."""
-
 
 @dataclass(frozen=True, slots=True)
 class ArchiveEntry:

@@ -88,14 +88,6 @@ def read_table(con: duckdb.DuckDBPyConnection, table: str,
                        list(partitions)).df()
 
 
-def read_file(path: str | Path, table: str, partitions: Sequence[str] | None = None) -> pd.DataFrame | None:
-    """read_table on the warehouse file (read-only), for code outside Dagster; None when there is none."""
-    if not Path(path).exists():
-        return None
-    with connect(path, read_only=True) as con:
-        return read_table(con, table, partitions)
-
-
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Row count of every table and view in the warehouse, for summaries."""
     names = [row[0] for row in con.execute(

@@ -25,7 +25,6 @@ class Judged:
     outside: list[Finding]
     rounding_alarms: list[Finding]
     may_raised: int
-    may_of: int
 
 
 def judge(report: Path, flags: Path, gold: Path | None = None) -> Judged:
@@ -49,5 +48,4 @@ def judge(report: Path, flags: Path, gold: Path | None = None) -> Judged:
         outside=outside,
         rounding_alarms=[f for f in outside if any((f.product or "", str(line)) in calm for line in f.lines)],
         may_raised=sum((r["product"], r["line"]) in raised for r in mays),
-        may_of=len(mays),
     )

@@ -41,8 +41,6 @@ class Mutant:
     mutated: str
     caught: bool
     rules: tuple[str, ...]
-    kind: str = "number"
-    """number (a figure rewritten) or direction (a sign word flipped)."""
 
 
 def _written(value: float, like: str) -> str:
@@ -192,7 +190,7 @@ def run_flips(text: str, name: str, previous: pd.DataFrame | None) -> list[Mutan
         findings = check_report(extract(mutated), mutated.sha256, previous).findings
         hits = tuple(sorted({f.rule for f in findings if f.severity != "info" and number in f.lines}))
         product = next((f.product for c in baseline.compared for f in c.facts if f.line == number), "")
-        mutants.append(Mutant(product, number, word, flipped, bool(hits), hits, "direction"))
+        mutants.append(Mutant(product, number, word, flipped, bool(hits), hits))
     return mutants
 
 

@@ -213,7 +213,8 @@ def test_an_unlabelled_direction_to_a_level_beside_differing_labelled_ones_is_am
 
 
 def test_a_point_of_comparison_of_another_metric_gives_no_basis() -> None:
-    compared_alone = report("Primary Aluminum\nOutput fell by 89,800 mt because July had fewer operating days than June.\n")
+    compared_alone = report("Primary Aluminum\nOutput fell by 89,800 mt because July had fewer operating days "
+                            "than June.\n")
     assert [(f.measure, f.value) for f in compared_alone.facts] == [("mom_abs", -89800)]
     other_metric = report("Copper Cathode\nCopper cathode output fell by 5% in July, while imports were higher "
                           "than in June.\n")
