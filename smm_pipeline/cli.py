@@ -114,7 +114,7 @@ def _run(args: argparse.Namespace) -> int:
 
     reports = Path(args.reports) if args.reports else paths().samples
     where = paths()
-    log = where.warehouse.parent / "logs" / f"run-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.log"
+    log = where.logs / f"run-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.log"
     terminal = sys.stdout
     summary = run_pipeline(reports, progress=lambda line: print(line, file=terminal, flush=True), log=log)
     print(summary.render())

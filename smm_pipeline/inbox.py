@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Literal
 
 from smm_pipeline.archive import Archive, ArchiveEntry, quarantine
-from smm_pipeline.periods import month_key, month_names, months_between, shift_month
+from smm_pipeline.periods import month_key, month_names, months_between, shift_month, span_label
 from smm_pipeline.reports import ReportError, parse_report, printable, read_bounded
 
 FUTURE_MONTHS_ALLOWED = 1
@@ -300,7 +300,7 @@ class PlannedRun:
     @property
     def label(self) -> str:
         """'2025-01', or '2015-01..2024-12' for a run of several months."""
-        return self.months[0] if len(self.months) == 1 else f"{self.months[0]}..{self.months[-1]}"
+        return span_label(self.months)
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,13 @@ def shift_month(key: str, months: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
+def span_label(months: list[str] | tuple[str, ...]) -> str:
+    """'2025-01' for one month, '2015-01..2024-12' for several (first and last as given), '' for none."""
+    if not months:
+        return ""
+    return months[0] if len(months) == 1 else f"{months[0]}..{months[-1]}"
+
+
 def months_between(first: str, last: str) -> int:
     """How many months `last` is after `first`."""
     return (int(last[:4]) * 12 + int(last[5:7])) - (int(first[:4]) * 12 + int(first[5:7]))

@@ -49,6 +49,11 @@ class Paths:
         return self.data_dir / "briefs"
 
     @property
+    def logs(self) -> Path:
+        """The full Dagster and dbt logs of `smm-pipeline run`."""
+        return self.data_dir / "logs"
+
+    @property
     def samples(self) -> Path:
         """The bundled sample reports."""
         return PROJECT_ROOT / "data" / "samples"

@@ -2,9 +2,9 @@
 
 The functions work on an open connection: Dagster code gets it from `dagster_duckdb.DuckDBResource`
 (the one door to the warehouse, configured once from the environment), other code from `connect`.
-DuckDB allows one writer per file, and a reader blocks writers, so a connection is held only for one
-call: a write is one transaction, so a failed write rolls back and the months loaded before stay as
-they were. SQL consumers never read this file; they read the published copy (see serving.py).
+DuckDB allows one writer per file, and a reader blocks writers, so a connection is held no longer than
+one step's reads or one write: a write is one transaction, so a failed write rolls back and the months
+loaded before stay as they were. SQL consumers never read this file; they read the published copy (see serving.py).
 """
 
 from __future__ import annotations

@@ -87,7 +87,7 @@ def test_run_builds_the_warehouse_from_a_folder(tmp_path: Path, monkeypatch: pyt
 def test_a_long_load_is_summarised_by_status_and_rejections_are_listed() -> None:
     from smm_pipeline.defs.runner import LISTED_REPORTS, RunSummary
 
-    summary = RunSummary(warehouse=Path("w.duckdb"), runs=[("extract_job", True, "-")])
+    summary = RunSummary(warehouse=Path("w.duckdb"), runs=[("extract_job", True, [])])
     months = [f"{year}-{month:02d}" for year in range(2015, 2025) for month in range(1, 13)]
     summary.accepted = [(f"smm_{m}.txt", m, "new vintage") for m in months]
     summary.accepted.append(("smm_2016-03.txt", "2016-03", "already archived"))

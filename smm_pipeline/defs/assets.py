@@ -1,7 +1,8 @@
 """The asset graph: raw report -> sections -> metric facts -> monthly panel -> derived indicators.
 
-Each asset calls one core function and adds readable metadata; the DuckDB IO manager stores it. The
-per-report assets are partitioned by report month; the panel and indicators read every month.
+Each asset calls core functions (tables.py, panel.py, indicators.py) and adds readable metadata; the
+DuckDB IO manager stores it. The per-report assets are partitioned by report month and take a backfill's
+months in one run; the panel and indicators read every month.
 """
 
 

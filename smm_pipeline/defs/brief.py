@@ -1,7 +1,7 @@
 """The monthly brief as an asset: one HTML page per report month, rebuilt whenever the month is.
 
-It reads the warehouse tables the assets before it wrote (the panel and indicators over every month,
-the month's findings, and the facts of this month and the previous one for the sentences), so it sits
+It reads the warehouse tables the assets before it wrote (the panel and indicators of the months a page
+shows, the month's findings, and the facts of this month and the previous one for the sentences), so it sits
 downstream of them in the lineage; the page itself is a file, not a table, and its path is the link in
 the materialisation's metadata.
 """
@@ -23,8 +23,8 @@ BRIEFS = "briefs"
                           assets.metric_facts])
 def monthly_brief(context: dg.AssetExecutionContext, settings: PipelineSettings,
                   duckdb: DuckDBResource) -> dg.MaterializeResult:
-    """A self-contained page for the month: every product's level, changes and forecasts, charts over all
-    months, the findings, and every stated number linked to the sentence it came from (a page for each
+    """A self-contained page for the month: every product's level, changes and forecasts, charts over the
+    24 months to it, the findings, and every stated number linked to the sentence it came from (a page for each
     month of the run)."""
     try:
         with duckdb.get_connection() as con:

@@ -15,8 +15,8 @@ ALL_MONTHS_ASSETS = dg.AssetSelection.assets(assets.product_catalogue, assets.mo
 report_job = dg.define_asset_job(
     "report_job",
     selection=dg.AssetSelection.assets(*PER_REPORT_ASSETS, monthly_brief) | ALL_MONTHS_ASSETS,
-    description="One report month (all its vintages) -> facts, then the panel, indicators, dbt marts and the "
-                "month's brief page.",
+    description="A report month or a range of them (all their vintages) -> facts and findings, then the panel, "
+                "indicators, dbt marts, serving copy and the months' brief pages.",
 )
 
 extract_job = dg.define_asset_job(
@@ -24,13 +24,15 @@ extract_job = dg.define_asset_job(
     # A batch load of a folder (`smm-pipeline run`) is no live feed: whether this month's report arrived on
     # time is the daily freshness job's question, and on old reports such as the samples it can only fail.
     selection=dg.AssetSelection.assets(*PER_REPORT_ASSETS) - dg.AssetSelection.checks(report_arrived_on_time),
-    description="One report month -> raw report, sections, metric facts (no panel rebuild).",
+    description="A report month or a range of them -> raw reports, sections, metric facts and findings (no "
+                "panel rebuild).",
 )
 
 brief_job = dg.define_asset_job(
     "brief_job",
     selection=dg.AssetSelection.assets(monthly_brief),
-    description="One report month's brief page, from the panel, indicators and findings already built.",
+    description="The brief pages of a report month or a range of them, from the panel, indicators and "
+                "findings already built.",
 )
 
 rebuild_job = dg.define_asset_job(

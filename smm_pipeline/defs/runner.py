@@ -17,6 +17,7 @@ import dagster as dg
 from smm_pipeline import warehouse
 from smm_pipeline.archive import Archive
 from smm_pipeline.defs.partitions import range_tags, report_months
+from smm_pipeline.periods import span_label
 from smm_pipeline.reports import ReportError
 from smm_pipeline.settings import paths
 
@@ -36,7 +37,8 @@ class RunSummary:
     log: Path | None = None
     accepted: list[tuple[str, str, str]] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
-    runs: list[tuple[str, bool, str]] = field(default_factory=list)
+    runs: list[tuple[str, bool, list[str]]] = field(default_factory=list)
+    """Each run: its name, whether it succeeded, and the checks that failed ('asset:check')."""
     tables: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -58,7 +60,7 @@ class RunSummary:
         good = sum(success for _, success, _ in self.runs)
         lines.append(f"runs: {good} of {len(self.runs)} ok" + "".join(
             f"; {name} FAILED (see the log)" for name, success, _ in self.runs if not success))
-        flagged = [(name, check) for name, _, failed in self.runs if failed != "-" for check in failed.split(", ")]
+        flagged = [(name, check) for name, _, failed in self.runs for check in failed]
         lines += [f"checks: {name} {check} failed: " + (
             "the report contradicts itself there, not the pipeline (data_quality_findings, the month's brief)"
             if check.startswith("data_quality_findings:") else "the data broke a pipeline check (see the log)")
@@ -83,17 +85,16 @@ def archive_folder(folder: Path, archive: Archive, summary: RunSummary) -> None:
             summary.rejected.append((path.name, err.message))
 
 
-def _failed_checks(result: dg.ExecuteInProcessResult) -> str:
-    """The checks that failed, as 'asset:check' names ('-' when none did)."""
-    failed = sorted({f"{e.asset_key.to_user_string()}:{e.check_name}"
-                     for e in result.get_asset_check_evaluations() if not e.passed})
-    return ", ".join(failed) or "-"
+def _failed_checks(result: dg.ExecuteInProcessResult) -> list[str]:
+    """The checks that failed, as 'asset:check' names."""
+    return sorted({f"{e.asset_key.to_user_string()}:{e.check_name}"
+                   for e in result.get_asset_check_evaluations() if not e.passed})
 
 
 def run_pipeline(reports: Path, instance: dg.DagsterInstance | None = None,
                  progress: Callable[[str], None] | None = None, log: Path | None = None) -> RunSummary:
     """Archive a folder of reports and materialise every asset in-process. With `log`, everything Dagster
-    and dbt print goes to that file and `progress` gets one line per stage and month."""
+    and dbt print goes to that file and `progress` gets one line per stage (a stage covers all the months)."""
     if log is None:
         return _run(reports, instance, progress or (lambda _: None), None)
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -116,17 +117,17 @@ def _run(reports: Path, instance: dg.DagsterInstance | None, progress: Callable[
     months = archive.months()
     known = set(instance.get_dynamic_partitions(report_months.name))
     instance.add_dynamic_partitions(report_months.name, [m for m in months if m not in known])
-    registered = instance.get_dynamic_partitions(report_months.name)  # a range runs in this order
+    registered = {month: n for n, month in enumerate(instance.get_dynamic_partitions(report_months.name))}
     progress(f"archived {len(summary.accepted)} reports ({len(summary.rejected)} rejected); loading the definitions")
     defs = build_defs()
-    span = f"{months[0]}..{months[-1]}" if len(months) > 1 else (months[0] if months else "")
+    span = span_label(months)
     stages = [("extract_job", span, "raw reports, sections, facts and findings"),
               ("rebuild_job", "", "panel, indicators, dbt marts, serving copy"),
               ("brief_job", span, "brief pages")] if months else []
     for number, (job, label, what) in enumerate(stages, start=1):
         progress(f"[{number}/{len(stages)}] {job}{f' {label}' if label else ''}: {what}")
         # every month in one run (a single-run backfill), as a range of the months in registration order
-        tags = range_tags(sorted(months, key=registered.index)) if label else {}
+        tags = range_tags(sorted(months, key=registered.__getitem__)) if label else {}
         result = defs.resolve_job_def(job).execute_in_process(instance=instance, raise_on_error=False,
                                                                run_config=QUIET, tags=tags)
         summary.runs.append((f"{job} [{label}]" if label else job, result.success, _failed_checks(result)))
