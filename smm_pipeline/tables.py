@@ -90,6 +90,19 @@ def section_rows(raw: pd.DataFrame, reader: VintageReader) -> pd.DataFrame:
                          "last_line": "Int64", "char_start": "int64", "char_end": "int64", "body": "string"})
 
 
+def previous_months_outside(months: Sequence[str]) -> list[str]:
+    """The months before `months` that are not among them: the findings read their facts from the
+    warehouse (the chains across months need the previous month's report)."""
+    return sorted({shift_month(month, -1) for month in months} - set(months))
+
+
+def months_without_previous(months: Sequence[str], earlier: pd.DataFrame | None) -> list[str]:
+    """The months whose previous month is neither among `months` nor in `earlier` (its facts): their
+    rules across months had nothing to compare with."""
+    known = set(months) | (set(earlier["report_month"]) if earlier is not None else set())
+    return sorted(month for month in months if shift_month(month, -1) not in known)
+
+
 def finding_rows(raw: pd.DataFrame, facts: pd.DataFrame, earlier: pd.DataFrame | None,
                  reader: VintageReader) -> pd.DataFrame:
     """Consistency findings of the latest vintage of each month in `raw`, against the month's older vintages

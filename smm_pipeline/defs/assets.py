@@ -14,7 +14,6 @@ from smm_pipeline import catalogue, indicators, panel, schemas, tables, warehous
 from smm_pipeline.defs.metadata import counts_markdown, table_metadata
 from smm_pipeline.defs.partitions import WAREHOUSE_POOL, report_month_asset
 from smm_pipeline.defs.resources import PipelineSettings, ReportReader
-from smm_pipeline.periods import shift_month
 
 PER_REPORT = "reports"
 PANEL = "panel"
@@ -79,13 +78,11 @@ def data_quality_findings(context: dg.AssetExecutionContext, duckdb: DuckDBResou
     when it wrote them, else the warehouse) for the chains across months. The lineage cannot draw that
     read: report months are dynamic partitions, and Dagster's "previous partition" mapping is for
     time windows only (README, "What it builds")."""
-    months = set(context.partition_keys)
-    outside = sorted({shift_month(month, -1) for month in months} - months)
-    with duckdb.get_connection() as con:  # the previous months this run did not write
+    outside = tables.previous_months_outside(context.partition_keys)
+    with duckdb.get_connection() as con:
         earlier = warehouse.read_table(con, "metric_facts", outside) if outside else None
     frame = tables.finding_rows(raw_reports, metric_facts, earlier, reader)
-    known = months | (set(earlier["report_month"]) if earlier is not None else set())
-    unchained = sorted(month for month in months if shift_month(month, -1) not in known)
+    unchained = tables.months_without_previous(context.partition_keys, earlier)
     by_severity = frame.groupby("severity").size()
     serious = frame[frame["severity"] != "info"]
     return dg.Output(frame, metadata={
