@@ -371,3 +371,13 @@ def test_far_fewer_products_than_last_month_is_a_warning() -> None:
     extraction = _report("Copper Cathode\nOutput rose 3.47% MoM in July.\n")
     rules = {f.rule for f in check_report(extraction, "c" * 64, previous).findings}
     assert "fewer_sections" in rules
+
+
+def test_the_previous_months_a_run_reads_from_the_warehouse_and_those_it_lacks() -> None:
+    from smm_pipeline import tables
+
+    months = ["2025-03", "2025-04", "2025-06"]
+    assert tables.previous_months_outside(months) == ["2025-02", "2025-05"]
+    earlier = pd.DataFrame({"report_month": ["2025-05"]})
+    assert tables.months_without_previous(months, earlier) == ["2025-03"]
+    assert tables.months_without_previous(months, None) == ["2025-03", "2025-06"]
