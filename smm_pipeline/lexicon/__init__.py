@@ -111,8 +111,8 @@ def percent_words() -> frozenset[str]:
 def lexicon() -> Lexicon:
     """The language, loaded once per process. Building it (inflecting, tokenizing every phrase) takes
     about 0.1 s, a third of a one-report command, so the built lexicon is kept on disk like bytecode,
-    keyed by the contents of everything it is built from; any edit to a TOML file, products.csv or this
-    code builds it afresh."""
+    keyed by the contents of everything it is built from; any edit to a TOML file, products.csv, this
+    package's code or the code the build calls (the tokenizer, the catalogue) builds it afresh."""
     path = _cache_dir() / f"lexicon-{_sources_digest()}.pickle"
     try:
         with path.open("rb") as handle:
@@ -138,12 +138,18 @@ def _cache_dir() -> Path:
     return Path(root)
 
 
+BUILT_WITH = ("tokens.py", "catalogue.py")
+"""Modules outside this package whose code the build runs (a change to them changes the lexicon)."""
+
+
 def _sources_digest() -> str:
     digest = hashlib.sha256()
     here = resources.files(__name__)
     sources = sorted((entry for entry in here.iterdir() if entry.name.endswith((".toml", ".py"))),
                      key=lambda entry: entry.name)
     sources.append(resources.files("smm_pipeline.reference").joinpath("products.csv"))
+    # the build tokenizes every phrase and reads the catalogue: their code shapes the lexicon too
+    sources += [resources.files("smm_pipeline").joinpath(name) for name in BUILT_WITH]
     for source in sources:
         digest.update(source.name.encode())
         digest.update(source.read_bytes())
