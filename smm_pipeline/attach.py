@@ -621,7 +621,8 @@ def _period(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope, mem
 
 def _whole_year_reported(december: str, scope: Scope) -> bool:
     """Whether a year's figure is that year's year-to-date total: the report covers its December (or the
-    January or February after it, which recall the year just ended)."""
+    January or February after it, which recall the year just ended), or forecasts it (a November report's
+    outlook for December speaks of the whole year)."""
     return scope.report_month == december or shift_month(december, 1) == scope.report_month \
         or shift_month(december, 2) == scope.report_month or scope.forecast_month == december
 

@@ -54,9 +54,10 @@ class Extraction:
     unparsed: list[Unparsed]
     findings: list[SectionFinding]
     said: list[Fact] = field(default_factory=list)
-    """Every direction the words give of a named subject or with a written comparison ("output slipped",
-    "retreated from February's level"), also where a figure states the change and so no `_dir` fact is
-    made: the consistency rules hold them against the figures."""
+    """Every explicit direction the words give, of a named subject or with a written comparison ("output
+    slipped", "retreated from February's level"; not a negated one, "is not expected to rise"), also
+    where a figure states the change and so no `_dir` fact is made: the consistency rules hold them
+    against the figures."""
 
 
 @dataclass(frozen=True, slots=True)

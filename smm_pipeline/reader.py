@@ -7,7 +7,12 @@ before is MoM, the same month a year earlier is YoY, "the same period last year"
 YoY), a cumulative figure can only be compared with a year earlier, and a change listed beside another
 in the paragraph shares its comparison ("the operating rate of large smelters was 90.90%, up 2.25
 percentage points" after "... up 2.42 percentage points MoM") unless that would state the same measure
-twice. A change with none of these is unread, "no MoM/YoY label": the report's own flag, not a guess.
+twice. A change also takes the comparison of the change it restates ("by 14,700 mt to 902,100 mt, a
+1.65% gain") or refers back to ("The 7.0% jump", "That is 31,700 mt more"), and the previous month
+when that is the sentence's one point of comparison and the sentence names no other metric ("fell by
+89,800 mt because June has one day fewer than May"). A rate's change in points is MoM, and an outlook's
+change speaks from the report month. A change with none of these is unread, "no MoM/YoY label": the
+report's own flag, not a guess.
 
 Every figure ends as a reading (with the frames that made it) or as unread with its reason.
 """

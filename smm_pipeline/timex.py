@@ -145,7 +145,7 @@ def read(tokens: list[Token], tags: list[Tag | None], report_month: str) -> list
         opens = norm in openers or (norm in determiners and i + 1 < r.n and tokens[i + 1].norm in openers)
         if tokens[i].kind != "num" and not opens and (
                 tag is None or tag.start != i or tag.names.isdisjoint(_OPENING_TAGS)):
-            i += 1  # nothing of time can start here ("the" only before "first" or "same")
+            i += 1  # nothing of time can start here (a determiner only before an opening word: "the first")
             continue
         chunk = (_month_range(r, i) or _first_n_months(r, i) or _n_month(r, i) or _month(r, i)
                  or _same_month_of_year(r, i) or _tagged(r, i) or _bare_year(r, i))
