@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import pandas as pd
 import pandera.pandas as pa
@@ -505,7 +506,7 @@ def rule_direction_vs_figure(index: _Index, context: _Context) -> Iterator[Findi
         if not measure.endswith("_dir"):
             continue
         basis = measure.removesuffix("_dir")
-        figures = [f for suffix in ("_pct", "_abs", "_pp")
+        figures = [f for suffix in CHANGE_FORMS
                    for f in index.statements.get((product, segment, metric, period, basis + suffix), [])]
         for said in statements:
             for figure in figures:
@@ -521,6 +522,8 @@ def rule_direction_vs_figure(index: _Index, context: _Context) -> Iterator[Findi
 
 
 _DIRECTION_WORDS = {1: "rose", -1: "fell"}
+CHANGE_FORMS = ("_pct", "_abs", "_pp")
+"""The measures that state a change as a figure, beside its direction (`_dir`)."""
 
 
 def rule_expectation(index: _Index, context: _Context) -> Iterator[Finding]:
@@ -924,6 +927,18 @@ FEWER_SECTIONS_FLOOR = 6
 """A previous report with fewer products than this is no yardstick (a one-product test report)."""
 
 
+class _Against(NamedTuple):
+    """What a direction in words is held against: a figure, the levels it runs between, or a breakdown."""
+
+    fact: Stated
+    room: float
+    """How far the figure lets the direction hold (below 0: it cannot)."""
+    what: str
+    lines: tuple[int, ...]
+    whole_breakdown: bool = False
+    """Every part of a complete breakdown, which may sit in other sentences than the direction."""
+
+
 def _said_against_figures(extraction: Extraction, index: _Index, sha256: str) -> Iterator[Finding]:
     """A direction the words give ("slipped on the month", "retreated from February's level") against the
     report's figures for that change: the stated change, or the two stated levels it runs between."""
@@ -937,36 +952,36 @@ def _said_against_figures(extraction: Extraction, index: _Index, sha256: str) ->
         key = (said.product, said.segment, said.metric, said.period)
         held = any(f.value == said.value for f in index.statements.get((*key, said.measure), []))
         figures = [] if held else [  # a direction held as a fact is rule_direction_vs_figure's to judge
-            f for suffix in ("_pct", "_abs") for f in index.statements.get((*key, basis + suffix), [])]
+            f for suffix in CHANGE_FORMS for f in index.statements.get((*key, basis + suffix), [])]
         before = shift_month(said.period, -1 if basis == "mom" else -12)
         now, then = index.get(*key, "level"), index.get(said.product, said.segment, said.metric, before, "level")
-        against = [(f, f.interval.high if said.value > 0 else -f.interval.low, f"the report's figure is {f.shown}",
-                    (f.line,)) for f in figures]
+        against = [_Against(f, f.interval.high if said.value > 0 else -f.interval.low,
+                            f"the report's figure is {f.shown}", (f.line,)) for f in figures]
         if now is not None and then is not None:
             gap = apply(lambda a, b: a - b, now.interval, then.interval)
             if gap is not None:
-                against.append((now, gap.high if said.value > 0 else -gap.low,
-                                f"its levels go from {then.value_text} ({before}) to {now.value_text}",
-                                (now.line, then.line)))
+                against.append(_Against(now, gap.high if said.value > 0 else -gap.low,
+                                        f"its levels go from {then.value_text} ({before}) to {now.value_text}",
+                                        (now.line, then.line)))
         also = {other.value for other in extraction.said if other.evidence == said.evidence
                 and other.measure == said.measure and other.product == said.product}
         if not said.segment:
             against += _parts_against(index, said, basis)
-        for fact, room, what, lines in against:
-            if not elsewhere and fact.line != said.line and not what.startswith("every part"):
+        for fact, room, what, lines, whole_breakdown in against:
+            if not elsewhere and fact.line != said.line and not whole_breakdown:
                 continue  # a direction and a figure of one sentence or paragraph speak of the same change
             if (1.0 if said.value < 0 else -1.0) in also:
                 continue  # "rebounded slightly from June but has once again pulled back": the words agree too
             if room < 0 and (said.product, said.measure, fact.line) not in seen:
                 seen.add((said.product, said.measure, fact.line))
-                word = "rose" if said.value > 0 else "fell"
                 yield Finding(extraction.report.report_month, sha256, said.product, "direction_conflict", "warning",
-                              f"{said.product} {said.period}: the text says its {said.metric} {word} "
+                              f"{said.product} {said.period}: the text says its {said.metric} "
+                              f"{_DIRECTION_WORDS[int(said.value)]} "
                               f"{basis.upper()} (\"{said.value_text}\", line {said.line}), but {what} "
                               f"(line {fact.line})", extra_lines=(said.line, *lines))
 
 
-def _parts_against(index: _Index, said: Fact, basis: str) -> list[tuple[Stated, float, str, tuple[int, ...]]]:
+def _parts_against(index: _Index, said: Fact, basis: str) -> list[_Against]:
     """The total "fell" while every part of a complete breakdown rose (or the reverse): an average of the
     parts' % changes cannot have the other sign."""
     remainder = lexicon().words("REMAINDER")
@@ -981,8 +996,8 @@ def _parts_against(index: _Index, said: Fact, basis: str) -> list[tuple[Stated, 
             continue
         room = max(p.interval.high if said.value > 0 else -p.interval.low for p in parts)
         shown = ", ".join(f"{p.segment.partition(':')[2]} {p.shown}" for p in parts)
-        found.append((parts[0], room, f"every part of its {axis} breakdown moved the other way ({shown})",
-                      tuple(p.line for p in parts)))
+        found.append(_Against(parts[0], room, f"every part of its {axis} breakdown moved the other way ({shown})",
+                              tuple(p.line for p in parts), whole_breakdown=True))
     return found
 
 
