@@ -18,7 +18,6 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import NamedTuple
 
 import pandas as pd
@@ -27,7 +26,7 @@ import pandera.pandas as pa
 from smm_pipeline.directions import AMBIGUOUS
 from smm_pipeline.extraction import Extraction
 from smm_pipeline.facts import FACT_COLUMNS, Fact, facts_frame
-from smm_pipeline.intervals import Interval, apply, interval_of
+from smm_pipeline.intervals import Interval, apply, interval_of, written_quantity
 from smm_pipeline.lexicon import lexicon
 from smm_pipeline.numbers import lex
 from smm_pipeline.periods import shift_month
@@ -473,11 +472,10 @@ def rule_unit_misuse(index: _Index, context: _Context) -> Iterator[Finding]:
                                   "percentage rather than percentage points: a relative change or pp?", (fact,))
 
 
-@lru_cache(maxsize=4096)
 def _written_in_points(value_text: str) -> bool:
-    """The figure as written is in percentage points, whatever unit the contract files it under (read once
-    per text: "0.5 pp" recurs every month)."""
-    return any(q.unit == "pp" for q in lex(value_text))
+    """The figure as written is in percentage points, whatever unit the contract files it under."""
+    quantity = written_quantity(value_text)
+    return quantity is not None and quantity.unit == "pp"
 
 
 def rule_double_statement(index: _Index, context: _Context) -> Iterator[Finding]:

@@ -85,8 +85,8 @@ def interval_of(value: float, value_text: str, unit: str, qualifier: str, value_
     if qualifier == "approx":
         # "about 40.00 million mt" is 40.00 rounded: its written precision, trailing zeros included ("about
         # 252,000 mt" is to the nearest 1,000); "nearly 27,000 mt" is just under it
-        quantity = written_quantity(value_text)
-        written = quantity.resolution if quantity is not None else step
+        quantity = written_quantity(value_text)  # its own precision, not `step`'s decimals of a percentage
+        written = quantity.resolution if quantity is not None else 0.0
         if quantity is not None and quantity.from_below:
             return Interval(value - written, value) if value >= 0 else Interval(value, value + written)
         return Interval(value - written / 2, value + written / 2)
