@@ -72,7 +72,7 @@ def _check(args: argparse.Namespace) -> int:
     extraction = extract(read_report(args.report))
     given = None
     if args.facts:
-        given = [f for f in read_csv(args.facts) if f.report_month == extraction.report.report_month]
+        given = read_csv(args.facts, extraction.report.report_month)
         if not given:
             raise FactsFileError(args.facts, f"no facts of report month {extraction.report.report_month}")
     findings = findings_frame(check_report(extraction, extraction.report.sha256, previous, given=given).findings)

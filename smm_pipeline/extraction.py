@@ -25,7 +25,7 @@ from smm_pipeline import catalogue
 from smm_pipeline.attach import Scope
 from smm_pipeline.chunks import Sentence, sentence_bounds
 from smm_pipeline.directions import AMBIGUOUS, ambiguous, directions
-from smm_pipeline.facts import Fact, is_headline
+from smm_pipeline.facts import Fact, tier_of
 from smm_pipeline.lexicon import lexicon
 from smm_pipeline.reader import Reading, SentenceResult, read_sentence
 from smm_pipeline.reports import Report, parse_report
@@ -266,7 +266,7 @@ def _fact(report: Report, section: Section, item: _Stated, statement: int) -> Fa
     frame = r.frame + ("+second_statement" if statement > 1 else "")
     return Fact(report_month=report.report_month, product=r.product, segment=r.segment, metric=r.metric,
                 period=r.period, measure=r.measure, value=r.value, unit=r.unit, qualifier=r.qualifier,
-                value_high=r.value_high, tier=1 if is_headline(r.metric, r.segment) else 2,
+                value_high=r.value_high, tier=tier_of(r.metric, r.segment),
                 section=section.ordinal, line=item.line, char_start=item.offset + r.start,
                 char_end=item.offset + r.end, value_text=r.value_text, evidence=item.sentence,
                 statement=statement, frame=frame)

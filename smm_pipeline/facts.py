@@ -66,9 +66,10 @@ class Fact:
         return (self.report_month, self.product, self.segment, self.metric, self.period, self.measure)
 
 
-def is_headline(metric: str, segment: str) -> bool:
-    """Tier 1 of FACTS.md: the product's total production, every measure, actual and forecast."""
-    return metric == "production" and (segment == "" or segment.startswith("content:"))
+def tier_of(metric: str, segment: str) -> int:
+    """FACTS.md's tier: 1 (headline) for the product's total production, every measure, actual and
+    forecast; 2 for everything else."""
+    return 1 if metric == "production" and (segment == "" or segment.startswith("content:")) else 2
 
 
 def write_csv(facts: Iterable[Fact], path: str | Path) -> None:
@@ -89,11 +90,11 @@ class FactsFileError(ValueError):
         super().__init__(f"{source}:{line}: {message}" if line else f"{source}: {message}")
 
 
-def read_csv(path: str | Path) -> list[Fact]:
+def read_csv(path: str | Path, report_month: str | None = None) -> list[Fact]:
     """Facts from a CSV in the FACTS.md columns plus `line` (a gold file, or figures keyed by hand), so the
     consistency rules can judge given facts apart from extracted ones. The number as written is found in
     the row's evidence where it can be (its rounding is what the rules allow for); else the value stands
-    as written in the CSV."""
+    as written in the CSV. With `report_month`, only that month's rows (a gold file holds many reports)."""
     from smm_pipeline.numbers import lex
 
     source = str(path)
@@ -124,11 +125,11 @@ def read_csv(path: str | Path) -> list[Fact]:
                        _as_written(cells["value"], cells["unit"]))
         key = tuple(cells[c] for c in ("report_month", "product", "segment", "metric", "period", "measure"))
         seen[key] = seen.get(key, 0) + 1
-        tier = 1 if is_headline(cells["metric"], cells["segment"]) else 2
+        tier = tier_of(cells["metric"], cells["segment"])
         facts.append(Fact(cells["report_month"], cells["product"], cells["segment"], cells["metric"], cells["period"],
                           cells["measure"], value, cells["unit"], cells["qualifier"], high, tier, 1, line, 0,
                           len(written), written, evidence or written, seen[key], "given"))
-    return facts
+    return [f for f in facts if report_month is None or f.report_month == report_month]
 
 
 def _as_written(value: str, unit: str) -> str:

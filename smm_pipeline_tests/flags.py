@@ -31,7 +31,7 @@ def judge(report: Path, flags: Path, gold: Path | None = None) -> Judged:
     """The report's findings (on the gold's facts when `gold` is given, else on extracted ones)."""
     extraction = extract(read_report(report))
     month = extraction.report.report_month
-    given = [f for f in read_csv(gold) if f.report_month == month] if gold is not None else None
+    given = read_csv(gold, month) if gold is not None else None
     findings = check_report(extraction, extraction.report.sha256, given=given).findings
     with flags.open(newline="", encoding="utf-8") as handle:
         rows = [row for row in csv.DictReader(handle) if row["report_month"] == month]
