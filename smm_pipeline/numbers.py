@@ -352,8 +352,8 @@ def _word_quantity(s: _Sentence, i: int) -> Quantity | None:
         qualifier, position, first = _qualifier_before(s, i)
         value = float(fraction.sense("FRACTION").get("value"))
         return Quantity(value, "%", qualifier, s.tokens[first].start, s.tokens[fraction.end - 1].end,
-                        _text(s, i, fraction.end), 1.0, word=True, bound=position == "position", first=first,
-                        last=fraction.end)
+                        _text(s, i, fraction.end), 1.0, word=True, bound=position == "position",
+                        from_below=position == "from_below", first=first, last=fraction.end)
     number = s.tag(i, "NUMBER_WORD")
     if number is None:
         return None
@@ -374,10 +374,11 @@ def _word_quantity(s: _Sentence, i: int) -> Quantity | None:
         number.end >= s.n or s.tokens[number.end].kind == "mark")
     if not (counted or after_to) or s.tokens[number.end - 1].joined:
         return None
-    qualifier, _, first = _qualifier_before(s, i)
+    qualifier, position, first = _qualifier_before(s, i)
     value = float(number.sense("NUMBER_WORD").get("value"))
     return Quantity(value, "count", qualifier, s.tokens[first].start, s.tokens[number.end - 1].end,
-                    _text(s, i, number.end), 1.0, word=True, first=first, last=number.end)
+                    _text(s, i, number.end), 1.0, word=True, from_below=position == "from_below", first=first,
+                    last=number.end)
 
 
 def lex(text: str) -> list[Quantity]:

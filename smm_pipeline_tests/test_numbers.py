@@ -162,3 +162,9 @@ def test_qualified_intervals_mean_the_written_precision() -> None:
     assert _stated("approximately 976,300 mt") == pytest.approx((976_250, 976_350))
     assert _stated("about 252,000 mt") == pytest.approx((251_500, 252_500))  # trailing zeros are imprecision
     assert _stated("nearly 27,000 mt") == pytest.approx((26_000, 27_000))  # just under
+
+
+@pytest.mark.parametrize("text", ["nearly 27,000 mt", "nearly a third", "nearly five smelters"])
+def test_nearly_is_from_below_whether_the_number_is_written_in_figures_or_words(text: str) -> None:
+    (quantity,) = lex(text)
+    assert quantity.qualifier == "approx" and quantity.from_below
