@@ -18,7 +18,7 @@ from __future__ import annotations
 from smm_pipeline.attach import Scope, clause_bounds, forecast_cue_before, time_of
 from smm_pipeline.chunks import Chunk, Sentence
 from smm_pipeline.lexicon import lexicon
-from smm_pipeline.periods import shift_month
+from smm_pipeline.periods import basis_between, shift_month
 from smm_pipeline.reader import Reading
 from smm_pipeline.roles import Slot
 from smm_pipeline.timex import When
@@ -260,11 +260,8 @@ def _bases(chunks: list[Chunk], d: int, point: When | None, period: str, scope: 
             base = shift_month(period, point.offset) if not point.cumulative else shift_month(period, -12)
         else:
             base = point.base or point.month
-        if base == shift_month(period, -1):
-            return ["mom"], True
-        if base == shift_month(period, -12):
-            return ["yoy"], True
-        return [], True
+        basis = basis_between(base, period)
+        return ([basis] if basis else []), True
     found: list[str] = []
     j = d + 1
     while j < len(chunks) and chunks[j].code in "F":

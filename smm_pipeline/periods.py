@@ -43,6 +43,12 @@ def span_label(months: list[str] | tuple[str, ...]) -> str:
     return months[0] if len(months) == 1 else f"{months[0]}..{months[-1]}"
 
 
+def basis_between(base: str, period: str) -> str:
+    """The comparison a change of `period` against month `base` is: "mom" for the month before, "yoy"
+    for the same month a year earlier, "" for any other month."""
+    return {shift_month(period, -1): "mom", shift_month(period, -12): "yoy"}.get(base, "")
+
+
 def months_between(first: str, last: str) -> int:
     """How many months `last` is after `first`."""
     return (int(last[:4]) * 12 + int(last[5:7])) - (int(first[:4]) * 12 + int(first[5:7]))

@@ -26,7 +26,7 @@ from smm_pipeline import frames, roles
 from smm_pipeline.attach import NO_SUBJECT, Scope, attach, clause_bounds, compared, named_month
 from smm_pipeline.chunks import Chunk, Sentence
 from smm_pipeline.lexicon import lexicon
-from smm_pipeline.periods import shift_month
+from smm_pipeline.periods import basis_between, shift_month
 from smm_pipeline.roles import Slot
 from smm_pipeline.timex import When
 
@@ -188,11 +188,8 @@ def _settle_comparison(slot: Slot, slots: list[Slot], scope: Scope, chunks: list
             base = shift_month(slot.period, point.offset)
         else:
             base = point.base or point.month
-        if base == shift_month(slot.period, -1):
-            slot.basis = "mom"
-        elif base == shift_month(slot.period, -12):
-            slot.basis = "yoy"
-        else:
+        slot.basis = basis_between(base, slot.period)
+        if not slot.basis:
             slot.reason = f"a change against {base}, which is neither the month before {slot.period} nor a year earlier"
         slot.frames.append("compared_by_date")
         return
@@ -226,7 +223,7 @@ def _settle_comparison(slot: Slot, slots: list[Slot], scope: Scope, chunks: list
     # the sentence's one point of comparison is this figure's only when the sentence speaks of its metric
     # alone ("..., while imports were higher than in June" compares the imports)
     one_metric = {chunk.attr("metric") for chunk in chunks if chunk.code == "U"} <= {slot.metric}
-    if main_clause and one_metric and named == {shift_month(slot.period, -1)}:
+    if main_clause and one_metric and len(named) == 1 and basis_between(min(named), slot.period) == "mom":
         slot.basis = "mom"  # "Output fell by 89,800 mt because June has one day fewer than May"
         slot.frames.append("sentence_compares_with_previous_month")
         return
@@ -326,7 +323,7 @@ def _remember(slots: list[Slot], scope: Scope, result: SentenceResult) -> None:
         if slot.role == "base":  # "rose to 87.43 in March from 84.26 in February": a change from February
             base = _base_period(slot) or slot.period
             reached = next((s.period for s in slots if s.role == "level" and s.metric == slot.metric), scope.period)
-            implied = {shift_month(reached, -1): "mom", shift_month(reached, -12): "yoy"}.get(base)
+            implied = basis_between(base, reached)
             if implied:
                 scope.last_basis[slot.metric] = implied
     dated = [s for s in slots if not s.reason and s.role in ("level", "change") and s.period and not s.ytd]

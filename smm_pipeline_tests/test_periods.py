@@ -6,7 +6,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smm_pipeline.periods import month_key, month_names, month_number, months_between, nearest, shift_month
+from smm_pipeline.periods import (
+    basis_between,
+    month_key,
+    month_names,
+    month_number,
+    months_between,
+    nearest,
+    shift_month,
+    span_label,
+)
 
 keys = st.builds(lambda y, m: f"{y:04d}-{m:02d}", st.integers(1990, 2090), st.integers(1, 12))
 
@@ -47,3 +56,15 @@ def test_every_month_name_of_the_lexicon_has_its_number() -> None:
     assert numbers == set(range(1, 13))
     with pytest.raises(KeyError):
         month_number("Julember")
+
+
+@pytest.mark.parametrize(("base", "period", "basis"), [
+    ("2025-06", "2025-07", "mom"), ("2024-12", "2025-01", "mom"), ("2024-07", "2025-07", "yoy"),
+    ("2025-05", "2025-07", ""), ("2025-07", "2025-07", ""), ("2025-08", "2025-07", "")])
+def test_the_basis_between_two_months(base: str, period: str, basis: str) -> None:
+    assert basis_between(base, period) == basis
+
+
+def test_a_span_label_names_one_month_or_the_first_and_last() -> None:
+    assert (span_label([]), span_label(["2025-01"]), span_label(["2015-01", "2020-06", "2024-12"])) == (
+        "", "2025-01", "2015-01..2024-12")
