@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from smm_pipeline import catalogue
-from smm_pipeline.chunks import Chunk, Sentence
+from smm_pipeline.chunks import Chunk, Sentence, subclause_start
 from smm_pipeline.lexicon import lexicon, plural
 from smm_pipeline.numbers import SIDE_UNITS
 from smm_pipeline.periods import shift_month
@@ -205,7 +205,7 @@ def _subject(chunks: list[Chunk], k: int, c0: int, c1: int, unit: str,
         if head is not None:
             # "..., but it remained 20.89% below": the sentence's metric noun, with the breakdown its own
             # clause names ("while in south China it fell by 50,000 mt")
-            own = max(_subclause_start(chunks, c0, k), i + 1 if chunks[i].code == "," else c0)
+            own = max(subclause_start(chunks, c0, k), i + 1 if chunks[i].code == "," else c0)
             return [head, *(j for j in range(own, k) if chunks[j].code == "S")], head, False
     if i >= c0 and chunks[i].code == "," and i - 1 in skipped:  # "the southern regions, including ..., posted"
         while i >= c0 and (i - 1 in skipped or chunks[i - 1].code == "e"):
@@ -231,7 +231,7 @@ def _subject(chunks: list[Chunk], k: int, c0: int, c1: int, unit: str,
         own = _clause_subject(chunks, phrase, k)  # ", the 6-series product kept the lead with 44.1%,"
         if any(chunks[j].code in "SPD" and j not in skipped for j in own):
             return own, None, False
-    sub = _subclause_start(chunks, c0, k)
+    sub = subclause_start(chunks, c0, k)
     if sub > c0:  # ", while small smelters, squeezed by ..., slipped 0.8 points": the sub-clause's own subject
         for j in range(k - 1, sub - 1, -1):
             if j not in skipped and chunks[j].code == "U" and chunks[j].depth <= depth:
@@ -395,7 +395,7 @@ def _side_subject(chunks: list[Chunk], k: int, c0: int, head: int | None, np: li
             j += 1
         if j < len(chunks) and chunks[j].code == "H":
             return str(chunks[j].attr("reason"))
-    start = max(head if head is not None else (np[-1] if np else c0), _subclause_start(chunks, c0, k) - 1)
+    start = max(head if head is not None else (np[-1] if np else c0), subclause_start(chunks, c0, k) - 1)
     for i in range(k - 1, start, -1):
         if chunks[i].code == "H" and chunks[i].depth == chunks[k].depth:
             return str(chunks[i].attr("reason"))
@@ -438,7 +438,7 @@ def _some_producers(chunks: list[Chunk], np: list[int], c0: int, k: int) -> bool
         return False
     partitive = lexicon().words("PARTITIVE")
     phrase = next((j + 1 for j in range(k - 1, c0 - 1, -1) if chunks[j].code in ",:;"), c0)
-    for i in _clause_subject(chunks, max(phrase, _subclause_start(chunks, c0, k)), k):
+    for i in _clause_subject(chunks, max(phrase, subclause_start(chunks, c0, k)), k):
         if chunks[i].code == "D" and chunks[i].attr("plural", True):
             j = i - 1
             while j >= c0 and chunks[j].code in "FSPw" and chunks[j].text.lower() not in partitive:
@@ -460,15 +460,6 @@ def _names_company(chunks: list[Chunk], members: list[int]) -> bool:
         if _name(chunks, i):
             return True
     return False
-
-
-def _subclause_start(chunks: list[Chunk], c0: int, k: int) -> int:
-    """Where the figure's coordinated clause starts: after the last ", and" / ", while" / ", but" before it."""
-    start = c0
-    for i in range(c0, k - 1):
-        if chunks[i].code == "," and chunks[i + 1].code == "A":
-            start = i + 2
-    return start
 
 
 def _clause_subject(chunks: list[Chunk], c0: int, k: int) -> list[int]:
@@ -560,7 +551,7 @@ def _period(sentence: Sentence, slot: Slot, slots: list[Slot], scope: Scope, mem
     attached = _attached_time(chunks, k, c1)
     if attached is not None:
         candidates.append(attached)
-    sub = _subclause_start(chunks, c0, k)
+    sub = subclause_start(chunks, c0, k)
     subject_times = [m for m in members if chunks[m].code in "TYy" and not compared(chunks, m)]
     candidates += [m for m in subject_times if m >= sub]
     own = set(candidates)
@@ -758,7 +749,7 @@ def _segment(sentence: Sentence, slot: Slot, slots: list[Slot], head: int | None
             return named
     referred = head is not None and head > 0 and chunks[head - 1].text.lower() in lexicon().words("POSSESSIVE")
     produced = head is not None and bool(chunks[head].attr("verb"))  # "causticisation ... produced 6,050 mt"
-    subject = [i for i in _clause_subject(chunks, _subclause_start(chunks, c0, k), k)
+    subject = [i for i in _clause_subject(chunks, subclause_start(chunks, c0, k), k)
                if chunks[i].code == "S" and i not in skipped and chunks[i].segment is not None
                and (referred or produced or chunks[i].segment.segment.startswith(_PRODUCER_AXES))]
     # "High-grade NPI provided the gain, its nickel content rising 4.73%": "its" names the clause's subject
@@ -887,7 +878,7 @@ def _respectively(chunks: list[Chunk], slots: list[Slot], slot: Slot, c0: int) -
     _, c1 = clause_bounds(chunks, slot.index)
     if not any(chunks[i].code == "r" for i in range(slot.index, c1)):
         return ""
-    c0 = _subclause_start(chunks, c0, slot.index)
+    c0 = subclause_start(chunks, c0, slot.index)
     listed = [s for s in slots if c0 <= s.index < c1 and s.q.unit == slot.q.unit]
     first = listed[0].index if listed else slot.index
     names = [chunks[i].segment.segment for i in range(c0, first) if chunks[i].code == "S"
@@ -955,7 +946,7 @@ def _share_content_basis(chunks: list[Chunk], slots: list[Slot]) -> None:
     for slot in slots:
         if not slot.reason and slot.metric == "production":
             c0, c1 = clause_bounds(chunks, slot.index)
-            by_clause.setdefault((_subclause_start(chunks, c0, slot.index), c1), []).append(slot)
+            by_clause.setdefault((subclause_start(chunks, c0, slot.index), c1), []).append(slot)
     for members in by_clause.values():
         bases = {s.segment for s in members if s.segment.startswith("content:") and chunks[s.index].depth == 0
                  and not (s.link is not None and s.link[0] == "restate" and s.role == "level")}

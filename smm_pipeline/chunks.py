@@ -272,3 +272,13 @@ def _set_depths(chunks: list[Chunk]) -> None:
             chunk.depth = depth
         else:
             chunk.depth = depth
+
+
+def subclause_start(chunks: list[Chunk], c0: int, k: int) -> int:
+    """Where the coordinated clause of chunk `k` starts, within the clause from `c0`: after the last ", and"
+    / ", while" / ", but" before it (`c0` when there is none)."""
+    start = c0
+    for i in range(c0, k - 1):
+        if chunks[i].code == "," and chunks[i + 1].code == "A":
+            start = i + 2
+    return start

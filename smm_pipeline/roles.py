@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from smm_pipeline.chunks import Chunk, Sentence
+from smm_pipeline.chunks import Chunk, Sentence, subclause_start
 from smm_pipeline.frames import Match
 from smm_pipeline.numbers import Quantity
 from smm_pipeline.timex import When
@@ -181,7 +181,7 @@ def change_behind(slots: list[Slot], chunks: list[Chunk], index: int) -> Slot | 
     full-year output ... at 1.0126 million mt, up 42.2% on 2024")."""
     level = slots[index]
     for other in reversed(slots[:index]):
-        if any(chunks[i].code == "," and chunks[i + 1].code == "A" for i in range(other.index, level.index)):
+        if subclause_start(chunks, other.index, level.index) > other.index:  # a ", and" lies between them
             return None
         if other.role == "change":
             return other
