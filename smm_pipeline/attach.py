@@ -270,8 +270,8 @@ def _share_of_total(chunks: list[Chunk], k: int, unit: str) -> bool:
         j += 1
         if j >= len(chunks) or chunks[j].code != "P":
             return True  # "31% of the total" (not "of the total copper ...", a product's)
-    # "took 47.2% of output", "supplied 39% of national production"
-    return j < len(chunks) and chunks[j].code == "U" and chunks[j].attr("metric") == "production"
+    # "took 47.2% of output", "supplied 39% of national production" (a metric noun that names a whole)
+    return j < len(chunks) and chunks[j].code == "U" and bool(chunks[j].attr("whole"))
 
 
 def _noun_after(chunks: list[Chunk], k: int, c1: int, unit: str) -> int | None:
