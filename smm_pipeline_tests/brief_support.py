@@ -26,7 +26,7 @@ from smm_pipeline.brief import BriefInputs
 from smm_pipeline.defs import assets
 from smm_pipeline.defs.brief import monthly_brief
 from smm_pipeline.defs.partitions import report_months
-from smm_pipeline.defs.resources import PipelineSettings, report_reader, warehouse_resources
+from smm_pipeline.defs.resources import pipeline_resources
 from smm_pipeline.periods import shift_month
 from smm_pipeline.settings import PROJECT_ROOT, Paths
 from smm_pipeline_tests.corpus import SAMPLES
@@ -146,8 +146,7 @@ def materialise(data_dir: Path, reports: Sequence[Path]) -> Materialised:
     months = archive.months()
     instance = dg.DagsterInstance.ephemeral()
     instance.add_dynamic_partitions(report_months.name, months)
-    resources = {"settings": PipelineSettings(data_dir=str(data_dir), warehouse=str(where.warehouse)),
-                 "reader": report_reader, **warehouse_resources(str(where.warehouse))}
+    resources = pipeline_resources(data_dir, where.warehouse)
     everything = [*assets.core_assets, monthly_brief]
     results = [dg.materialize(everything, selection=PER_MONTH, partition_key=m, instance=instance,
                               resources=resources) for m in months]

@@ -14,7 +14,7 @@ import dagster as dg
 
 from smm_pipeline.defs.dbt import dbt_resource
 from smm_pipeline.defs.freshness import ReportCalendar
-from smm_pipeline.defs.resources import PipelineSettings, report_reader, warehouse_resources
+from smm_pipeline.defs.resources import pipeline_resources
 from smm_pipeline.defs.sensors import drop_folder_sensor
 from smm_pipeline.settings import Paths
 
@@ -41,11 +41,8 @@ class DropHarness:
 
     def resources(self) -> dict[str, object]:
         """Resources pointing at this data folder."""
-        warehouse = str(self.paths.warehouse)
-        return {"settings": PipelineSettings(data_dir=str(self.data_dir), warehouse=warehouse,
-                                             settle_seconds=self.settle_seconds),
-                "reader": report_reader, **warehouse_resources(warehouse), "dbt": dbt_resource(),
-                "calendar": ReportCalendar(as_of=self.as_of)}
+        return {**pipeline_resources(self.data_dir, self.paths.warehouse, settle_seconds=self.settle_seconds),
+                "dbt": dbt_resource(), "calendar": ReportCalendar(as_of=self.as_of)}
 
     def drop(self, name: str, data: bytes) -> Path:
         """Put a file into the drop folder, as a person or a download job would."""
@@ -56,9 +53,9 @@ class DropHarness:
 
     def tick(self) -> dg.SensorResult:
         """One sensor evaluation; the cursor is kept for the next one, like the daemon keeps it."""
-        context = dg.build_sensor_context(instance=self.instance, cursor=self.cursor,
-                                          resources={"settings": self.resources()["settings"]})
-        result = drop_folder_sensor(context)
+        with dg.build_sensor_context(instance=self.instance, cursor=self.cursor,
+                                     resources={"settings": self.resources()["settings"]}) as context:
+            result = drop_folder_sensor(context)
         assert isinstance(result, dg.SensorResult)
         self.cursor = result.cursor
         return result

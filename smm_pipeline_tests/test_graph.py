@@ -17,7 +17,7 @@ from smm_pipeline.defs.checks import consistency_checks, schema_checks
 from smm_pipeline.defs.dbt import dbt_resource, smm_dbt_models
 from smm_pipeline.defs.jobs import PER_REPORT_ASSETS
 from smm_pipeline.defs.partitions import range_tags, report_months
-from smm_pipeline.defs.resources import PipelineSettings, report_reader, warehouse_resources
+from smm_pipeline.defs.resources import pipeline_resources
 from smm_pipeline.extraction import Extraction, extract
 from smm_pipeline.reports import read_report
 from smm_pipeline.settings import PROJECT_ROOT
@@ -38,8 +38,7 @@ def archived_samples(data: Path) -> tuple[Path, dg.DagsterInstance, dict[str, ob
     assert archive.months() == MONTHS
     instance = dg.DagsterInstance.ephemeral()
     instance.add_dynamic_partitions(report_months.name, MONTHS)
-    resources = {"settings": PipelineSettings(data_dir=str(data), warehouse=str(db)),
-                 "reader": report_reader, **warehouse_resources(str(db)), "dbt": dbt_resource()}
+    resources = {**pipeline_resources(data, db), "dbt": dbt_resource()}
     return db, instance, resources
 
 
@@ -169,8 +168,7 @@ def test_each_report_is_read_once_per_version_in_a_run(tmp_path: Path, monkeypat
     months = archive.months()
     instance = dg.DagsterInstance.ephemeral()
     instance.add_dynamic_partitions(report_months.name, months)
-    resources = {"settings": PipelineSettings(data_dir=str(tmp_path), warehouse=str(db)),
-                 "reader": report_reader, **warehouse_resources(str(db)), "dbt": dbt_resource()}
+    resources = {**pipeline_resources(tmp_path, db), "dbt": dbt_resource()}
     result = dg.materialize(ALL_ASSETS, selection=PER_REPORT_ASSETS, instance=instance, resources=resources,
                             tags=range_tags(months))
     assert result.success

@@ -89,8 +89,8 @@ def smm_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     is removed once the build succeeds: kept, they grow by about 2 MB a run; a failed build keeps its
     folder (logs, run_results.json) to look into."""
     partial_parse = Path(dbt_project.project_dir) / "target" / "partial_parse.msgpack"
-    build = dbt.cli(["build", *warehouse_vars(settings.warehouse), "--partial-parse-file-path", str(partial_parse)],
-                    context=context)
+    build = dbt.cli(["build", *warehouse_vars(settings.paths.warehouse),
+                     "--partial-parse-file-path", str(partial_parse)], context=context)
     yield from build.stream()
     shutil.rmtree(build.target_path, ignore_errors=True)
 

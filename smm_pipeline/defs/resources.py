@@ -15,10 +15,11 @@ from smm_pipeline.tables import VintageReader
 
 
 class PipelineSettings(dg.ConfigurableResource):
-    """The data folder and the warehouse file (defaults: SMM_DATA_DIR / SMM_WAREHOUSE or data/)."""
+    """The data folder (default: SMM_DATA_DIR or data/), and the warehouse: the path of the one
+    DuckDBResource (SMM_WAREHOUSE or data/warehouse.duckdb), which dbt and the serving copy also read."""
 
     data_dir: str
-    warehouse: str
+    duckdb: dg.ResourceDependency[DuckDBResource]
     settle_seconds: float = 3.0
     """How long ago a dropped file's last write must be before it is taken (a copy in progress writes
     far more often; a download in progress has a `.part`-like name and is never taken)."""
@@ -26,7 +27,7 @@ class PipelineSettings(dg.ConfigurableResource):
     @property
     def paths(self) -> Paths:
         """Every folder, derived from the data folder."""
-        return Paths(data_dir=Path(self.data_dir), warehouse=Path(self.warehouse))
+        return Paths(data_dir=Path(self.data_dir), warehouse=Path(self.duckdb.database))
 
     def archive(self) -> Archive:
         """The report archive."""
@@ -72,14 +73,15 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
         return frame
 
 
-def warehouse_resources(path: str | Path) -> dict[str, object]:
-    """The warehouse's one door (DuckDBResource) and the IO manager that goes through it."""
-    door = DuckDBResource(database=str(path))
-    return {"duckdb": door, "io_manager": WarehouseIOManager(duckdb=door)}
+def pipeline_resources(data_dir: str | Path, warehouse: str | Path, **settings: object) -> dict[str, object]:
+    """The settings, the run's reader, and the warehouse door with its IO manager: the warehouse path is
+    given once, to the door, and the settings read it from there."""
+    door = DuckDBResource(database=str(warehouse))
+    return {"settings": PipelineSettings(data_dir=str(data_dir), duckdb=door, **settings),
+            "reader": report_reader, "duckdb": door, "io_manager": WarehouseIOManager(duckdb=door)}
 
 
 def default_resources() -> dict[str, object]:
     """Resources for this process's paths (environment or defaults)."""
     where = paths()
-    return {"settings": PipelineSettings(data_dir=str(where.data_dir), warehouse=str(where.warehouse)),
-            "reader": report_reader, **warehouse_resources(where.warehouse)}
+    return pipeline_resources(where.data_dir, where.warehouse)
