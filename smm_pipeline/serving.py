@@ -55,8 +55,9 @@ class Publication:
     size_bytes: int
 
 
-def publish(warehouse_path: Path, serving: Path, now: datetime | None = None,
-            connection: Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]] | None = None) -> Publication:
+def publish(warehouse_path: Path, serving: Path,
+            connection: Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]],
+            now: datetime | None = None) -> Publication:
     """Snapshot the warehouse into `serving` (see the module docstring); the previous copy stays until
     the new one is complete. `connection` opens the warehouse (Dagster passes its DuckDBResource's);
     FileNotFoundError when there is no warehouse yet."""
@@ -70,8 +71,7 @@ def publish(warehouse_path: Path, serving: Path, now: datetime | None = None,
     parquet_tmp = versions / f".{version}.incoming"
     parquet_tmp.mkdir()
     try:
-        opened = connection() if connection is not None else warehouse.connect(warehouse_path)
-        with opened as con:
+        with connection() as con:
             tables, months, parquet = _snapshot(con, database_tmp, parquet_tmp)
         _fsync(database_tmp)
         os.replace(parquet_tmp, versions / version)

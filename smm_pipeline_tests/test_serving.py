@@ -46,7 +46,7 @@ def folders(tmp_path: Path) -> tuple[Path, Path]:
 def test_publish_copies_tables_views_and_writes_parquet_of_the_marts(folders: tuple[Path, Path]) -> None:
     db, out = folders
     load(db, ["2025-01", "2025-02"])
-    published = serving.publish(db, out)
+    published = serving.publish(db, out, lambda: warehouse.connect(db))
     assert published.report_months == ["2025-01", "2025-02"]
     assert published.parquet == ["dim_product.parquet", "fct_monthly_panel.parquet"]
     with duckdb.connect(str(out / "smm.duckdb"), read_only=True) as con:
@@ -63,13 +63,13 @@ def test_a_reader_in_another_process_keeps_its_snapshot_and_never_blocks_a_publi
         folders: tuple[Path, Path]) -> None:
     db, out = folders
     load(db, ["2025-01"])
-    serving.publish(db, out)
+    serving.publish(db, out, lambda: warehouse.connect(db))
     reader = subprocess.Popen([sys.executable, "-c", READER, str(out / "smm.duckdb")], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert reader.stdout is not None and reader.stdin is not None
     assert reader.stdout.readline().strip() == "1"
     load(db, ["2025-01", "2025-02", "2025-03"])  # the warehouse is written while the copy is open elsewhere
-    serving.publish(db, out)
+    serving.publish(db, out, lambda: warehouse.connect(db))
     reader.stdin.write("go\n")
     reader.stdin.flush()
     rest, errors = reader.communicate(timeout=60)
@@ -81,7 +81,7 @@ def test_old_parquet_versions_are_pruned_and_the_link_moves_atomically(folders: 
     db, out = folders
     load(db, ["2025-01"])
     for _ in range(5):
-        serving.publish(db, out)
+        serving.publish(db, out, lambda: warehouse.connect(db))
     versions = sorted(p.name for p in (out / "versions").iterdir())
     assert len(versions) == serving.KEEP_VERSIONS
     assert (out / "marts").is_symlink() and (out / "marts").resolve().name == versions[-1]
@@ -91,7 +91,7 @@ def test_a_failed_publication_leaves_the_previous_copy_whole(folders: tuple[Path
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     db, out = folders
     load(db, ["2025-01"])
-    serving.publish(db, out)
+    serving.publish(db, out, lambda: warehouse.connect(db))
     before = (out / "smm.duckdb").read_bytes(), (out / "marts").resolve()
     load(db, ["2025-01", "2025-02"])
 
@@ -102,7 +102,7 @@ def test_a_failed_publication_leaves_the_previous_copy_whole(folders: tuple[Path
 
     monkeypatch.setattr(serving, "_snapshot", broken)
     with pytest.raises(OSError, match="No space left"):
-        serving.publish(db, out)
+        serving.publish(db, out, lambda: warehouse.connect(db))
     assert ((out / "smm.duckdb").read_bytes(), (out / "marts").resolve()) == before
     assert not list(out.glob(".*")) and not list((out / "versions").glob(".*"))
 
@@ -110,4 +110,4 @@ def test_a_failed_publication_leaves_the_previous_copy_whole(folders: tuple[Path
 def test_publishing_without_a_warehouse_says_so(folders: tuple[Path, Path]) -> None:
     db, out = folders
     with pytest.raises(FileNotFoundError, match="load a report first"):
-        serving.publish(db, out)
+        serving.publish(db, out, lambda: warehouse.connect(db))
