@@ -32,13 +32,16 @@ def monthly_brief(context: dg.AssetExecutionContext, settings: PipelineSettings,
         pages = brief.build_pages(inputs, settings.paths.briefs)
     except brief.BriefError as err:
         raise dg.Failure(str(err)) from err
-    page, path = pages[-1]
+    page, path = pages[-1]  # the run's last month's page is described; the counts of all pages are totals
     return dg.MaterializeResult(metadata={
         **file_metadata(path),
-        "pages": dg.MetadataValue.int(len(pages)),
+        "month": dg.MetadataValue.text(page.month),
         "products": dg.MetadataValue.int(page.products),
         "sentences_cited": dg.MetadataValue.int(page.sentences),
-        "errors": dg.MetadataValue.int(sum(p.findings["error"] for p, _ in pages)),
-        "warnings": dg.MetadataValue.int(sum(p.findings["warning"] for p, _ in pages)),
+        "errors": dg.MetadataValue.int(page.findings["error"]),
+        "warnings": dg.MetadataValue.int(page.findings["warning"]),
         "at_a_glance": text_markdown(page.glance),
+        "pages": dg.MetadataValue.int(len(pages)),
+        "errors_all_pages": dg.MetadataValue.int(sum(p.findings["error"] for p, _ in pages)),
+        "warnings_all_pages": dg.MetadataValue.int(sum(p.findings["warning"] for p, _ in pages)),
     })
