@@ -40,6 +40,17 @@ RESTATEMENT_SPREAD = 0.25
 (a contradiction); further apart they are two quantities that share a key (the reading's doubt, info)."""
 LEVEL_METRICS = {"production", "capacity", "operating_capacity", "inventory", "imports"}
 PARTITION_AXES = {"size", "feed", "series", "grade", "source", "stage"}
+"""Axes whose parts divide the whole (an average of their % changes lies within their range)."""
+NOT_BREAKDOWNS = ("content", "basis", "sample", "item", "status")
+"""Segment axes that are no breakdown of the total: a content measure, a basis of comparison, a survey
+sample, an item (a grade, a by-product), a producer's status."""
+
+
+def complete_breakdown(parts: Sequence[Fact]) -> bool:
+    """Whether the parts name the whole breakdown, so that they add up to it: one of them is "the rest"
+    (other regions, other types)."""
+    remainder = lexicon().words("REMAINDER")
+    return any(part.segment.partition(":")[2] in remainder for part in parts)
 FINDING_COLUMNS = ["report_month", "sha256", "product", "rule", "severity", "message", "facts", "line", "lines",
                    "evidence"]
 
@@ -377,19 +388,17 @@ def rule_parts_add_up(index: _Index, context: _Context) -> Iterator[Finding]:
     """Parts of a complete breakdown (one of them is "the rest": other regions, other types) add up to
     the whole: levels and changes to the total's (stated, or from its level and % change), shares to 100%.
     A part stated "unchanged" counts as zero."""
-    remainder = lexicon().words("REMAINDER")
     groups: dict[tuple[str, str, str, str, str], list[Stated]] = defaultdict(list)
     for (product, segment, metric, period, measure), fact in index.by_key.items():
         axis, _, name = segment.partition(":")
-        if not name or axis in ("content", "basis", "sample", "item", "status"):
+        if not name or axis in NOT_BREAKDOWNS:
             continue
         if measure in ("level", "mom_abs", "yoy_abs"):
             groups[(product, axis, metric, period, measure)].append(fact)
         elif measure.endswith("_dir") and fact.value == 0:
             groups[(product, axis, metric, period, measure.replace("_dir", "_abs"))].append(fact)
     for (product, axis, metric, period, measure), parts in sorted(groups.items()):
-        complete = any(part.segment.partition(":")[2] in remainder for part in parts)
-        if len(parts) < 2 or not complete:
+        if len(parts) < 2 or not complete_breakdown(parts):
             continue
         total, whole = _whole(index, product, metric, period, measure)
         if total is None:
@@ -982,15 +991,15 @@ def _said_against_figures(extraction: Extraction, index: _Index, sha256: str) ->
 def _parts_against(index: _Index, said: Fact, basis: str) -> list[_Against]:
     """The total "fell" while every part of a complete breakdown rose (or the reverse): an average of the
     parts' % changes cannot have the other sign."""
-    remainder = lexicon().words("REMAINDER")
     by_axis: dict[str, list[Stated]] = defaultdict(list)
     for (product, segment, metric, period, measure), fact in index.by_key.items():
         if (product, metric, period, measure) == (said.product, said.metric, said.period, basis + "_pct") and segment:
             by_axis[segment.partition(":")[0]].append(fact)
     found = []
     for axis, parts in by_axis.items():
-        complete = any(p.segment.partition(":")[2] in remainder for p in parts) or (axis == "size" and len(parts) >= 3)
-        if len(parts) < 2 or not complete or axis in ("content", "basis", "item"):
+        # every part moving one way needs no sum, only every part: three sizes (large, medium, small) are all
+        every_part = complete_breakdown(parts) or (axis == "size" and len(parts) >= 3)
+        if len(parts) < 2 or axis in NOT_BREAKDOWNS or not every_part:
             continue
         room = max(p.interval.high if said.value > 0 else -p.interval.low for p in parts)
         shown = ", ".join(f"{p.segment.partition(':')[2]} {p.shown}" for p in parts)
