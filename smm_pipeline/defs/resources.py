@@ -15,11 +15,13 @@ from smm_pipeline.tables import VintageReader
 
 
 class PipelineSettings(dg.ConfigurableResource):
-    """The data folder (default: SMM_DATA_DIR or data/), and the warehouse: the path of the one
-    DuckDBResource (SMM_WAREHOUSE or data/warehouse.duckdb), which dbt and the serving copy also read."""
+    """The data folder (default: SMM_DATA_DIR or data/) and the warehouse file (SMM_WAREHOUSE or
+    data/warehouse.duckdb), as `pipeline_resources` gives it to this and to the DuckDBResource alike (a
+    nested resource dependency would say it once, but Dagster 1.13 then warns of its own deprecated
+    `InitResourceContext.dagster_run` on every run)."""
 
     data_dir: str
-    duckdb: dg.ResourceDependency[DuckDBResource]
+    warehouse: str
     settle_seconds: float = 3.0
     """How long ago a dropped file's last write must be before it is taken (a copy in progress writes
     far more often; a download in progress has a `.part`-like name and is never taken)."""
@@ -27,7 +29,7 @@ class PipelineSettings(dg.ConfigurableResource):
     @property
     def paths(self) -> Paths:
         """Every folder, derived from the data folder."""
-        return Paths(data_dir=Path(self.data_dir), warehouse=Path(self.duckdb.database))
+        return Paths(data_dir=Path(self.data_dir), warehouse=Path(self.warehouse))
 
     def archive(self) -> Archive:
         """The report archive."""
@@ -74,10 +76,10 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
 
 
 def pipeline_resources(data_dir: str | Path, warehouse: str | Path, **settings: object) -> dict[str, object]:
-    """The settings, the run's reader, and the warehouse door with its IO manager: the warehouse path is
-    given once, to the door, and the settings read it from there."""
+    """The settings, the run's reader, and the warehouse door with its IO manager, built from one warehouse
+    path (the definitions and the tests get them all here, so the two cannot differ)."""
     door = DuckDBResource(database=str(warehouse))
-    return {"settings": PipelineSettings(data_dir=str(data_dir), duckdb=door, **settings),
+    return {"settings": PipelineSettings(data_dir=str(data_dir), warehouse=str(warehouse), **settings),
             "reader": report_reader, "duckdb": door, "io_manager": WarehouseIOManager(duckdb=door)}
 
 
