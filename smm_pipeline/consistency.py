@@ -1019,16 +1019,39 @@ def check_report(extraction: Extraction, sha256: str, previous: pd.DataFrame | N
     so that the rules are judged apart from the extraction), its words, and the previous report."""
     facts = facts_frame(extraction.facts if given is None else given).assign(sha256=sha256)
     result = check_facts(facts, previous, older_vintages)
-    add_words_findings(result, extraction, sha256, previous)
+    finish_findings(result, extraction, sha256, previous)
     return result
 
 
-def add_words_findings(result: CheckResult, extraction: Extraction, sha256: str,
-                       previous: pd.DataFrame | None) -> None:
-    """Add to a vintage's checked facts the findings of its words and of the report as a whole: what
-    `smm-pipeline check` and the pipeline's data_quality_findings both report."""
+def finish_findings(result: CheckResult, extraction: Extraction, sha256: str,
+                    previous: pd.DataFrame | None) -> None:
+    """Complete a vintage's checked facts into what `smm-pipeline check` and the pipeline's
+    data_quality_findings both report: the findings of its words and of the report as a whole are added,
+    and the findings of one rule about one product on the same lines become one."""
     result.findings.extend(text_findings(extraction, sha256, result.judged))
     result.findings.extend(report_findings(extraction, sha256, previous))
+    result.findings[:] = _merged(result.findings)
+
+
+def _merged(findings: list[Finding]) -> list[Finding]:
+    """One finding per rule, product and lines, carrying every message and fact of the findings it joins
+    (two months' level estimates read off the same sentences, the MoM and YoY % of one rate): a reader
+    sees one entry per place in the report, and nothing said is lost. The worst severity stands."""
+    joined: dict[tuple[str, str | None, tuple[int, ...]], list[Finding]] = defaultdict(list)
+    for finding in findings:
+        joined[(finding.rule, finding.product, finding.lines)].append(finding)
+    out = []
+    for group in joined.values():
+        first = group[0]
+        if len(group) == 1:
+            out.append(first)
+            continue
+        out.append(Finding(first.report_month, first.sha256, first.product, first.rule,
+                           max((f.severity for f in group), key=SEVERITIES.index),
+                           "; ".join(dict.fromkeys(f.message for f in group)),
+                           tuple(dict.fromkeys(fact for f in group for fact in f.facts)),
+                           tuple(dict.fromkeys(line for f in group for line in f.extra_lines))))
+    return out
 
 
 def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from smm_pipeline.archive import Archive, ArchiveEntry
-from smm_pipeline.consistency import ToJudge, add_words_findings, check_batch, findings_frame
+from smm_pipeline.consistency import ToJudge, check_batch, findings_frame, finish_findings
 from smm_pipeline.extraction import Extraction, extract_text
 from smm_pipeline.facts import facts_frame
 from smm_pipeline.panel import latest_vintages
@@ -127,7 +127,7 @@ def finding_rows(raw: pd.DataFrame, facts: pd.DataFrame, earlier: pd.DataFrame |
     extractions = {str(row["sha256"]): extraction for row, extraction in reader.each(raw)}
     findings = []
     for month, judged, result in zip(months, batch, check_batch(batch), strict=True):
-        add_words_findings(result, extractions[vintages[month][-1]], vintages[month][-1], judged.previous)
+        finish_findings(result, extractions[vintages[month][-1]], vintages[month][-1], judged.previous)
         findings.extend(result.findings)
     return findings_frame(findings)
 

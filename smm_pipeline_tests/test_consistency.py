@@ -381,3 +381,12 @@ def test_the_previous_months_a_run_reads_from_the_warehouse_and_those_it_lacks()
     earlier = pd.DataFrame({"report_month": ["2025-05"]})
     assert tables.months_without_previous(months, earlier) == ["2025-03"]
     assert tables.months_without_previous(months, None) == ["2025-03", "2025-06"]
+
+
+def test_findings_of_one_rule_on_the_same_lines_are_one_entry_that_keeps_every_message() -> None:
+    text = ("SMM Exclusive: Overview of China Metal Production in July 2025 and Forecast for August\nCopper Cathode\n"
+            "In July, the operating rate of copper smelters was 80%, up 2% MoM and up 3% YoY.\n")
+    extraction = extract(parse_report(text.encode(), "t.txt"))
+    (finding,) = [f for f in check_report(extraction, extraction.report.sha256).findings if f.rule == "unit_misuse"]
+    assert finding.lines == (3,) and "+2%" in finding.message and "+3%" in finding.message
+    assert {f.measure for f in finding.facts} == {"mom_pct", "yoy_pct"}
