@@ -1,11 +1,17 @@
 """Month-by-month work on every core the process may use.
 
-Reading a backfill's reports is independent report by report and CPU-bound Python, so one process
-would use one core of several. `map_each` runs such work in worker
-processes, and in this process when a pool would not pay for itself: one core, or fewer items than it
-takes to repay the workers' start (a worker is a fresh interpreter that imports what the work needs).
-Workers are spawned, never forked: the process that asks may hold DuckDB's or Dagster's threads. A
-spawned worker imports the parent's main module; a script that starts work at import, with no
+Reading a backfill's reports and building its brief pages are independent month by month and CPU-bound
+Python, so one process would use one core of several. `map_each` runs such work in worker processes, and
+in this process when a pool would not pay for itself: one core, or fewer items than it takes to repay it.
+
+Workers are never forked from the process that asks: it may hold DuckDB's or Dagster's threads, and a
+fork copies their locks in whatever state they are. They are forked from a fork server instead: a fresh,
+single-threaded interpreter that imports `WORKER_IMPORTS` once (about 1 s: the lexicon, pandas), so a
+worker starts in milliseconds, not with a second of imports as a spawned one would. `start_workers`
+starts that server in the background; a run that knows a batch is coming calls it first, so the imports
+overlap the run's own start. Where there is no fork server (Windows), workers are spawned.
+
+A worker still imports the asking process's main module; a script that starts work at import, with no
 `if __name__ == "__main__":` guard, kills its workers, and the work is then done here, in order, with a
 warning in the log.
 """
@@ -15,13 +21,18 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from multiprocessing.context import BaseContext
+from typing import Generic, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+
+WORKER_IMPORTS = ("smm_pipeline.extraction", "smm_pipeline.brief")
+"""The modules whose functions are sent to workers: the fork server imports them before its first fork."""
 
 
 def cores() -> int:
@@ -29,19 +40,79 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def map_each(work: Callable[[Item], Result], items: Sequence[Item], worth_from: int) -> list[Result]:
-    """`work` on each item, in order; in worker processes when there are at least `worth_from` items
-    (the caller's measure of when workers repay their start) and more than one core.
+def _context() -> BaseContext:
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(WORKER_IMPORTS))
+    return context
 
-    `work` must be a module-level function and items and results picklable; an exception in a worker
-    is raised here, as it would be in a loop."""
-    workers = min(cores(), len(items))
-    if workers < 2 or len(items) < worth_from:
-        return [work(item) for item in items]
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            return list(pool.map(work, items, chunksize=max(1, len(items) // (4 * workers))))
-    except BrokenProcessPool:
-        logging.getLogger(__name__).warning("worker processes died (a main module without a __main__ guard?): "
-                                            "doing the work in this process")
-        return [work(item) for item in items]
+
+def start_workers() -> None:
+    """Start the fork server the workers come from, if there is one and more than one core, and return at
+    once: it imports in the background, and a pool's first fork waits for it."""
+    if cores() > 1 and "forkserver" in multiprocessing.get_all_start_methods():
+        _context()
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
+class Batch(Generic[Item, Result]):
+    """Work under way in worker processes (or, when a pool would not pay, waiting to be done here) while
+    the caller goes on; `results` waits for it.
+
+    The pool is started by a thread of its own: a worker's fork waits for the fork server's imports, and
+    the caller need not."""
+
+    def __init__(self, work: Callable[[Item], Result], items: Sequence[Item], worth_from: int,
+                 workers: int) -> None:
+        self._work, self._items = work, list(items)
+        self._pool: ProcessPoolExecutor | None = None
+        self._pending: Iterator[Result] | None = None
+        self._starting: threading.Thread | None = None
+        workers = min(workers, len(self._items))
+        if workers >= 1 and len(self._items) >= worth_from:
+            self._starting = threading.Thread(target=self._start, args=(workers,), name="smm-workers", daemon=True)
+            self._starting.start()
+
+    def _start(self, workers: int) -> None:
+        self._pool = ProcessPoolExecutor(workers, mp_context=_context())
+        try:
+            self._pending = self._pool.map(self._work, self._items,
+                                           chunksize=max(1, len(self._items) // (4 * workers)))
+        except BrokenProcessPool:
+            self._pending = None  # results() does the work here
+
+    def results(self) -> list[Result]:
+        """Each item's result, in order; an exception of the work is raised here, as it would be in a loop."""
+        if self._starting is not None:
+            self._starting.join()
+        if self._pool is None:
+            return [self._work(item) for item in self._items]
+        try:
+            if self._pending is None:
+                raise BrokenProcessPool("the workers did not start")
+            return list(self._pending)
+        except BrokenProcessPool:
+            logging.getLogger(__name__).warning("worker processes died (a main module without a __main__ guard?): "
+                                                "doing the work in this process")
+            return [self._work(item) for item in self._items]
+        finally:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+
+def start_each(work: Callable[[Item], Result], items: Sequence[Item], worth_from: int) -> Batch[Item, Result]:
+    """Start `work` on each item on the cores the caller leaves free, and return at once: the caller goes on
+    with other work on its own core. In this process, when the results are asked for, if there are fewer
+    than `worth_from` items (the caller's measure of when workers repay their start) or one core. `work`
+    must be a module-level function and items and results picklable."""
+    return Batch(work, items, worth_from, workers=cores() - 1)
+
+
+def map_each(work: Callable[[Item], Result], items: Sequence[Item], worth_from: int) -> list[Result]:
+    """`work` on each item, in order, on every core while the caller waits (in this process when there are
+    fewer than `worth_from` items, or one core); an exception in a worker is raised here, as in a loop."""
+    workers = cores() if cores() > 1 else 0
+    return Batch(work, items, worth_from, workers=workers).results()

@@ -52,6 +52,8 @@ class Report:
 
 _HTML_HINT = re.compile(r"<\s*(?:!doctype|html|body|div|p|span|h[1-6]|br|table|head|meta|script)\b",
                         re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""A control character that text does not hold (tab, line feed and carriage return are text)."""
 _BLOCK_TAGS = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "section", "article",
                "header", "footer", "table", "ul", "ol"}
 
@@ -105,7 +107,7 @@ def decode(data: bytes, source: str) -> str:
         raise ReportError(
             source, f"not UTF-8 text (byte 0x{data[err.start]:02x} at column {column}); "
             "save the report as UTF-8", line) from None
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t")
+    controls = len(_CONTROL.findall(text))
     if controls > max(8, len(text) // 200):
         raise ReportError(source, f"binary file ({controls} control characters): not report text")
     return text.replace("\r\n", "\n").replace("\r", "\n")

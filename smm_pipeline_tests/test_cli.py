@@ -3,13 +3,19 @@
 import csv
 import subprocess
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from smm_pipeline import warehouse
 from smm_pipeline.cli import main
-from smm_pipeline.facts import CONTRACT_COLUMNS
+from smm_pipeline.extraction import extract
+from smm_pipeline.facts import CONTRACT_COLUMNS, facts_frame
+from smm_pipeline.reports import read_report
 from smm_pipeline.settings import PROJECT_ROOT
+from smm_pipeline_tests.corpus import write_corpus
 
 SAMPLE = PROJECT_ROOT / "data" / "samples" / "smm_2025-01_production_overview.txt"
 SHARED = PROJECT_ROOT.parent / "shared"
@@ -66,14 +72,33 @@ def test_seed_extract_scores_above_the_bar(tmp_path: Path) -> None:
 
 def test_run_builds_the_warehouse_from_a_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    reports = tmp_path / "reports"
-    reports.mkdir()
+    """Enough reports to be read ahead on the other cores (and a broken file): the extract run finds every
+    one read, and the facts are those of reading each report alone."""
+    from smm_pipeline import tables
+
+    reports = write_corpus(tmp_path / "reports", tables.READ_IN_PARALLEL_FROM)[0].parent
     (reports / SAMPLE.name).write_bytes(SAMPLE.read_bytes())
     (reports / "broken.txt").write_bytes(b"not a report")
+    read_in_the_run: list[object] = []
+    real_map = tables.map_each
+
+    def counted_map(work: Callable, items: Sequence, worth_from: int) -> list:
+        read_in_the_run.extend(items)
+        return real_map(work, items, worth_from)
+
+    monkeypatch.setattr(tables, "map_each", counted_map)
     monkeypatch.setenv("SMM_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("SMM_WAREHOUSE", raising=False)
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     assert main(["run", "--reports", str(reports)]) == 0
+    assert read_in_the_run == []
+    alone = pd.concat([facts_frame(extract(read_report(path)).facts) for path in sorted(reports.glob("smm_*"))],
+                      ignore_index=True)
+    with warehouse.connect(tmp_path / "data" / "warehouse.duckdb", read_only=True) as con:
+        loaded = warehouse.read_table(con, "metric_facts")
+    key = ["report_month", "product", "segment", "metric", "period", "measure", "line"]
+    pd.testing.assert_frame_equal(loaded[alone.columns].sort_values(key).reset_index(drop=True),
+                                  alone.sort_values(key).reset_index(drop=True), check_dtype=False)
     out = capsys.readouterr().out
     assert "smm_2025-01_production_overview.txt" in out and "new vintage" in out
     assert "broken.txt" in out and "rejected" in out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -43,3 +44,45 @@ def test_a_backfill_read_on_every_core_gives_the_facts_of_reading_each_report_al
     together = tables.fact_rows(raw, tables.VintageReader())
     alone = pd.concat([facts_frame(extract(read_report(path)).facts) for path in reports], ignore_index=True)
     pd.testing.assert_frame_equal(together[alone.columns.tolist()], alone)
+
+
+def test_work_started_ahead_leaves_the_caller_a_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    pools: list[int] = []
+    real_pool = parallel.ProcessPoolExecutor
+
+    def recorded(workers: int, **kwargs: object) -> parallel.ProcessPoolExecutor:
+        pools.append(workers)
+        return real_pool(workers, **kwargs)
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", recorded)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    items = [float(n) for n in range(12)]
+    assert parallel.start_each(math.sqrt, items, worth_from=1).results() == [math.sqrt(n) for n in items]
+    assert parallel.map_each(math.sqrt, items, worth_from=1) == [math.sqrt(n) for n in items]
+    assert pools == [1, 2]  # ahead: one worker beside the caller; map_each: every core while it waits
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
+    assert parallel.start_each(math.sqrt, items, worth_from=1).results() == [math.sqrt(n) for n in items]
+    assert pools == [1, 2]  # one core: the work waits for `results` and is done in this process
+
+
+def test_reading_the_archive_ahead_gives_what_reading_the_rows_gives_and_nothing_is_read_twice(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    reports = write_corpus(tmp_path / "corpus", tables.READ_IN_PARALLEL_FROM + 2)
+    archive = Archive(tmp_path / "archive")
+    for path in reports:
+        archive.add_file(path)
+    raw = tables.raw_report_rows(archive, archive.months())
+    ahead = tables.VintageReader()
+    ahead.read_ahead(archive, archive.entries())
+    ahead.read_ahead(archive, archive.entries())  # asked twice: still read once
+    read_here: list[object] = []
+    real_map = tables.map_each
+
+    def counted_map(work: Callable, items: Sequence, worth_from: int) -> list:
+        read_here.extend(items)
+        return real_map(work, items, worth_from)
+
+    monkeypatch.setattr(tables, "map_each", counted_map)
+    pd.testing.assert_frame_equal(tables.fact_rows(raw, ahead), tables.fact_rows(raw, tables.VintageReader()))
+    assert len(read_here) == len(reports)  # by the second reader only: the first had read them ahead
+    pd.testing.assert_frame_equal(tables.section_rows(raw, ahead), tables.section_rows(raw, tables.VintageReader()))

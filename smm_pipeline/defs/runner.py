@@ -17,9 +17,11 @@ import dagster as dg
 from smm_pipeline import warehouse
 from smm_pipeline.archive import Archive
 from smm_pipeline.defs.partitions import range_tags, report_months
+from smm_pipeline.parallel import start_workers
 from smm_pipeline.periods import span_label
 from smm_pipeline.reports import ReportError
 from smm_pipeline.settings import paths
+from smm_pipeline.tables import READ_IN_PARALLEL_FROM, VintageReader
 
 REPORT_SUFFIXES = {".txt", ".htm", ".html"}
 """Files `run --reports` tries as reports; a folder's README or notes are not reports."""
@@ -105,8 +107,6 @@ def run_pipeline(reports: Path, instance: dg.DagsterInstance | None = None,
 
 def _run(reports: Path, instance: dg.DagsterInstance | None, progress: Callable[[str], None],
          log: Path | None) -> RunSummary:
-    from smm_pipeline.definitions import build_defs
-
     where = paths()
     summary = RunSummary(warehouse=where.warehouse, log=log)
     archive = Archive(where.archive)
@@ -115,11 +115,17 @@ def _run(reports: Path, instance: dg.DagsterInstance | None, progress: Callable[
     archive_folder(reports, archive, summary)
     instance = instance or instance_for_cli()
     months = archive.months()
+    reader = VintageReader()
+    if len(months) >= READ_IN_PARALLEL_FROM:
+        start_workers()
+        reader.read_ahead(archive, archive.entries())  # on the other cores, while the definitions load
     known = set(instance.get_dynamic_partitions(report_months.name))
     instance.add_dynamic_partitions(report_months.name, [m for m in months if m not in known])
     registered = {month: n for n, month in enumerate(instance.get_dynamic_partitions(report_months.name))}
     progress(f"archived {len(summary.accepted)} reports ({len(summary.rejected)} rejected); loading the definitions")
-    defs = build_defs()
+    from smm_pipeline.definitions import build_defs  # its import parses the dbt project: seconds
+
+    defs = build_defs({"reader": dg.ResourceDefinition.hardcoded_resource(reader)})
     span = span_label(months)
     stages = [("extract_job", span, "raw reports, sections, facts and findings"),
               ("rebuild_job", "", "panel, indicators, dbt marts, serving copy"),
