@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -20,3 +21,20 @@ def shared_dir() -> Path:
     if not (SHARED / "seeds").is_dir():
         pytest.skip(f"{SHARED} (seed report and gold) is not next to this checkout")
     return SHARED
+
+
+@pytest.fixture
+def read_in_this_process(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The vintages the VintageReaders read when asked (tables.map_each's items), as a growing list: a
+    vintage read ahead, or by an earlier ask, is not in it."""
+    from smm_pipeline import tables
+
+    items: list[object] = []
+    real_map = tables.map_each
+
+    def counted_map(work: Callable, vintages: Sequence, worth_from: int) -> list:
+        items.extend(vintages)
+        return real_map(work, vintages, worth_from)
+
+    monkeypatch.setattr(tables, "map_each", counted_map)
+    return items

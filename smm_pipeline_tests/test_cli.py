@@ -3,7 +3,6 @@
 import csv
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -71,7 +70,8 @@ def test_seed_extract_scores_above_the_bar(tmp_path: Path) -> None:
 
 
 def test_run_builds_the_warehouse_from_a_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+                                                capsys: pytest.CaptureFixture[str],
+                                                read_in_this_process: list[object]) -> None:
     """Enough reports to be read ahead on the other cores (and a broken file): the extract run finds every
     one read, and the facts are those of reading each report alone."""
     from smm_pipeline import tables
@@ -79,19 +79,11 @@ def test_run_builds_the_warehouse_from_a_folder(tmp_path: Path, monkeypatch: pyt
     reports = write_corpus(tmp_path / "reports", tables.READ_IN_PARALLEL_FROM)[0].parent
     (reports / SAMPLE.name).write_bytes(SAMPLE.read_bytes())
     (reports / "broken.txt").write_bytes(b"not a report")
-    read_in_the_run: list[object] = []
-    real_map = tables.map_each
-
-    def counted_map(work: Callable, items: Sequence, worth_from: int) -> list:
-        read_in_the_run.extend(items)
-        return real_map(work, items, worth_from)
-
-    monkeypatch.setattr(tables, "map_each", counted_map)
     monkeypatch.setenv("SMM_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("SMM_WAREHOUSE", raising=False)
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     assert main(["run", "--reports", str(reports)]) == 0
-    assert read_in_the_run == []
+    assert read_in_this_process == []
     alone = pd.concat([facts_frame(extract(read_report(path)).facts) for path in sorted(reports.glob("smm_*"))],
                       ignore_index=True)
     with warehouse.connect(tmp_path / "data" / "warehouse.duckdb", read_only=True) as con:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -66,7 +65,7 @@ def test_work_started_ahead_leaves_the_caller_a_core(monkeypatch: pytest.MonkeyP
 
 
 def test_reading_the_archive_ahead_gives_what_reading_the_rows_gives_and_nothing_is_read_twice(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, read_in_this_process: list[object]) -> None:
     reports = write_corpus(tmp_path / "corpus", tables.READ_IN_PARALLEL_FROM + 2)
     archive = Archive(tmp_path / "archive")
     for path in reports:
@@ -75,14 +74,6 @@ def test_reading_the_archive_ahead_gives_what_reading_the_rows_gives_and_nothing
     ahead = tables.VintageReader()
     ahead.read_ahead(archive, archive.entries())
     ahead.read_ahead(archive, archive.entries())  # asked twice: still read once
-    read_here: list[object] = []
-    real_map = tables.map_each
-
-    def counted_map(work: Callable, items: Sequence, worth_from: int) -> list:
-        read_here.extend(items)
-        return real_map(work, items, worth_from)
-
-    monkeypatch.setattr(tables, "map_each", counted_map)
     pd.testing.assert_frame_equal(tables.fact_rows(raw, ahead), tables.fact_rows(raw, tables.VintageReader()))
-    assert len(read_here) == len(reports)  # by the second reader only: the first had read them ahead
+    assert len(read_in_this_process) == len(reports)  # by the second reader only: the first had read them ahead
     pd.testing.assert_frame_equal(tables.section_rows(raw, ahead), tables.section_rows(raw, tables.VintageReader()))
