@@ -126,16 +126,17 @@ def diffusion_index(panel: pd.DataFrame) -> pd.DataFrame:
     headline = panel[(panel["segment"] == "") | panel["segment"].str.startswith("content:metal")]
     headline = headline.assign(direction=headline["mom_pct"].map(_direction).fillna(headline["mom_dir"]))
     headline = headline[headline["direction"].notna()].drop_duplicates(["product", "month"])
-    headline = headline.assign(group=headline["product"].map(_group))
-    rows = []
-    for group_name, frame in (*headline.groupby("group"), ("all", headline)):
-        for month, month_frame in frame.groupby("month"):
-            up = (month_frame["direction"] > 0).sum()
-            flat = (month_frame["direction"] == 0).sum()
-            total = len(month_frame)
-            rows.append({"indicator": "diffusion_index", "product": "", "product_group": group_name,
-                         "segment": "", "month": month, "value": 100 * (up + 0.5 * flat) / total, "unit": "%",
-                         "method": f"{up} up, {flat} flat, {total - up - flat} down of {total} products"})
+    headline = headline.assign(group=headline["product"].map(_group), up=headline["direction"] > 0,
+                               flat=headline["direction"] == 0)
+    counted = {"up": ("up", "sum"), "flat": ("flat", "sum"), "total": ("direction", "size")}
+    counts = pd.concat([headline.groupby(["group", "month"]).agg(**counted).reset_index(),
+                        headline.groupby("month").agg(**counted).reset_index().assign(group="all")],
+                       ignore_index=True)
+    rows = [{"indicator": "diffusion_index", "product": "", "product_group": group_name, "segment": "",
+             "month": month, "value": 100 * (up + 0.5 * flat) / total, "unit": "%",
+             "method": f"{up} up, {flat} flat, {total - up - flat} down of {total} products"}
+            for group_name, month, up, flat, total in zip(counts["group"], counts["month"], counts["up"],
+                                                          counts["flat"], counts["total"], strict=True)]
     return pd.DataFrame(rows, columns=INDICATOR_COLUMNS)
 
 
