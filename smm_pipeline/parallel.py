@@ -71,35 +71,37 @@ class Batch(Generic[Item, Result]):
         self._pool: ProcessPoolExecutor | None = None
         self._pending: Iterator[Result] | None = None
         self._starting: threading.Thread | None = None
+        self._refused: Exception | None = None
         workers = min(workers, len(self._items))
         if workers >= 1 and len(self._items) >= worth_from:
             self._starting = threading.Thread(target=self._start, args=(workers,), name="smm-workers", daemon=True)
             self._starting.start()
 
     def _start(self, workers: int) -> None:
-        self._pool = ProcessPoolExecutor(workers, mp_context=_context())
         try:
+            self._pool = ProcessPoolExecutor(workers, mp_context=_context())
             self._pending = self._pool.map(self._work, self._items,
                                            chunksize=max(1, len(self._items) // (4 * workers)))
-        except BrokenProcessPool:
-            self._pending = None  # results() does the work here
+        except Exception as err:  # raised by results(), in the caller's thread
+            self._refused = err
 
     def results(self) -> list[Result]:
         """Each item's result, in order; an exception of the work is raised here, as it would be in a loop."""
         if self._starting is not None:
             self._starting.join()
-        if self._pool is None:
+        if self._pool is None and self._refused is None:
             return [self._work(item) for item in self._items]
         try:
-            if self._pending is None:
-                raise BrokenProcessPool("the workers did not start")
-            return list(self._pending)
-        except BrokenProcessPool:
-            logging.getLogger(__name__).warning("worker processes died (a main module without a __main__ guard?): "
-                                                "doing the work in this process")
+            if self._refused is not None:
+                raise self._refused  # e.g. a worker importing an unguarded main module may not start its own
+            return list(self._pending or ())
+        except BrokenProcessPool as err:
+            logging.getLogger(__name__).warning("worker processes died or could not start (%s; a main module "
+                                                "without a __main__ guard?): doing the work in this process", err)
             return [self._work(item) for item in self._items]
         finally:
-            self._pool.shutdown(cancel_futures=True)
+            if self._pool is not None:
+                self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import math
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pandas as pd
@@ -77,3 +79,16 @@ def test_reading_the_archive_ahead_gives_what_reading_the_rows_gives_and_nothing
     pd.testing.assert_frame_equal(tables.fact_rows(raw, ahead), tables.fact_rows(raw, tables.VintageReader()))
     assert len(read_in_this_process) == len(reports)  # by the second reader only: the first had read them ahead
     pd.testing.assert_frame_equal(tables.section_rows(raw, ahead), tables.section_rows(raw, tables.VintageReader()))
+
+
+def test_workers_that_cannot_start_leave_the_work_to_this_process_with_a_warning(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    def refused(*args: object, **kwargs: object) -> None:
+        raise BrokenProcessPool("no room for processes")
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", refused)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    items = [float(n) for n in range(10)]
+    with caplog.at_level(logging.WARNING, logger="smm_pipeline.parallel"):
+        assert parallel.start_each(math.sqrt, items, worth_from=1).results() == [math.sqrt(n) for n in items]
+    assert "no room for processes" in caplog.text and "doing the work in this process" in caplog.text
