@@ -19,13 +19,14 @@ unescaped could not run.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import os
 import re
 import statistics
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from html import escape, unescape
 from importlib import resources
@@ -204,9 +205,14 @@ def shown(figure: Figure) -> str:
     return mark + _number(figure.value, signed=True)
 
 
-def _by_subject(frame: pd.DataFrame) -> dict[tuple[str, str], Record]:
+def _by_subject(rows: Iterable[Record]) -> dict[tuple[str, str], Record]:
     """The rows by (product, segment)."""
-    return {(str(r["product"]), str(r["segment"])): r for r in records(frame)}
+    return {(str(r["product"]), str(r["segment"])): r for r in rows}
+
+
+def _is(value: object, text: str) -> bool:
+    """Whether a cell holds this text (a missing cell, NA or None, holds none)."""
+    return isinstance(value, str) and value == text
 
 
 def _value(row: Record | None, column: str) -> float | None:
@@ -277,15 +283,16 @@ def display_name(product: str, segment: str) -> str:
 def headline_rows(inputs: BriefInputs, cite: Citations, flags: dict[str, tuple[str, str, int]]) -> list[Row]:
     """One row per product the month's panel or report has, in catalogue order."""
     month, ahead = inputs.month, shift_month(inputs.month, 1)
-    panel = inputs.panel
-    this = _by_subject(panel[panel["month"] == month])
-    nxt = _by_subject(panel[(panel["month"] == ahead) & (panel["forecast_report_month"] == month)])
-    reported = set(inputs.facts.loc[inputs.facts["report_month"] == month, "product"].astype(str))
+    panel = list(records(inputs.panel))  # rows as dicts once: a mask per lookup costs more than the page's rows
+    this = _by_subject(r for r in panel if r["month"] == month)
+    nxt = _by_subject(r for r in panel if r["month"] == ahead and _is(r["forecast_report_month"], month))
+    reported = {str(p) for p, m in zip(inputs.facts["product"], inputs.facts["report_month"], strict=True)
+                if m == month}
     segments: dict[str, set[str]] = {product: set() for product in reported}
     for product, segment in [*this, *nxt]:
         segments.setdefault(product, set()).add(segment)
-    month_indicators = inputs.indicators[inputs.indicators["month"] == month]
-    implied, errors, misses, hits = (_by_subject(month_indicators[month_indicators["indicator"] == name]) for name in (
+    month_indicators = list(records(inputs.indicators[inputs.indicators["month"] == month]))
+    implied, errors, misses, hits = (_by_subject(r for r in month_indicators if r["indicator"] == name) for name in (
         "implied_level", "forecast_error_pct", "forecast_mom_pct_miss", "forecast_direction_hit"))
     order = {p.product: i for i, p in enumerate(catalogue.products())}
     rows = []
@@ -418,18 +425,24 @@ def _refs(text: str) -> list[tuple[tuple[str, str, str, str, str], float]]:
 
 def findings_of(inputs: BriefInputs, cite: Citations) -> list[Finding]:
     """The month's findings, worst first, each with the facts it rests on."""
-    frame = inputs.findings.copy()
-    frame["rank"] = frame["severity"].map({s: i for i, s in enumerate(("error", "warning", "info"))})
-    frame = frame.sort_values(["rank", "product", "line", "rule"], kind="stable", na_position="last")
-    vintages = list(dict.fromkeys(
-        inputs.facts.sort_values("received_at", ascending=False)["sha256"].astype(str)))
+    rank = {severity: i for i, severity in enumerate(reversed(consistency.SEVERITIES))}  # the worst first
+    frame = inputs.findings
+    rows = [(None if pd.isna(product) else str(product), str(rule), str(severity), str(message), str(lines),
+             str(sha256), str(facts), line)
+            for product, rule, severity, message, lines, sha256, facts, line in zip(
+                *(frame[c].tolist() for c in ("product", "rule", "severity", "message", "lines", "sha256", "facts",
+                                              "line")), strict=True)]
+    # worst first, then product (a finding about no product last), line and rule; a stable sort, as the table
+    rows.sort(key=lambda r: (rank.get(r[2], len(rank)), r[0] is None, r[0] or "", r[7], r[1]))
+    received = sorted(set(zip(inputs.facts["received_at"].tolist(), inputs.facts["sha256"].astype(str),
+                              strict=True)), reverse=True)
+    vintages = list(dict.fromkeys(sha256 for _, sha256 in received))  # the newest vintage first
     found = []
-    for i, row in enumerate(frame.itertuples(index=False)):
-        prefer = [str(row.sha256), *vintages]
-        keys = tuple(k for k in (cite.find(s, v, prefer) for s, v in _refs(str(row.facts))) if k is not None)
-        found.append(Finding(anchor=f"finding-{i + 1}", product=None if pd.isna(row.product) else str(row.product),
-                             rule=str(row.rule), severity=str(row.severity), message=str(row.message),
-                             lines=str(row.lines), sha256=str(row.sha256), facts=keys))
+    for i, (product, rule, severity, message, lines, sha256, facts, _) in enumerate(rows):
+        prefer = [sha256, *vintages]
+        keys = tuple(k for k in (cite.find(s, v, prefer) for s, v in _refs(facts)) if k is not None)
+        found.append(Finding(anchor=f"finding-{i + 1}", product=product, rule=rule, severity=severity,
+                             message=message, lines=lines, sha256=sha256, facts=keys))
     return found
 
 
@@ -542,10 +555,11 @@ def index_charts(inputs: BriefInputs, rows: Sequence[Row]) -> str:
     index = inputs.indicators[inputs.indicators["indicator"] == "production_index"]
     if index.empty:
         return '<p class="muted">No production index yet: it needs MoM changes in % for a product.</p>'
-    months = _months(index)
     series: dict[tuple[str, str], list[tuple[str, float, str]]] = defaultdict(list)
-    for r in records(index, ("product", "segment", "month", "value", "method")):  # one pass, not a frame each
-        series[(str(r["product"]), str(r["segment"]))].append((str(r["month"]), float(r["value"]), str(r["method"])))
+    for product, segment, month, value, method in zip(  # one pass over plain values, not a frame per product
+            *(index[c].tolist() for c in ("product", "segment", "month", "value", "method")), strict=True):
+        series[(str(product), str(segment))].append((str(month), float(value), str(method)))
+    months = sorted({month for points in series.values() for month, _, _ in points})
     figures = []
     for group in dict.fromkeys(r.group for r in rows):
         lines = []
@@ -614,6 +628,7 @@ class Brief:
     glance: str
 
 
+@functools.cache
 def _static(name: str) -> str:
     return resources.files("smm_pipeline").joinpath("page", name).read_text(encoding="utf-8")
 
@@ -646,8 +661,10 @@ def build(inputs: BriefInputs) -> Brief:
     findings = findings_of(inputs, cite)
     rows = headline_rows(inputs, cite, finding_flags(findings))
     files = dict(zip(inputs.facts["sha256"].astype(str), inputs.facts["file_name"].astype(str), strict=True))
-    this_month = inputs.facts[inputs.facts["report_month"] == inputs.month].sort_values("received_at")
-    source = this_month.iloc[-1]
+    received, sha256, file_name = max(  # the month's latest vintage
+        (received, sha256, file_name) for received, sha256, file_name, month in zip(
+            *(inputs.facts[c].tolist() for c in ("received_at", "sha256", "file_name", "report_month")), strict=True)
+        if month == inputs.month)
     reported = {r.product for r in rows}
     absent = [p.heading for p in catalogue.products() if p.product not in reported]
     style, script = _static("brief.css"), _static("brief.js")
@@ -656,8 +673,8 @@ def build(inputs: BriefInputs) -> Brief:
     summary = glance(inputs, rows, findings, cite)
     body = f"""<header>
 <h1>China metal production: {month_title(inputs.month)}</h1>
-<p class="muted">From SMM's report <b>{escape(str(source['file_name']))}</b>
-(sha256 {escape(str(source['sha256'])[:12])}…, received {escape(str(source['received_at'])[:16])}).
+<p class="muted">From SMM's report <b>{escape(str(file_name))}</b>
+(sha256 {escape(str(sha256)[:12])}…, received {escape(str(received)[:16])}).
 Underlined numbers link to the sentence that stated them; dotted ones are computed: hover for how.</p>
 <nav><a href="#glance">At a glance</a> <a href="#products">Products</a> <a href="#charts">Charts</a>
 <a href="#findings">Findings</a> <a href="#evidence">Evidence</a></nav>

@@ -9,6 +9,7 @@ inline styles.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -162,6 +163,7 @@ def legend(lines: Sequence[Line]) -> str:
     return f'<ul class="legend">{"".join(items)}</ul>'
 
 
+@functools.lru_cache(maxsize=4096)  # a diffusion index takes few values: n of m products up
 def diverging_colour(value: float, low: float = 0.0, middle: float = 50.0, high: float = 100.0) -> str:
     """Red below the middle, grey at it, green above: a diffusion index's reading at a glance."""
     if value >= middle:

@@ -95,16 +95,19 @@ class Citations:
         self.facts: dict[FactKey, Stated] = {}
         self._by_subject: dict[tuple[str, str, str, str, str], list[FactKey]] = defaultdict(list)
         grouped: dict[tuple[str, int, str], list[Stated]] = defaultdict(list)
-        for row in facts.itertuples(index=False):
-            if row.statement != 1:
+        columns = ("statement", "sha256", "product", "segment", "metric", "period", "measure", "report_month",
+                   "value", "value_high", "qualifier", "unit", "value_text", "line", "char_start", "evidence",
+                   "file_name")
+        for (statement, sha256, product, segment, metric, period, measure, report_month, value, value_high,
+             qualifier, unit, value_text, line, char_start, evidence, file_name) in zip(
+                *(facts[column].tolist() for column in columns), strict=True):  # not itertuples: 15x faster
+            if statement != 1:
                 continue  # the panel and the page show a figure's first statement
-            key = (str(row.sha256), str(row.product), str(row.segment), str(row.metric), str(row.period),
-                   str(row.measure))
-            high = None if pd.isna(row.value_high) else float(row.value_high)
-            fact = Stated(key=key, report_month=str(row.report_month), value=float(row.value), value_high=high,
-                          qualifier=str(row.qualifier), unit=str(row.unit), value_text=str(row.value_text),
-                          line=int(row.line), char_start=int(row.char_start), evidence=str(row.evidence),
-                          file_name=str(row.file_name))
+            key = (str(sha256), str(product), str(segment), str(metric), str(period), str(measure))
+            high = None if pd.isna(value_high) else float(value_high)
+            fact = Stated(key=key, report_month=str(report_month), value=float(value), value_high=high,
+                          qualifier=str(qualifier), unit=str(unit), value_text=str(value_text), line=int(line),
+                          char_start=int(char_start), evidence=str(evidence), file_name=str(file_name))
             self.facts[key] = fact
             self._by_subject[key[1:]].append(key)
             grouped[(fact.sha256, fact.line, fact.evidence)].append(fact)
