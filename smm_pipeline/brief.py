@@ -101,7 +101,7 @@ def inputs_for(con: duckdb.DuckDBPyConnection, months: Sequence[str], warehouse_
     if missing:
         raise BriefError(f"the warehouse {warehouse_path} has no {', '.join(missing)}: run the pipeline first")
     facts, findings = frames["metric_facts"], frames["data_quality_findings"]
-    if not all((facts["report_month"] == month).any() for month in months):  # a report with no figure read
+    if not set(months) <= set(facts["report_month"]):  # a report with no figure read
         loaded = warehouse.read_table(con, "raw_reports")               # is `build`'s to say
         known = sorted(set(loaded["report_month"])) if loaded is not None else []
         unreported = [month for month in months if month not in known]
@@ -111,7 +111,7 @@ def inputs_for(con: duckdb.DuckDBPyConnection, months: Sequence[str], warehouse_
     facts_by_month = dict(tuple(facts.groupby("report_month")))
     findings_by_month = dict(tuple(findings.groupby("report_month")))
     panel, indicators = _by_month(frames["monthly_panel"]), _by_month(frames["derived_indicators"])
-    return [charted(BriefInputs(
+    return [_charted_sorted(BriefInputs(
         month=month, panel=panel, indicators=indicators,
         findings=findings_by_month.get(month, findings.iloc[:0]).reset_index(drop=True),
         facts=pd.concat([facts_by_month[m] for m in (shift_month(month, -1), month) if m in facts_by_month],
@@ -646,9 +646,14 @@ def month_title(month: str) -> str:
 def charted(inputs: BriefInputs) -> BriefInputs:
     """The inputs of the page: indicators of the CHART_MONTHS months to the report month, the panel of the
     month and the next (whose forecast the month's report made)."""
+    return _charted_sorted(replace(inputs, panel=_by_month(inputs.panel), indicators=_by_month(inputs.indicators)))
+
+
+def _charted_sorted(inputs: BriefInputs) -> BriefInputs:
+    """`charted` of inputs whose panel and indicators are sorted by month already (`_by_month`)."""
     month = inputs.month
-    return replace(inputs, panel=_window(_by_month(inputs.panel), month, shift_month(month, 1)),
-                   indicators=_window(_by_month(inputs.indicators), shift_month(month, 1 - CHART_MONTHS), month))
+    return replace(inputs, panel=_window(inputs.panel, month, shift_month(month, 1)),
+                   indicators=_window(inputs.indicators, shift_month(month, 1 - CHART_MONTHS), month))
 
 
 def build(inputs: BriefInputs) -> Brief:
