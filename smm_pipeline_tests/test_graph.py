@@ -200,6 +200,14 @@ def test_a_backfill_of_every_month_in_one_run_writes_what_a_run_per_month_writes
         pd.testing.assert_frame_equal(one_run, per_month)
         checked = next(e for e in schema if e.asset_key.to_user_string() == table).metadata["rows_checked"].value
         assert checked == len(one_run)  # the check read every month of the run, not one
+    for event in result.get_asset_materialization_events():  # each month's metadata is its own, not the run's
+        done = event.event_specific_data.materialization
+        table, month = done.asset_key.to_user_string(), done.partition
+        rows = query(db, f"select count(*) as n from {table} where report_month = '{month}'")["n"].iloc[0]
+        assert done.metadata["dagster/row_count"].value == rows, (table, month)
+        assert done.metadata["months_in_run"].value == len(MONTHS)
+        if table == "raw_reports":
+            assert done.metadata["latest_file"].value.startswith(f"smm_{month}")
 
 
 def test_the_definitions_load_with_every_warning_made_an_error() -> None:

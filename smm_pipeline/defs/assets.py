@@ -6,12 +6,14 @@ months in one run; the panel and indicators read every month.
 """
 
 
+from collections import Counter
+
 import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
 from smm_pipeline import catalogue, indicators, panel, schemas, tables, warehouse
-from smm_pipeline.defs.metadata import counts_markdown, table_metadata
+from smm_pipeline.defs.metadata import counts_markdown, most_first, on_each_month, rows_by_month, table_metadata
 from smm_pipeline.defs.partitions import WAREHOUSE_POOL, report_month_asset
 from smm_pipeline.defs.resources import PipelineSettings, ReportReader
 
@@ -28,13 +30,18 @@ def raw_reports(context: dg.AssetExecutionContext, settings: PipelineSettings) -
     missing = sorted(set(context.partition_keys) - set(frame["report_month"]))
     if missing:
         raise dg.Failure(f"no report for {', '.join(missing)} in the archive {settings.paths.archive}: drop one first")
-    latest = frame.sort_values("received_at").iloc[-1]
-    return dg.Output(frame, metadata={
-        **table_metadata(frame, ["file_name", "sha256", "size_bytes", "received_at"]),
-        "vintages": dg.MetadataValue.int(len(frame)),
+    return dg.Output(frame, metadata=on_each_month(context, {
+        month: _vintages(rows) for month, rows in rows_by_month(frame, context.partition_keys).items()}))
+
+
+def _vintages(rows: pd.DataFrame) -> dict[str, object]:
+    latest = rows.iloc[int(rows["received_at"].to_numpy().argmax())]
+    return {
+        **table_metadata(rows, ["file_name", "sha256", "size_bytes", "received_at"]),
+        "vintages": dg.MetadataValue.int(len(rows)),
         "latest_file": dg.MetadataValue.text(str(latest["file_name"])),
         "latest_sha256": dg.MetadataValue.text(str(latest["sha256"])),
-    })
+    }
 
 
 @report_month_asset(group_name=PER_REPORT, kinds={"python", "duckdb"})
@@ -46,10 +53,10 @@ def report_sections(context: dg.AssetExecutionContext, reader: ReportReader,
     for _, row in unknown.iterrows():
         context.log.warning(f"{row['report_month']} line {row['heading_line']}: heading {row['heading']!r} "
                             "is not in the product catalogue")
-    return dg.Output(frame, metadata={
-        **table_metadata(frame, ["ordinal", "product", "heading", "heading_line"], limit=60),
-        "unknown_headings": dg.MetadataValue.int(len(unknown)),
-    })
+    return dg.Output(frame, metadata=on_each_month(context, {
+        month: {**table_metadata(rows, ["ordinal", "product", "heading", "heading_line"], limit=60),
+                "unknown_headings": dg.MetadataValue.int(int(rows["product"].isna().sum()))}
+        for month, rows in rows_by_month(frame, context.partition_keys).items()}))
 
 
 @report_month_asset(group_name=PER_REPORT, kinds={"python", "duckdb"})
@@ -62,12 +69,11 @@ def metric_facts(context: dg.AssetExecutionContext, reader: ReportReader, raw_re
     drift = extracted_sections.sub(stored_sections, fill_value=0).abs().gt(0)
     if drift.any():
         raise dg.Failure("facts cite sections that report_sections does not have; rematerialise report_sections")
-    per_product = frame.groupby("product").size().sort_values(ascending=False)
-    return dg.Output(frame, metadata={
-        **table_metadata(frame, ["product", "segment", "metric", "period", "measure", "value", "unit", "line"]),
-        "headline_facts": dg.MetadataValue.int(int((frame["tier"] == 1).sum())),
-        "facts_per_product": counts_markdown(per_product, "product", "facts"),
-    })
+    return dg.Output(frame, metadata=on_each_month(context, {
+        month: {**table_metadata(rows, ["product", "segment", "metric", "period", "measure", "value", "unit", "line"]),
+                "headline_facts": dg.MetadataValue.int(int((rows["tier"] == 1).sum())),
+                "facts_per_product": counts_markdown(most_first(rows["product"].tolist()), "product", "facts")}
+        for month, rows in rows_by_month(frame, context.partition_keys).items()}))
 
 
 @report_month_asset(group_name=PER_REPORT, kinds={"python", "duckdb"})
@@ -82,17 +88,26 @@ def data_quality_findings(context: dg.AssetExecutionContext, duckdb: DuckDBResou
     with duckdb.get_connection() as con:
         earlier = warehouse.read_table(con, "metric_facts", outside) if outside else None
     frame = tables.finding_rows(raw_reports, metric_facts, earlier, reader)
-    unchained = tables.months_without_previous(context.partition_keys, earlier)
-    by_severity = frame.groupby("severity").size()
-    serious = frame[frame["severity"] != "info"]
-    return dg.Output(frame, metadata={
-        **table_metadata(serious if len(serious) else frame, ["product", "rule", "severity", "lines", "message"]),
+    unchained = set(tables.months_without_previous(context.partition_keys, earlier))
+    return dg.Output(frame, metadata=on_each_month(context, {
+        month: _findings(rows, month in unchained)
+        for month, rows in rows_by_month(frame, context.partition_keys).items()}))
+
+
+def _findings(rows: pd.DataFrame, unchained: bool) -> dict[str, object]:
+    by_severity = Counter(rows["severity"].tolist())
+    serious = rows[rows["severity"] != "info"]
+    return {
+        **table_metadata(rows, ["product", "rule", "severity", "lines", "message"],
+                         shown=serious if len(serious) else rows),
         "errors": dg.MetadataValue.int(int(by_severity.get("error", 0))),
         "warnings": dg.MetadataValue.int(int(by_severity.get("warning", 0))),
         "infos": dg.MetadataValue.int(int(by_severity.get("info", 0))),
-        "months_without_previous_report": dg.MetadataValue.text(", ".join(unchained) or "none"),
-        "findings_per_rule": counts_markdown(frame.groupby("rule").size(), "rule", "findings"),
-    })
+        "previous_report": dg.MetadataValue.text(
+            "none: the rules across months had nothing to compare with" if unchained else "read"),
+        "findings_per_rule": counts_markdown(dict(sorted(Counter(rows["rule"].tolist()).items())), "rule",
+                                             "findings"),
+    }
 
 
 @dg.asset(pool=WAREHOUSE_POOL, group_name=PANEL, kinds={"python", "duckdb"})
@@ -128,7 +143,7 @@ def monthly_panel(context: dg.AssetExecutionContext, metric_facts: pd.DataFrame)
 def derived_indicators(monthly_panel: pd.DataFrame) -> dg.Output[pd.DataFrame]:
     """Implied levels, forecast errors, chain-linked production index, diffusion index by group."""
     frame = indicators.build_indicators(monthly_panel)
-    per_indicator = frame.groupby("indicator").size()
+    per_indicator = dict(sorted(Counter(frame["indicator"].tolist()).items()))
     return dg.Output(frame, metadata={
         **table_metadata(frame, ["indicator", "product_group", "product", "month", "value", "unit"]),
         "rows_per_indicator": counts_markdown(per_indicator, "indicator"),

@@ -6,12 +6,14 @@ downstream of them in the lineage; the page itself is a file, not a table, and i
 the materialisation's metadata.
 """
 
+from pathlib import Path
+
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from smm_pipeline import brief
 from smm_pipeline.defs import assets
-from smm_pipeline.defs.metadata import file_metadata, text_markdown
+from smm_pipeline.defs.metadata import file_metadata, on_each_month, text_markdown
 from smm_pipeline.defs.partitions import report_month_asset
 from smm_pipeline.defs.resources import PipelineSettings
 
@@ -32,8 +34,16 @@ def monthly_brief(context: dg.AssetExecutionContext, settings: PipelineSettings,
         pages = brief.build_pages(inputs, settings.paths.briefs)
     except brief.BriefError as err:
         raise dg.Failure(str(err)) from err
-    page, path = pages[-1]  # the run's last month's page is described; the counts of all pages are totals
     return dg.MaterializeResult(metadata={
+        **on_each_month(context, {page.month: _page(page, path) for page, path in pages}),
+        **({"errors_in_run": dg.MetadataValue.int(sum(p.findings["error"] for p, _ in pages)),
+            "warnings_in_run": dg.MetadataValue.int(sum(p.findings["warning"] for p, _ in pages))}
+           if len(pages) > 1 else {}),
+    })
+
+
+def _page(page: brief.Brief, path: Path) -> dict[str, object]:
+    return {
         **file_metadata(path),
         "month": dg.MetadataValue.text(page.month),
         "products": dg.MetadataValue.int(page.products),
@@ -41,7 +51,4 @@ def monthly_brief(context: dg.AssetExecutionContext, settings: PipelineSettings,
         "errors": dg.MetadataValue.int(page.findings["error"]),
         "warnings": dg.MetadataValue.int(page.findings["warning"]),
         "at_a_glance": text_markdown(page.glance),
-        "pages": dg.MetadataValue.int(len(pages)),
-        "errors_all_pages": dg.MetadataValue.int(sum(p.findings["error"] for p, _ in pages)),
-        "warnings_all_pages": dg.MetadataValue.int(sum(p.findings["warning"] for p, _ in pages)),
-    })
+    }

@@ -6,7 +6,6 @@ depends on every dbt model, so it runs last in `report_job` and `rebuild_job`. T
 """
 
 import dagster as dg
-import pandas as pd
 from dagster_duckdb import DuckDBResource
 
 from smm_pipeline import serving
@@ -27,5 +26,5 @@ def serving_copy(settings: PipelineSettings, duckdb: DuckDBResource) -> dg.Mater
         "published_at": dg.MetadataValue.text(published.published_at),
         "report_months": dg.MetadataValue.text(", ".join(published.report_months)),
         "size_mb": dg.MetadataValue.float(round(published.size_bytes / 1e6, 2)),
-        "rows_per_table": counts_markdown(pd.Series(published.tables, dtype="int64"), "table"),
+        "rows_per_table": counts_markdown(published.tables, "table"),
     })
