@@ -27,10 +27,12 @@ SECTION_COLUMNS = ["report_month", "sha256", "ordinal", "product", "heading", "h
 VINTAGE_COLUMNS = ["sha256", "file_name", "received_at"]
 
 
-def raw_report_rows(archive: Archive, months: Sequence[str]) -> pd.DataFrame:
-    """One row per archived vintage of each report month (the ledger is read once for all of them)."""
+def raw_report_rows(archive: Archive, months: Sequence[str], reader: VintageReader | None = None) -> pd.DataFrame:
+    """One row per archived vintage of each report month (the ledger is read once for all of them). A
+    vintage the reader has already read from its original bytes (read ahead) is not parsed again."""
     wanted = set(months)
-    rows = [_raw_row(archive.read(entry), entry) for entry in archive.entries() if entry.report_month in wanted]
+    rows = [_raw_row((reader.parsed(entry.sha256) if reader else None) or archive.read(entry), entry)
+            for entry in archive.entries() if entry.report_month in wanted]
     frame = pd.DataFrame(rows, columns=RAW_COLUMNS)
     return frame.astype({"report_month": "string", "sha256": "string", "file_name": "string",
                          "size_bytes": "int64", "received_at": "datetime64[us, UTC]", "title_line": "int64",
@@ -79,11 +81,21 @@ class VintageReader:
             self._ahead.append((list(unread), start_each(extract_archived, list(unread.values()),
                                                          worth_from=READ_IN_PARALLEL_FROM)))
 
-    def read(self, raw: pd.DataFrame) -> None:
-        """Read every vintage of `raw` not read yet (in worker processes when there are many)."""
+    def _collect(self) -> None:
         for keys, batch in self._ahead:
             self._made.update(zip(keys, batch.results(), strict=True))
         self._ahead.clear()
+
+    def parsed(self, sha256: str) -> Report | None:
+        """The parsed report of a vintage already read (or being read ahead) from exactly these bytes."""
+        if any(sha256 in keys for keys, _ in self._ahead):
+            self._collect()
+        made = self._made.get(sha256)
+        return made.report if made is not None and made.report.sha256 == sha256 else None
+
+    def read(self, raw: pd.DataFrame) -> None:
+        """Read every vintage of `raw` not read yet (in worker processes when there are many)."""
+        self._collect()
         unread = {str(sha256): (str(text), str(file_name))
                   for sha256, text, file_name in zip(raw["sha256"], raw["text"], raw["file_name"], strict=True)
                   if str(sha256) not in self._made}

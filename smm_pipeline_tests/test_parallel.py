@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 from smm_pipeline import parallel, tables
-from smm_pipeline.archive import Archive
+from smm_pipeline.archive import Archive, ArchiveEntry
 from smm_pipeline.extraction import extract
 from smm_pipeline.facts import facts_frame
-from smm_pipeline.reports import read_report
+from smm_pipeline.reports import Report, read_report
 from smm_pipeline_tests.corpus import write_corpus
 
 
@@ -67,8 +67,9 @@ def test_work_started_ahead_leaves_the_caller_a_core(monkeypatch: pytest.MonkeyP
 
 
 def test_reading_the_archive_ahead_gives_what_reading_the_rows_gives_and_nothing_is_read_twice(
-        tmp_path: Path, read_in_this_process: list[object]) -> None:
+        tmp_path: Path, read_in_this_process: list[object], monkeypatch: pytest.MonkeyPatch) -> None:
     reports = write_corpus(tmp_path / "corpus", tables.READ_IN_PARALLEL_FROM + 2)
+    (tmp_path / "corpus" / reports[0].name).write_bytes(reports[0].read_bytes().replace(b"\n", b"\r\n"))
     archive = Archive(tmp_path / "archive")
     for path in reports:
         archive.add_file(path)
@@ -76,6 +77,16 @@ def test_reading_the_archive_ahead_gives_what_reading_the_rows_gives_and_nothing
     ahead = tables.VintageReader()
     ahead.read_ahead(archive, archive.entries())
     ahead.read_ahead(archive, archive.entries())  # asked twice: still read once
+    parsed_here: list[str] = []
+    real_read = Archive.read
+
+    def counted_read(self: Archive, entry: ArchiveEntry) -> Report:
+        parsed_here.append(entry.sha256)
+        return real_read(self, entry)
+
+    monkeypatch.setattr(Archive, "read", counted_read)
+    pd.testing.assert_frame_equal(tables.raw_report_rows(archive, archive.months(), ahead), raw)
+    assert parsed_here == []  # the raw rows took each report as the reader parsed it from the same bytes
     pd.testing.assert_frame_equal(tables.fact_rows(raw, ahead), tables.fact_rows(raw, tables.VintageReader()))
     assert len(read_in_this_process) == len(reports)  # by the second reader only: the first had read them ahead
     pd.testing.assert_frame_equal(tables.section_rows(raw, ahead), tables.section_rows(raw, tables.VintageReader()))

@@ -22,11 +22,13 @@ PANEL = "panel"
 
 
 @report_month_asset(group_name=PER_REPORT, kinds={"python", "duckdb"})
-def raw_reports(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.Output[pd.DataFrame]:
+def raw_reports(context: dg.AssetExecutionContext, settings: PipelineSettings,
+                reader: ReportReader) -> dg.Output[pd.DataFrame]:
     """Every archived vintage of the month's report: file, sha256, size, received_at and text (of each
-    month of the run: a backfill of many months is one run)."""
+    month of the run: a backfill of many months is one run). A vintage the run's reader has read ahead is
+    not parsed twice."""
     archive = settings.archive()
-    frame = tables.raw_report_rows(archive, context.partition_keys)
+    frame = tables.raw_report_rows(archive, context.partition_keys, reader)
     missing = sorted(set(context.partition_keys) - set(frame["report_month"]))
     if missing:
         raise dg.Failure(f"no report for {', '.join(missing)} in the archive {settings.paths.archive}: drop one first")
