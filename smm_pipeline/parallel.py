@@ -105,6 +105,15 @@ class Batch(Generic[Item, Result]):
             self._pool = None
 
 
+    def cancel(self) -> None:
+        """Drop the work not started yet (nothing will ask for the results); workers end with their item."""
+        if self._starting is not None:
+            self._starting.join()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
 def start_each(work: Callable[[Item], Result], items: Sequence[Item], worth_from: int) -> Batch[Item, Result]:
     """Start `work` on each item on the cores the caller leaves free, and return at once: the caller goes on
     with other work on its own core. In this process, when the results are asked for, if there are fewer

@@ -81,6 +81,12 @@ class VintageReader:
             self._ahead.append((list(unread), start_each(extract_archived, list(unread.values()),
                                                          worth_from=READ_IN_PARALLEL_FROM)))
 
+    def close(self) -> None:
+        """Drop reading ahead that nothing will ask for (a run that stopped before reading)."""
+        for _, batch in self._ahead:
+            batch.cancel()
+        self._ahead.clear()
+
     def _collect(self) -> None:
         for keys, batch in self._ahead:
             self._made.update(zip(keys, batch.results(), strict=True))

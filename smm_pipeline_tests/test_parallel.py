@@ -103,3 +103,17 @@ def test_workers_that_cannot_start_leave_the_work_to_this_process_with_a_warning
     with caplog.at_level(logging.WARNING, logger="smm_pipeline.parallel"):
         assert parallel.start_each(math.sqrt, items, worth_from=1).results() == [math.sqrt(n) for n in items]
     assert "no room for processes" in caplog.text and "doing the work in this process" in caplog.text
+
+
+def test_reading_ahead_that_nothing_asks_for_is_dropped_and_a_later_ask_reads_here(
+        tmp_path: Path, read_in_this_process: list[object]) -> None:
+    reports = write_corpus(tmp_path / "corpus", tables.READ_IN_PARALLEL_FROM)
+    archive = Archive(tmp_path / "archive")
+    for path in reports:
+        archive.add_file(path)
+    reader = tables.VintageReader()
+    reader.read_ahead(archive, archive.entries())
+    reader.close()  # the run stopped before it read anything
+    raw = tables.raw_report_rows(archive, archive.months(), reader)
+    assert len(tables.fact_rows(raw, reader)) > 0
+    assert len(read_in_this_process) == len(reports)  # nothing came from the dropped reading

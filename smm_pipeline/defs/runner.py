@@ -119,6 +119,15 @@ def _run(reports: Path, instance: dg.DagsterInstance | None, progress: Callable[
     if len(months) >= READ_IN_PARALLEL_FROM:
         start_workers()
         reader.read_ahead(archive, archive.entries())  # on the other cores, while the definitions load
+    try:
+        return _run_jobs(instance, months, summary, reader, progress)
+    finally:
+        reader.close()  # a run that stopped before reading leaves no work behind
+
+
+def _run_jobs(instance: dg.DagsterInstance, months: list[str], summary: RunSummary, reader: VintageReader,
+              progress: Callable[[str], None]) -> RunSummary:
+    """The definitions, then the extract, rebuild and brief runs over every month, one run each."""
     known = set(instance.get_dynamic_partitions(report_months.name))
     instance.add_dynamic_partitions(report_months.name, [m for m in months if m not in known])
     registered = {month: n for n, month in enumerate(instance.get_dynamic_partitions(report_months.name))}
@@ -137,7 +146,7 @@ def _run(reports: Path, instance: dg.DagsterInstance | None, progress: Callable[
         result = defs.resolve_job_def(job).execute_in_process(instance=instance, raise_on_error=False,
                                                                run_config=QUIET, tags=tags)
         summary.runs.append((f"{job} [{label}]" if label else job, result.success, _failed_checks(result)))
-    if where.warehouse.exists():
-        with warehouse.connect(where.warehouse, read_only=True) as con:
+    if summary.warehouse.exists():
+        with warehouse.connect(summary.warehouse, read_only=True) as con:
             summary.tables = warehouse.table_counts(con)
     return summary
