@@ -7,9 +7,10 @@ in this process when a pool would not pay for itself: one core, or fewer items t
 Workers are never forked from the process that asks: it may hold DuckDB's or Dagster's threads, and a
 fork copies their locks in whatever state they are. They are forked from a fork server instead: a fresh,
 single-threaded interpreter that imports `WORKER_IMPORTS` once (about 1 s: the lexicon, pandas), so a
-worker starts in milliseconds, not with a second of imports as a spawned one would. `start_workers`
-starts that server in the background; a run that knows a batch is coming calls it first, so the imports
-overlap the run's own start. Where there is no fork server (Windows), workers are spawned.
+worker starts in milliseconds, not with a second of imports as a spawned one would. `start_each`
+starts work and returns at once (its pool is started by a thread of its own, whose first fork waits for
+the server's imports), so the caller's own work overlaps both. Where there is no fork server (Windows),
+workers are spawned.
 
 A worker still imports the asking process's main module; a script that starts work at import, with no
 `if __name__ == "__main__":` guard, kills its workers, and the work is then done here, in order, with a
@@ -31,7 +32,7 @@ from typing import Generic, TypeVar
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-WORKER_IMPORTS = ("smm_pipeline.extraction", "smm_pipeline.brief")
+WORKER_IMPORTS = ("smm_pipeline.tables", "smm_pipeline.brief")
 """The modules whose functions are sent to workers: the fork server imports them before its first fork."""
 
 
@@ -46,16 +47,6 @@ def _context() -> BaseContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(WORKER_IMPORTS))
     return context
-
-
-def start_workers() -> None:
-    """Start the fork server the workers come from, if there is one and more than one core, and return at
-    once: it imports in the background, and a pool's first fork waits for it."""
-    if cores() > 1 and "forkserver" in multiprocessing.get_all_start_methods():
-        _context()
-        from multiprocessing import forkserver
-
-        forkserver.ensure_running()
 
 
 class Batch(Generic[Item, Result]):

@@ -17,11 +17,10 @@ import dagster as dg
 from smm_pipeline import warehouse
 from smm_pipeline.archive import Archive
 from smm_pipeline.defs.partitions import range_tags, report_months
-from smm_pipeline.parallel import start_workers
 from smm_pipeline.periods import span_label
 from smm_pipeline.reports import ReportError
 from smm_pipeline.settings import paths
-from smm_pipeline.tables import READ_IN_PARALLEL_FROM, VintageReader
+from smm_pipeline.tables import VintageReader
 
 REPORT_SUFFIXES = {".txt", ".htm", ".html"}
 """Files `run --reports` tries as reports; a folder's README or notes are not reports."""
@@ -116,9 +115,7 @@ def _run(reports: Path, instance: dg.DagsterInstance | None, progress: Callable[
     instance = instance or instance_for_cli()
     months = archive.months()
     reader = VintageReader()
-    if len(months) >= READ_IN_PARALLEL_FROM:
-        start_workers()
-        reader.read_ahead(archive, archive.entries())  # on the other cores, while the definitions load
+    reader.read_ahead(archive, archive.entries())  # on the other cores, while the definitions load
     try:
         return _run_jobs(instance, months, summary, reader, progress)
     finally:
