@@ -14,7 +14,8 @@ workers are spawned.
 
 A worker still imports the asking process's main module; a script that starts work at import, with no
 `if __name__ == "__main__":` guard, kills its workers, and the work is then done here, in order, with a
-warning in the log.
+warning in the log. A main module read from standard input cannot be imported at all: its work stays
+here from the start.
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
+from pathlib import Path
 from typing import Generic, TypeVar
 
 Item = TypeVar("Item")
@@ -39,6 +42,13 @@ WORKER_IMPORTS = ("smm_pipeline.tables", "smm_pipeline.brief")
 def cores() -> int:
     """The cores this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _main_is_importable() -> bool:
+    """Whether a worker can import this process's main module as multiprocessing requires: a script read
+    from standard input (`python - <<EOF`) names a file that is not there, and its workers would die."""
+    path = getattr(sys.modules.get("__main__"), "__file__", None)
+    return path is None or Path(path).is_file()
 
 
 def _context() -> BaseContext:
@@ -64,7 +74,7 @@ class Batch(Generic[Item, Result]):
         self._starting: threading.Thread | None = None
         self._refused: Exception | None = None
         workers = min(workers, len(self._items))
-        if workers >= 1 and len(self._items) >= worth_from:
+        if workers >= 1 and len(self._items) >= worth_from and _main_is_importable():
             self._starting = threading.Thread(target=self._start, args=(workers,), name="smm-workers", daemon=True)
             self._starting.start()
 

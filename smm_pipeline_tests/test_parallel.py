@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -117,3 +118,14 @@ def test_reading_ahead_that_nothing_asks_for_is_dropped_and_a_later_ask_reads_he
     raw = tables.raw_report_rows(archive, archive.months(), reader)
     assert len(tables.fact_rows(raw, reader)) > 0
     assert len(read_in_this_process) == len(reports)  # nothing came from the dropped reading
+
+
+def test_a_main_module_workers_cannot_import_keeps_the_work_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`python - <<EOF` names its main module '<stdin>': a worker could not import it and would die."""
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a pool was started")
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    monkeypatch.setattr(sys.modules["__main__"], "__file__", "<stdin>", raising=False)
+    assert parallel.map_each(math.sqrt, [4.0, 9.0, 16.0], worth_from=1) == [2.0, 3.0, 4.0]
