@@ -47,8 +47,9 @@ def _raw_row(report: Report, entry: ArchiveEntry) -> dict:
 
 
 READ_IN_PARALLEL_FROM = 8
-"""Vintages to read before worker processes pay: a worker starts in about 0.15 s, a report is read in
-about 25 ms (10 KB) to 100 ms (90 KB) on this machine, so eight reports on two cores repay it."""
+"""Vintages to read before worker processes pay: a report is read in about 25 ms (10 KB) to 100 ms (90 KB)
+on this machine, and the first pool of a process waits about 1 s for the fork server's imports (later
+ones fork in milliseconds), so eight reports on two cores repay it."""
 
 
 def extract_archived(vintage: tuple[Path, ArchiveEntry]) -> Extraction:
