@@ -39,6 +39,16 @@ WORKER_IMPORTS = ("smm_pipeline.tables", "smm_pipeline.brief")
 """The modules whose functions are sent to workers: the fork server imports them before its first fork."""
 
 
+POOL_START_SECONDS = 0.6
+"""What the first pool of a process costs before its first result, the fork server importing the tables
+and the brief (measured: eight 11 KB reports read in 0.76 s on a new pool, 0.19 s in one process; 24 in
+0.96 s against 0.56 s)."""
+FORK_SECONDS = 0.03
+"""What a pool costs once the fork server runs: a fork per worker and the items sent to it."""
+_server_running = False
+"""Whether this process has a fork server running (it has, after its first pool)."""
+
+
 def cores() -> int:
     """The cores this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -66,23 +76,25 @@ class Batch(Generic[Item, Result]):
     The pool is started by a thread of its own: a worker's fork waits for the fork server's imports, and
     the caller need not."""
 
-    def __init__(self, work: Callable[[Item], Result], items: Sequence[Item], worth_from: int,
-                 workers: int) -> None:
+    def __init__(self, work: Callable[[Item], Result], items: Sequence[Item], workers: int) -> None:
+        """`workers` processes (none: the work is done here when the results are asked for)."""
         self._work, self._items = work, list(items)
         self._pool: ProcessPoolExecutor | None = None
         self._pending: Iterator[Result] | None = None
         self._starting: threading.Thread | None = None
         self._refused: Exception | None = None
         workers = min(workers, len(self._items))
-        if workers >= 1 and len(self._items) >= worth_from and _main_is_importable():
+        if workers >= 1 and _main_is_importable():
             self._starting = threading.Thread(target=self._start, args=(workers,), name="smm-workers", daemon=True)
             self._starting.start()
 
     def _start(self, workers: int) -> None:
+        global _server_running
         try:
             self._pool = ProcessPoolExecutor(workers, mp_context=_context())
             self._pending = self._pool.map(self._work, self._items,
                                            chunksize=max(1, len(self._items) // (4 * workers)))
+            _server_running = _context().get_start_method() == "forkserver"
         except Exception as err:  # raised by results(), in the caller's thread
             self._refused = err
 
@@ -115,16 +127,25 @@ class Batch(Generic[Item, Result]):
             self._pool = None
 
 
-def start_each(work: Callable[[Item], Result], items: Sequence[Item], worth_from: int) -> Batch[Item, Result]:
+def start_each(work: Callable[[Item], Result], items: Sequence[Item], seconds: float) -> Batch[Item, Result]:
     """Start `work` on each item on the cores the caller leaves free, and return at once: the caller goes on
-    with other work on its own core. In this process, when the results are asked for, if there are fewer
-    than `worth_from` items (the caller's measure of when workers repay their start) or one core. `work`
-    must be a module-level function and items and results picklable."""
-    return Batch(work, items, worth_from, workers=cores() - 1)
+    with other work on its own core. `seconds` is the caller's estimate of the work in one process: work
+    shorter than a fork (or one core) waits, and is done here when the results are asked for. `work` must
+    be a module-level function and items and results picklable."""
+    workers = cores() - 1 if seconds > FORK_SECONDS else 0  # the start is paid on a core the caller leaves
+    return Batch(work, items, workers=workers)
 
 
-def map_each(work: Callable[[Item], Result], items: Sequence[Item], worth_from: int) -> list[Result]:
-    """`work` on each item, in order, on every core while the caller waits (in this process when there are
-    fewer than `worth_from` items, or one core); an exception in a worker is raised here, as in a loop."""
-    workers = cores() if cores() > 1 else 0
-    return Batch(work, items, worth_from, workers=workers).results()
+def map_each(work: Callable[[Item], Result], items: Sequence[Item], seconds: float) -> list[Result]:
+    """`work` on each item, in order, on every core while the caller waits, when that repays starting the
+    workers (`seconds`: the caller's estimate of the work in one process); else here. An exception in a
+    worker is raised here, as in a loop."""
+    return Batch(work, items, workers=cores() if repays(seconds, cores()) else 0).results()
+
+
+def repays(seconds: float, workers: int) -> bool:
+    """Whether `workers` processes save more than starting them costs on work of `seconds` in one process
+    while the caller waits: the first pool of a process waits for the fork server's imports, later ones
+    only fork."""
+    start = FORK_SECONDS if _server_running else POOL_START_SECONDS
+    return workers >= 2 and seconds * (1 - 1 / workers) > start

@@ -6,7 +6,7 @@ means the whole chain raw report -> sections -> facts can be tested without Dags
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -46,10 +46,15 @@ def _raw_row(report: Report, entry: ArchiveEntry) -> dict:
             "text": report.text}
 
 
-READ_IN_PARALLEL_FROM = 8
-"""Vintages to read before worker processes pay: a report is read in about 25 ms (10 KB) to 100 ms (90 KB)
-on this machine, and the first pool of a process waits about 1 s for the fork server's imports (later
-ones fork in milliseconds), so eight reports on two cores repay it."""
+READ_SECONDS, READ_SECONDS_PER_CHAR = 0.012, 1.0e-6
+"""About how long reading a report takes on one core of this machine: 12 ms, plus 1 µs a character (24 ms
+for an 11 KB generated report, 100 ms for the 87 KB seed). Whether workers repay their start is judged on
+it (parallel.py)."""
+
+
+def reading_seconds(sizes: Iterable[int]) -> float:
+    """The estimated time to read reports of these sizes (characters or bytes) on one core."""
+    return sum(READ_SECONDS + size * READ_SECONDS_PER_CHAR for size in sizes)
 
 
 def extract_archived(vintage: tuple[Path, ArchiveEntry]) -> Extraction:
@@ -79,8 +84,8 @@ class VintageReader:
         unread = {entry.sha256: (archive.root, entry) for entry in entries
                   if entry.sha256 not in self._made and entry.sha256 not in coming}
         if unread:
-            self._ahead.append((list(unread), start_each(extract_archived, list(unread.values()),
-                                                         worth_from=READ_IN_PARALLEL_FROM)))
+            seconds = reading_seconds(entry.size_bytes for _, entry in unread.values())
+            self._ahead.append((list(unread), start_each(extract_archived, list(unread.values()), seconds)))
 
     def close(self) -> None:
         """Drop reading ahead that nothing will ask for (a run that stopped before reading)."""
@@ -106,7 +111,7 @@ class VintageReader:
         unread = {str(sha256): (str(text), str(file_name))
                   for sha256, text, file_name in zip(raw["sha256"], raw["text"], raw["file_name"], strict=True)
                   if str(sha256) not in self._made}
-        made = map_each(extract_text, list(unread.values()), worth_from=READ_IN_PARALLEL_FROM)
+        made = map_each(extract_text, list(unread.values()), reading_seconds(len(text) for text, _ in unread.values()))
         self._made.update(zip(unread, made, strict=True))
 
     def each(self, raw: pd.DataFrame) -> list[tuple[pd.Series, Extraction]]:

@@ -32,9 +32,9 @@ def read_in_this_process(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     items: list[object] = []
     real_map = tables.map_each
 
-    def counted_map(work: Callable, vintages: Sequence, worth_from: int) -> list:
+    def counted_map(work: Callable, vintages: Sequence, seconds: float) -> list:
         items.extend(vintages)
-        return real_map(work, vintages, worth_from)
+        return real_map(work, vintages, seconds)
 
     monkeypatch.setattr(tables, "map_each", counted_map)
     return items

@@ -74,9 +74,7 @@ def test_run_builds_the_warehouse_from_a_folder(tmp_path: Path, monkeypatch: pyt
                                                 read_in_this_process: list[object]) -> None:
     """Enough reports to be read ahead on the other cores (and a broken file): the extract run finds every
     one read, and the facts are those of reading each report alone."""
-    from smm_pipeline import tables
-
-    reports = write_corpus(tmp_path / "reports", tables.READ_IN_PARALLEL_FROM)[0].parent
+    reports = write_corpus(tmp_path / "reports", 8)[0].parent
     (reports / SAMPLE.name).write_bytes(SAMPLE.read_bytes())
     (reports / "broken.txt").write_bytes(b"not a report")
     monkeypatch.setenv("SMM_DATA_DIR", str(tmp_path / "data"))

@@ -146,9 +146,9 @@ def test_each_report_is_read_once_per_version_in_a_run(tmp_path: Path, monkeypat
     calls: list[str] = []
     real_map, real_extract = tables.map_each, tables.extract_text
 
-    def counted_map(work: Callable, items: Sequence, worth_from: int) -> list:
+    def counted_map(work: Callable, items: Sequence, seconds: float) -> list:
         calls.extend(hashlib.sha256(text.encode("utf-8")).hexdigest() for text, _ in items)
-        return real_map(real_extract, items, worth_from)  # workers get the real reader, not this test's
+        return real_map(real_extract, items, seconds)  # workers get the real reader, not this test's
 
     def counted_extract(vintage: tuple[str, str]) -> Extraction:
         calls.append(hashlib.sha256(vintage[0].encode("utf-8")).hexdigest())

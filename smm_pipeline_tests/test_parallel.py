@@ -18,15 +18,25 @@ from smm_pipeline.facts import facts_frame
 from smm_pipeline.reports import Report, read_report
 from smm_pipeline_tests.corpus import write_corpus
 
+LONG = 60.0
+"""Work said to take this long repays any pool's start."""
+
+
+@pytest.fixture
+def pools_always_pay(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Starting workers costs nothing: every decision goes to the workers (on a machine of 2+ cores)."""
+    monkeypatch.setattr(parallel, "POOL_START_SECONDS", 0.0)
+    monkeypatch.setattr(parallel, "FORK_SECONDS", 0.0)
+
 
 def test_work_in_workers_comes_back_in_order_as_a_loop_gives_it() -> None:
     items = [float(n) for n in range(40)]
-    assert parallel.map_each(math.sqrt, items, worth_from=1) == [math.sqrt(n) for n in items]
+    assert parallel.map_each(math.sqrt, items, LONG) == [math.sqrt(n) for n in items]
 
 
 def test_a_worker_error_is_raised_in_the_caller() -> None:
     with pytest.raises(ValueError, match="math domain error"):
-        parallel.map_each(math.sqrt, [4.0, -1.0, 9.0], worth_from=1)
+        parallel.map_each(math.sqrt, [4.0, -1.0, 9.0], LONG)
 
 
 def test_too_little_work_stays_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -34,11 +44,23 @@ def test_too_little_work_stays_in_this_process(monkeypatch: pytest.MonkeyPatch) 
         raise AssertionError("a pool was started")
 
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", no_pool)
-    assert parallel.map_each(math.sqrt, [4.0, 9.0], worth_from=3) == [2.0, 3.0]
+    assert parallel.map_each(math.sqrt, [4.0, 9.0], 0.01) == [2.0, 3.0]
+    assert parallel.start_each(math.sqrt, [4.0, 9.0], 0.01).results() == [2.0, 3.0]
 
 
-def test_a_backfill_read_on_every_core_gives_the_facts_of_reading_each_report_alone(tmp_path: Path) -> None:
-    reports = write_corpus(tmp_path / "corpus", tables.READ_IN_PARALLEL_FROM + 4)
+def test_workers_pay_for_long_work_and_a_first_pool_needs_more_of_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The measured costs: a new process's first pool waits for the fork server's imports, later ones fork."""
+    monkeypatch.setattr(parallel, "_server_running", False)
+    small, seed_size = tables.reading_seconds([11_000] * 24), tables.reading_seconds([87_000] * 24)
+    assert not parallel.repays(small, 2) and parallel.repays(seed_size, 2)  # 24 small reports: read here
+    assert not parallel.repays(LONG, 1)
+    monkeypatch.setattr(parallel, "_server_running", True)
+    assert parallel.repays(small, 2)
+
+
+def test_a_backfill_read_on_every_core_gives_the_facts_of_reading_each_report_alone(
+        tmp_path: Path, pools_always_pay: None) -> None:
+    reports = write_corpus(tmp_path / "corpus", 12)
     archive = Archive(tmp_path / "archive")
     for path in reports:
         archive.add_file(path)
@@ -59,17 +81,17 @@ def test_work_started_ahead_leaves_the_caller_a_core(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", recorded)
     monkeypatch.setattr(parallel, "cores", lambda: 2)
     items = [float(n) for n in range(12)]
-    assert parallel.start_each(math.sqrt, items, worth_from=1).results() == [math.sqrt(n) for n in items]
-    assert parallel.map_each(math.sqrt, items, worth_from=1) == [math.sqrt(n) for n in items]
+    assert parallel.start_each(math.sqrt, items, LONG).results() == [math.sqrt(n) for n in items]
+    assert parallel.map_each(math.sqrt, items, LONG) == [math.sqrt(n) for n in items]
     assert pools == [1, 2]  # ahead: one worker beside the caller; map_each: every core while it waits
     monkeypatch.setattr(parallel, "cores", lambda: 1)
-    assert parallel.start_each(math.sqrt, items, worth_from=1).results() == [math.sqrt(n) for n in items]
+    assert parallel.start_each(math.sqrt, items, LONG).results() == [math.sqrt(n) for n in items]
     assert pools == [1, 2]  # one core: the work waits for `results` and is done in this process
 
 
 def test_reading_the_archive_ahead_gives_what_reading_the_rows_gives_and_nothing_is_read_twice(
         tmp_path: Path, read_in_this_process: list[object], monkeypatch: pytest.MonkeyPatch) -> None:
-    reports = write_corpus(tmp_path / "corpus", tables.READ_IN_PARALLEL_FROM + 2)
+    reports = write_corpus(tmp_path / "corpus", 10)
     (tmp_path / "corpus" / reports[0].name).write_bytes(reports[0].read_bytes().replace(b"\n", b"\r\n"))
     archive = Archive(tmp_path / "archive")
     for path in reports:
@@ -102,13 +124,13 @@ def test_workers_that_cannot_start_leave_the_work_to_this_process_with_a_warning
     monkeypatch.setattr(parallel, "cores", lambda: 2)
     items = [float(n) for n in range(10)]
     with caplog.at_level(logging.WARNING, logger="smm_pipeline.parallel"):
-        assert parallel.start_each(math.sqrt, items, worth_from=1).results() == [math.sqrt(n) for n in items]
+        assert parallel.start_each(math.sqrt, items, LONG).results() == [math.sqrt(n) for n in items]
     assert "no room for processes" in caplog.text and "doing the work in this process" in caplog.text
 
 
 def test_reading_ahead_that_nothing_asks_for_is_dropped_and_a_later_ask_reads_here(
         tmp_path: Path, read_in_this_process: list[object]) -> None:
-    reports = write_corpus(tmp_path / "corpus", tables.READ_IN_PARALLEL_FROM)
+    reports = write_corpus(tmp_path / "corpus", 8)
     archive = Archive(tmp_path / "archive")
     for path in reports:
         archive.add_file(path)
@@ -128,4 +150,4 @@ def test_a_main_module_workers_cannot_import_keeps_the_work_here(monkeypatch: py
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", no_pool)
     monkeypatch.setattr(parallel, "cores", lambda: 2)
     monkeypatch.setattr(sys.modules["__main__"], "__file__", "<stdin>", raising=False)
-    assert parallel.map_each(math.sqrt, [4.0, 9.0, 16.0], worth_from=1) == [2.0, 3.0, 4.0]
+    assert parallel.map_each(math.sqrt, [4.0, 9.0, 16.0], LONG) == [2.0, 3.0, 4.0]
