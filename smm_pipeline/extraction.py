@@ -18,7 +18,7 @@ Nothing is dropped silently: every number that is no fact is `Unparsed`, with th
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from smm_pipeline import catalogue
@@ -75,10 +75,13 @@ class _Stated:
         return r.product, r.segment, r.metric, r.period, r.measure
 
 
-def extract_text(vintage: tuple[str, str]) -> Extraction:
-    """`extract` of a report given as (text, file name): what a worker process is sent (parallel.py)."""
-    text, file_name = vintage
-    return extract(parse_report(text.encode("utf-8"), file_name))
+def extract_text(vintage: tuple[str, str, bool]) -> Extraction:
+    """`extract` of a report given as (text, file name, whether the file was an HTML page): what a worker
+    process is sent (parallel.py). The text is a raw_reports row's, already converted from HTML, so the
+    row says what the file was: the extraction is then the one the file itself gives."""
+    text, file_name, converted_from_html = vintage
+    report = parse_report(text.encode("utf-8"), file_name)
+    return extract(replace(report, converted_from_html=converted_from_html or report.converted_from_html))
 
 
 def extract(report: Report) -> Extraction:

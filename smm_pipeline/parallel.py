@@ -2,7 +2,8 @@
 
 Reading a backfill's reports and building its brief pages are independent month by month and CPU-bound
 Python, so one process would use one core of several. `map_each` runs such work in worker processes, and
-in this process when a pool would not pay for itself: one core, or fewer items than it takes to repay it.
+in this process when a pool would not pay for itself: one core, or less work (the caller's estimate, in
+seconds) than starting the workers costs (`repays`).
 
 Workers are never forked from the process that asks: it may hold DuckDB's or Dagster's threads, and a
 fork copies their locks in whatever state they are. They are forked from a fork server instead: a fresh,
@@ -105,9 +106,12 @@ class Batch(Generic[Item, Result]):
         if self._pool is None and self._refused is None:
             return [self._work(item) for item in self._items]
         try:
+            if self._refused is not None and multiprocessing.parent_process() is not None:
+                raise self._refused  # a worker importing an unguarded main module may not start workers of its own
             if self._refused is not None:
-                raise self._refused  # e.g. a worker importing an unguarded main module may not start its own
-            return list(self._pending or ())
+                raise BrokenProcessPool(f"{type(self._refused).__name__}: {self._refused}")
+            assert self._pending is not None  # set with the pool
+            return list(self._pending)
         except BrokenProcessPool as err:
             logging.getLogger(__name__).warning("worker processes died or could not start (%s; a main module "
                                                 "without a __main__ guard?): doing the work in this process", err)

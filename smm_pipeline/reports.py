@@ -30,6 +30,10 @@ class ReportError(ValueError):
         where = f"{source}:{line}" if line else source
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self) -> tuple[type[ReportError], tuple[str, str, int | None]]:
+        """Rebuilt from its fields, so that a worker process can raise it to the caller."""
+        return type(self), (self.source, self.message, self.line)
+
 
 @dataclass(frozen=True, slots=True)
 class Report:

@@ -18,7 +18,7 @@ from smm_pipeline.facts import facts_frame
 from smm_pipeline.panel import latest_vintages
 from smm_pipeline.parallel import Batch, map_each, start_each
 from smm_pipeline.periods import shift_month
-from smm_pipeline.reports import Report
+from smm_pipeline.reports import Report, ReportError
 
 RAW_COLUMNS = ["report_month", "sha256", "file_name", "size_bytes", "received_at", "title_line",
                "converted_from_html", "text"]
@@ -57,11 +57,15 @@ def reading_seconds(sizes: Iterable[int]) -> float:
     return sum(READ_SECONDS + size * READ_SECONDS_PER_CHAR for size in sizes)
 
 
-def extract_archived(vintage: tuple[Path, ArchiveEntry]) -> Extraction:
+def extract_archived(vintage: tuple[Path, ArchiveEntry]) -> Extraction | None:
     """The extraction of an archived vintage, from its original bytes: what `VintageReader.read_ahead` sends
-    a worker, so the file is read and decoded there, not here."""
+    a worker, so the file is read and decoded there, not here. None when it cannot be read: reading ahead
+    is a head start, and the error is raised when the vintage's own month is read."""
     root, entry = vintage
-    return extract(Archive(root).read(entry))
+    try:
+        return extract(Archive(root).read(entry))
+    except (OSError, ReportError):
+        return None
 
 
 class VintageReader:
@@ -75,7 +79,7 @@ class VintageReader:
 
     def __init__(self) -> None:
         self._made: dict[str, Extraction] = {}
-        self._ahead: list[tuple[list[str], Batch[tuple[Path, ArchiveEntry], Extraction]]] = []
+        self._ahead: list[tuple[list[str], Batch[tuple[Path, ArchiveEntry], Extraction | None]]] = []
 
     def read_ahead(self, archive: Archive, entries: Sequence[ArchiveEntry]) -> None:
         """Start reading these archived vintages in worker processes and return at once: the caller goes on
@@ -94,9 +98,10 @@ class VintageReader:
         self._ahead.clear()
 
     def _collect(self) -> None:
-        for keys, batch in self._ahead:
-            self._made.update(zip(keys, batch.results(), strict=True))
-        self._ahead.clear()
+        ahead, self._ahead = self._ahead, []
+        for keys, batch in ahead:
+            self._made.update((key, made) for key, made in zip(keys, batch.results(), strict=True)
+                              if made is not None)
 
     def parsed(self, sha256: str) -> Report | None:
         """The parsed report of a vintage already read (or being read ahead) from exactly these bytes."""
@@ -108,10 +113,11 @@ class VintageReader:
     def read(self, raw: pd.DataFrame) -> None:
         """Read every vintage of `raw` not read yet (in worker processes when there are many)."""
         self._collect()
-        unread = {str(sha256): (str(text), str(file_name))
-                  for sha256, text, file_name in zip(raw["sha256"], raw["text"], raw["file_name"], strict=True)
+        unread = {str(sha256): (str(text), str(file_name), bool(converted))
+                  for sha256, text, file_name, converted in zip(raw["sha256"], raw["text"], raw["file_name"],
+                                                                raw["converted_from_html"], strict=True)
                   if str(sha256) not in self._made}
-        made = map_each(extract_text, list(unread.values()), reading_seconds(len(text) for text, _ in unread.values()))
+        made = map_each(extract_text, list(unread.values()), reading_seconds(len(v[0]) for v in unread.values()))
         self._made.update(zip(unread, made, strict=True))
 
     def each(self, raw: pd.DataFrame) -> list[tuple[pd.Series, Extraction]]:

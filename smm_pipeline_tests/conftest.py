@@ -24,7 +24,7 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture
-def read_in_this_process(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+def read_when_asked(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """The vintages the VintageReaders read when asked (tables.map_each's items), as a growing list: a
     vintage read ahead, or by an earlier ask, is not in it."""
     from smm_pipeline import tables

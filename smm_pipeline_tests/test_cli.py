@@ -71,7 +71,7 @@ def test_seed_extract_scores_above_the_bar(tmp_path: Path) -> None:
 
 def test_run_builds_the_warehouse_from_a_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str],
-                                                read_in_this_process: list[object]) -> None:
+                                                read_when_asked: list[object]) -> None:
     """Enough reports to be read ahead on the other cores (and a broken file): the extract run finds every
     one read, and the facts are those of reading each report alone."""
     reports = write_corpus(tmp_path / "reports", 8)[0].parent
@@ -81,7 +81,7 @@ def test_run_builds_the_warehouse_from_a_folder(tmp_path: Path, monkeypatch: pyt
     monkeypatch.delenv("SMM_WAREHOUSE", raising=False)
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     assert main(["run", "--reports", str(reports)]) == 0
-    assert read_in_this_process == []
+    assert read_when_asked == []
     alone = pd.concat([facts_frame(extract(read_report(path)).facts) for path in sorted(reports.glob("smm_*"))],
                       ignore_index=True)
     with warehouse.connect(tmp_path / "data" / "warehouse.duckdb", read_only=True) as con:

@@ -147,10 +147,10 @@ def test_each_report_is_read_once_per_version_in_a_run(tmp_path: Path, monkeypat
     real_map, real_extract = tables.map_each, tables.extract_text
 
     def counted_map(work: Callable, items: Sequence, seconds: float) -> list:
-        calls.extend(hashlib.sha256(text.encode("utf-8")).hexdigest() for text, _ in items)
+        calls.extend(hashlib.sha256(text.encode("utf-8")).hexdigest() for text, *_ in items)
         return real_map(real_extract, items, seconds)  # workers get the real reader, not this test's
 
-    def counted_extract(vintage: tuple[str, str]) -> Extraction:
+    def counted_extract(vintage: tuple[str, str, bool]) -> Extraction:
         calls.append(hashlib.sha256(vintage[0].encode("utf-8")).hexdigest())
         return real_extract(vintage)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import pickle
 import sys
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -15,7 +16,7 @@ from smm_pipeline import parallel, tables
 from smm_pipeline.archive import Archive, ArchiveEntry
 from smm_pipeline.extraction import extract
 from smm_pipeline.facts import facts_frame
-from smm_pipeline.reports import Report, read_report
+from smm_pipeline.reports import Report, ReportError, read_report
 from smm_pipeline_tests.corpus import write_corpus
 
 LONG = 60.0
@@ -90,7 +91,7 @@ def test_work_started_ahead_leaves_the_caller_a_core(monkeypatch: pytest.MonkeyP
 
 
 def test_reading_the_archive_ahead_gives_what_reading_the_rows_gives_and_nothing_is_read_twice(
-        tmp_path: Path, read_in_this_process: list[object], monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, read_when_asked: list[object], monkeypatch: pytest.MonkeyPatch) -> None:
     reports = write_corpus(tmp_path / "corpus", 10)
     (tmp_path / "corpus" / reports[0].name).write_bytes(reports[0].read_bytes().replace(b"\n", b"\r\n"))
     archive = Archive(tmp_path / "archive")
@@ -111,14 +112,17 @@ def test_reading_the_archive_ahead_gives_what_reading_the_rows_gives_and_nothing
     pd.testing.assert_frame_equal(tables.raw_report_rows(archive, archive.months(), ahead), raw)
     assert parsed_here == []  # the raw rows took each report as the reader parsed it from the same bytes
     pd.testing.assert_frame_equal(tables.fact_rows(raw, ahead), tables.fact_rows(raw, tables.VintageReader()))
-    assert len(read_in_this_process) == len(reports)  # by the second reader only: the first had read them ahead
+    assert len(read_when_asked) == len(reports)  # by the second reader only: the first had read them ahead
     pd.testing.assert_frame_equal(tables.section_rows(raw, ahead), tables.section_rows(raw, tables.VintageReader()))
 
 
+@pytest.mark.parametrize("refusal", [BrokenProcessPool("no room for processes"),
+                                     OSError("AF_UNIX path too long: no room for processes")])
 def test_workers_that_cannot_start_leave_the_work_to_this_process_with_a_warning(
-        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+        refusal: Exception, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """The fork server needs a socket in the temporary folder, so it can fail where spawning would not."""
     def refused(*args: object, **kwargs: object) -> None:
-        raise BrokenProcessPool("no room for processes")
+        raise refusal
 
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", refused)
     monkeypatch.setattr(parallel, "cores", lambda: 2)
@@ -129,7 +133,7 @@ def test_workers_that_cannot_start_leave_the_work_to_this_process_with_a_warning
 
 
 def test_reading_ahead_that_nothing_asks_for_is_dropped_and_a_later_ask_reads_here(
-        tmp_path: Path, read_in_this_process: list[object]) -> None:
+        tmp_path: Path, read_when_asked: list[object]) -> None:
     reports = write_corpus(tmp_path / "corpus", 8)
     archive = Archive(tmp_path / "archive")
     for path in reports:
@@ -139,7 +143,7 @@ def test_reading_ahead_that_nothing_asks_for_is_dropped_and_a_later_ask_reads_he
     reader.close()  # the run stopped before it read anything
     raw = tables.raw_report_rows(archive, archive.months(), reader)
     assert len(tables.fact_rows(raw, reader)) > 0
-    assert len(read_in_this_process) == len(reports)  # nothing came from the dropped reading
+    assert len(read_when_asked) == len(reports)  # nothing came from the dropped reading
 
 
 def test_a_main_module_workers_cannot_import_keeps_the_work_here(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -151,3 +155,46 @@ def test_a_main_module_workers_cannot_import_keeps_the_work_here(monkeypatch: py
     monkeypatch.setattr(parallel, "cores", lambda: 2)
     monkeypatch.setattr(sys.modules["__main__"], "__file__", "<stdin>", raising=False)
     assert parallel.map_each(math.sqrt, [4.0, 9.0, 16.0], LONG) == [2.0, 3.0, 4.0]
+
+
+def test_html_and_crlf_reports_read_ahead_or_when_asked_give_the_same_findings(tmp_path: Path) -> None:
+    """Read ahead from the file or later from the raw row's converted text, a report is the same report:
+    the same facts and findings, the page converted from HTML said so either way."""
+    reports = write_corpus(tmp_path / "corpus", 4)
+    page = reports[1].read_text(encoding="utf-8").split("\n")
+    reports[1].with_suffix(".html").write_text(
+        "<html><body>" + "".join(f"<p>{line}</p>" for line in page) + "</body></html>", encoding="utf-8")
+    reports[1].unlink()
+    reports[2].write_bytes(reports[2].read_bytes().replace(b"\n", b"\r\n"))
+    archive = Archive(tmp_path / "archive")
+    for path in sorted((tmp_path / "corpus").iterdir()):
+        archive.add_file(path)
+    raw = tables.raw_report_rows(archive, archive.months())
+    ahead = tables.VintageReader()
+    ahead.read_ahead(archive, archive.entries())
+    facts = tables.fact_rows(raw, ahead)
+    findings = tables.finding_rows(raw, facts, None, ahead)
+    pd.testing.assert_frame_equal(findings, tables.finding_rows(raw, facts, None, tables.VintageReader()))
+    assert (findings["rule"] == "converted_from_html").sum() == 1
+
+
+def test_a_vintage_that_cannot_be_read_ahead_fails_its_own_month_only(tmp_path: Path) -> None:
+    reports = write_corpus(tmp_path / "corpus", 4)
+    archive = Archive(tmp_path / "archive")
+    for path in reports:
+        archive.add_file(path)
+    lost = archive.entries()[2]
+    archive.path_of(lost).chmod(0o600)
+    archive.path_of(lost).unlink()
+    reader = tables.VintageReader()
+    reader.read_ahead(archive, archive.entries())
+    others = [m for m in archive.months() if m != lost.report_month]
+    assert len(tables.fact_rows(tables.raw_report_rows(archive, others, reader), reader)) > 0
+    with pytest.raises(FileNotFoundError):
+        tables.raw_report_rows(archive, [lost.report_month], reader)
+
+
+def test_a_report_error_crosses_to_the_caller_intact() -> None:
+    error = pickle.loads(pickle.dumps(ReportError("smm_2025-07.txt", "no title line", 3)))
+    assert (error.source, error.message, error.line, str(error)) == (
+        "smm_2025-07.txt", "no title line", 3, "smm_2025-07.txt:3: no title line")

@@ -37,12 +37,13 @@ def raw_reports(context: dg.AssetExecutionContext, settings: PipelineSettings,
 
 
 def _vintages(rows: pd.DataFrame) -> dict[str, object]:
-    latest = rows.iloc[int(rows["received_at"].to_numpy().argmax())]
+    _, sha256, file_name = max(zip(rows["received_at"], rows["sha256"].astype(str), rows["file_name"].astype(str),
+                                   strict=True))  # the latest vintage, as the panel takes it (panel.latest_vintages)
     return {
         **table_metadata(rows, ["file_name", "sha256", "size_bytes", "received_at"]),
         "vintages": dg.MetadataValue.int(len(rows)),
-        "latest_file": dg.MetadataValue.text(str(latest["file_name"])),
-        "latest_sha256": dg.MetadataValue.text(str(latest["sha256"])),
+        "latest_file": dg.MetadataValue.text(file_name),
+        "latest_sha256": dg.MetadataValue.text(sha256),
     }
 
 
