@@ -182,6 +182,30 @@ def test_the_asset_writes_each_months_page_and_links_it(samples: Materialised) -
         assert "Biggest rises MoM" in metadata["at_a_glance"].value
 
 
+def test_a_brief_run_of_several_months_describes_each_months_page_on_its_own_materialisation(
+        samples: Materialised) -> None:
+    from smm_pipeline.defs import assets
+    from smm_pipeline.defs.brief import monthly_brief
+    from smm_pipeline.defs.partitions import range_tags, report_months
+    from smm_pipeline.defs.resources import pipeline_resources
+
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions(report_months.name, samples.months)
+    result = dg.materialize([*assets.core_assets, monthly_brief], selection=[monthly_brief], instance=instance,
+                            resources=pipeline_resources(samples.paths.data_dir, samples.paths.warehouse),
+                            tags=range_tags(samples.months))
+    assert result.success
+    single = {e.partition: e.materialization.metadata for r in samples.results
+              for e in r.get_asset_materialization_events() if e.asset_key == dg.AssetKey("monthly_brief")}
+    for event in result.get_asset_materialization_events():
+        metadata, month = event.materialization.metadata, event.partition
+        assert Path(metadata["path"].value) == samples.brief(month)
+        assert metadata["months_in_run"].value == len(samples.months)
+        for key in ("errors", "warnings", "products", "sentences_cited"):
+            assert metadata[key].value == single[month][key].value, (month, key)
+    assert metadata["errors_in_run"].value == sum(single[m]["errors"].value for m in samples.months)
+
+
 def test_every_table_materialisation_has_a_row_count_and_a_preview(samples: Materialised) -> None:
     for result in samples.results:
         for event in result.get_asset_materialization_events():
