@@ -81,7 +81,7 @@ def extract_text(vintage: tuple[str, str, bool]) -> Extraction:
     row says what the file was: the extraction is then the one the file itself gives."""
     text, file_name, converted_from_html = vintage
     report = parse_report(text.encode("utf-8"), file_name)
-    return extract(replace(report, converted_from_html=converted_from_html or report.converted_from_html))
+    return extract(replace(report, converted_from_html=converted_from_html))
 
 
 def extract(report: Report) -> Extraction:

@@ -105,8 +105,7 @@ class VintageReader:
 
     def parsed(self, sha256: str) -> Report | None:
         """The parsed report of a vintage already read (or being read ahead) from exactly these bytes."""
-        if any(sha256 in keys for keys, _ in self._ahead):
-            self._collect()
+        self._collect()
         made = self._made.get(sha256)
         return made.report if made is not None and made.report.sha256 == sha256 else None
 

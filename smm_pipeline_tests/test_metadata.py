@@ -8,7 +8,14 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smm_pipeline.defs.metadata import MARKDOWN_SPECIALS, escape_markdown, markdown_table, most_first, rows_by_month
+from smm_pipeline.defs.metadata import (
+    MARKDOWN_SPECIALS,
+    escape_markdown,
+    in_order,
+    markdown_table,
+    most_first,
+    rows_by_month,
+)
 
 
 @given(st.text(alphabet=st.sampled_from("ab |`*_[]()#!~&<>\"'\\x\n"), max_size=40))
@@ -36,3 +43,7 @@ def test_each_month_gets_its_own_rows_and_a_month_without_rows_an_empty_frame() 
 def test_counts_come_most_frequent_first_and_ties_alphabetically() -> None:
     assert list(most_first(["zinc", "lead", "zinc", "tin", "lead", "alumina"]).items()) == [
         ("lead", 2), ("zinc", 2), ("alumina", 1), ("tin", 1)]
+
+
+def test_counts_in_order_come_alphabetically() -> None:
+    assert list(in_order(["zinc", "lead", "zinc"]).items()) == [("lead", 1), ("zinc", 2)]

@@ -13,7 +13,14 @@ import pandas as pd
 from dagster_duckdb import DuckDBResource
 
 from smm_pipeline import catalogue, indicators, panel, schemas, tables, warehouse
-from smm_pipeline.defs.metadata import counts_markdown, most_first, on_each_month, rows_by_month, table_metadata
+from smm_pipeline.defs.metadata import (
+    counts_markdown,
+    in_order,
+    most_first,
+    on_each_month,
+    rows_by_month,
+    table_metadata,
+)
 from smm_pipeline.defs.partitions import WAREHOUSE_POOL, report_month_asset
 from smm_pipeline.defs.resources import PipelineSettings, ReportReader
 
@@ -108,8 +115,7 @@ def _findings(rows: pd.DataFrame, unchained: bool) -> dict[str, object]:
         "infos": dg.MetadataValue.int(int(by_severity.get("info", 0))),
         "previous_report": dg.MetadataValue.text(
             "none: the rules across months had nothing to compare with" if unchained else "read"),
-        "findings_per_rule": counts_markdown(dict(sorted(Counter(rows["rule"].tolist()).items())), "rule",
-                                             "findings"),
+        "findings_per_rule": counts_markdown(in_order(rows["rule"].tolist()), "rule", "findings"),
     }
 
 
@@ -146,7 +152,7 @@ def monthly_panel(context: dg.AssetExecutionContext, metric_facts: pd.DataFrame)
 def derived_indicators(monthly_panel: pd.DataFrame) -> dg.Output[pd.DataFrame]:
     """Implied levels, forecast errors, chain-linked production index, diffusion index by group."""
     frame = indicators.build_indicators(monthly_panel)
-    per_indicator = dict(sorted(Counter(frame["indicator"].tolist()).items()))
+    per_indicator = in_order(frame["indicator"].tolist())
     return dg.Output(frame, metadata={
         **table_metadata(frame, ["indicator", "product_group", "product", "month", "value", "unit"]),
         "rows_per_indicator": counts_markdown(per_indicator, "indicator"),

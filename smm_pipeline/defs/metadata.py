@@ -94,6 +94,11 @@ def most_first(values: Iterable[str]) -> dict[str, int]:
     return dict(sorted(Counter(values).items(), key=lambda pair: (-pair[1], pair[0])))
 
 
+def in_order(values: Iterable[str]) -> dict[str, int]:
+    """How often each value occurs, in the values' alphabetical order."""
+    return dict(sorted(Counter(values).items()))
+
+
 def text_markdown(text: str) -> dg.MetadataValue:
     """Plain text lines ('- ' starts a list item) as escaped markdown."""
     lines = [line[:2] + escape_markdown(line[2:]) if line.startswith("- ") else escape_markdown(line)
