@@ -45,7 +45,8 @@ POOL_START_SECONDS = 0.6
 and the brief (measured: eight 11 KB reports read in 0.76 s on a new pool, 0.19 s in one process; 24 in
 0.96 s against 0.56 s)."""
 FORK_SECONDS = 0.03
-"""What a pool costs once the fork server runs: a fork per worker and the items sent to it."""
+"""What a pool costs once the fork server runs: a fork per worker and the items sent to it (a two-worker
+pool was up in 3 ms when measured; the rest is a margin for sending the items)."""
 _server_running = False
 """Whether this process has a fork server running (it has, after its first pool)."""
 
