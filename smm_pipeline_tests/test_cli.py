@@ -1,6 +1,8 @@
 """The console script: extract one report, run the pipeline, clear errors for bad input."""
 
+import contextlib
 import csv
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -114,3 +116,31 @@ def test_a_long_load_is_summarised_by_status_and_rejections_are_listed() -> None
     assert "smm_2015-01.txt" not in text and len(text.splitlines()) < 12
     summary.accepted = summary.accepted[:LISTED_REPORTS]
     assert "smm_2015-01.txt" in summary.render()
+
+
+@pytest.mark.parametrize("persistent", [False, True], ids=["ephemeral", "DAGSTER_HOME"])
+def test_a_backfill_is_announced_once_per_asset_only_where_no_one_reads_the_instance_later(
+        persistent: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command's own (ephemeral) instance gets one planned event per asset for a run of many months; a
+    persistent one keeps one per month, which is how the UI marks a failed run's months as failed."""
+    import dagster as dg
+
+    from smm_pipeline.defs.partitions import range_tags
+    from smm_pipeline.defs.runner import PLANNED_EVENT_PER_ASSET, planned_once_per_asset
+
+    monkeypatch.delenv(PLANNED_EVENT_PER_ASSET, raising=False)
+    months = dg.DynamicPartitionsDefinition(name="months")
+
+    @dg.asset(partitions_def=months, backfill_policy=dg.BackfillPolicy.single_run())
+    def monthly(context: dg.AssetExecutionContext) -> None:
+        assert len(context.partition_keys) == 3
+
+    with (dg.instance_for_test() if persistent else contextlib.nullcontext(dg.DagsterInstance.ephemeral())) as inst:
+        inst.add_dynamic_partitions("months", ["2024-01", "2024-02", "2024-03"])
+        with planned_once_per_asset(inst):
+            result = dg.materialize([monthly], instance=inst, tags=range_tags(["2024-01", "2024-03"]))
+        assert PLANNED_EVENT_PER_ASSET not in os.environ
+        planned = inst.get_records_for_run(result.run_id,
+                                           of_type=dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED).records
+    assert result.success and len(result.get_asset_materialization_events()) == 3
+    assert len(planned) == (3 if persistent else 1)

@@ -8,7 +8,7 @@ otherwise an ephemeral instance is used.
 
 import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +25,9 @@ from smm_pipeline.tables import VintageReader
 REPORT_SUFFIXES = {".txt", ".htm", ".html"}
 """Files `run --reports` tries as reports; a folder's README or notes are not reports."""
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+PLANNED_EVENT_PER_ASSET = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
+"""Dagster's opt-in (dagster-io/dagster#29288) to announce a single-run backfill with one planned event per
+asset, carrying the run's months, instead of one per asset and month (600 events for ten years)."""
 LISTED_REPORTS = 12
 """Accepted reports the summary lists one per line; more are counted by status, with their months, so
 that loading ten years stays one screen. Rejected reports are always listed, with their reasons."""
@@ -74,6 +77,24 @@ class RunSummary:
 def instance_for_cli() -> dg.DagsterInstance:
     """The persistent instance when DAGSTER_HOME is set, else an ephemeral one."""
     return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+
+
+@contextlib.contextmanager
+def planned_once_per_asset(instance: dg.DagsterInstance) -> Iterator[None]:
+    """One planned event per asset in the runs started inside, when no one can look at the instance later.
+
+    What the opt-in gives up is the UI marking a failed run's partitions as failed: that status is read
+    from the per-month planned events. An ephemeral instance ends with the command, so nothing reads it,
+    and the command's summary reports a failed run from the run's own result. A persistent instance
+    (DAGSTER_HOME, what `dagster dev` shows) keeps Dagster's default. A value the user set is left alone."""
+    if not instance.is_ephemeral or PLANNED_EVENT_PER_ASSET in os.environ:
+        yield
+        return
+    os.environ[PLANNED_EVENT_PER_ASSET] = "true"
+    try:
+        yield
+    finally:
+        os.environ.pop(PLANNED_EVENT_PER_ASSET, None)
 
 
 def archive_folder(folder: Path, archive: Archive, summary: RunSummary) -> None:
@@ -140,8 +161,9 @@ def _run_jobs(instance: dg.DagsterInstance, months: list[str], summary: RunSumma
         progress(f"[{number}/{len(stages)}] {job}{f' {label}' if label else ''}: {what}")
         # every month in one run (a single-run backfill), as a range of the months in registration order
         tags = range_tags(sorted(months, key=registered.__getitem__)) if label else {}
-        result = defs.resolve_job_def(job).execute_in_process(instance=instance, raise_on_error=False,
-                                                               run_config=QUIET, tags=tags)
+        with planned_once_per_asset(instance):
+            result = defs.resolve_job_def(job).execute_in_process(instance=instance, raise_on_error=False,
+                                                                   run_config=QUIET, tags=tags)
         summary.runs.append((f"{job} [{label}]" if label else job, result.success, _failed_checks(result)))
     if summary.warehouse.exists():
         with warehouse.connect(summary.warehouse, read_only=True) as con:
