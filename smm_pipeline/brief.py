@@ -38,7 +38,7 @@ import pandas as pd
 from smm_pipeline import catalogue, charts, consistency, warehouse
 from smm_pipeline.citations import Citations, FactKey
 from smm_pipeline.indicators import FLAT_BAND_PCT
-from smm_pipeline.parallel import map_each
+from smm_pipeline.parallel import cores, map_each
 from smm_pipeline.periods import shift_month
 from smm_pipeline.rows import Record, records
 
@@ -75,18 +75,58 @@ class BriefInputs:
     facts: pd.DataFrame
 
 
-def read_inputs(warehouse_path: str | Path, month: str) -> BriefInputs:
-    """The brief's inputs for `month` from the DuckDB warehouse file; BriefError says what is missing."""
-    if not Path(warehouse_path).exists():
-        raise BriefError(f"there is no warehouse at {warehouse_path}: run the pipeline first")
-    with warehouse.connect(warehouse_path, read_only=True) as con:
-        return inputs_for(con, [month], str(warehouse_path))[0]
+@dataclass(frozen=True, slots=True)
+class BriefTables:
+    """What the pages of several months read, each table read once for all of them: a backfill of 120
+    months is 4 queries, not 480. `parts` cuts it into runs of months with only the rows their pages show,
+    so that a worker gets each indicator row once, not once for each of the 24 pages that chart it."""
+
+    months: tuple[str, ...]
+    """The report months, in order."""
+    panel: pd.DataFrame
+    """Sorted by month (`_by_month`), so that a page's months are a slice."""
+    indicators: pd.DataFrame
+    """Sorted by month, as the panel."""
+    findings: pd.DataFrame
+    facts: pd.DataFrame
+    """Of each month and the month before it (every vintage)."""
+
+    @classmethod
+    def of(cls, months: Sequence[str], panel: pd.DataFrame, indicators: pd.DataFrame, findings: pd.DataFrame,
+           facts: pd.DataFrame) -> BriefTables:
+        """The tables of `months` as read, in any order."""
+        return cls(months=tuple(sorted(set(months))), panel=_by_month(panel), indicators=_by_month(indicators),
+                   findings=findings, facts=facts)
+
+    def inputs(self) -> list[BriefInputs]:
+        """Each month's page inputs, cut from these tables."""
+        facts_by_month = dict(tuple(self.facts.groupby("report_month")))
+        findings_by_month = dict(tuple(self.findings.groupby("report_month")))
+        return [_charted_sorted(BriefInputs(
+            month=month, panel=self.panel, indicators=self.indicators,
+            findings=findings_by_month.get(month, self.findings.iloc[:0]).reset_index(drop=True),
+            facts=pd.concat([facts_by_month[m] for m in (shift_month(month, -1), month) if m in facts_by_month],
+                            ignore_index=True, sort=False) if facts_by_month else self.facts.iloc[:0]))
+            for month in self.months]
+
+    def parts(self, count: int) -> list[BriefTables]:
+        """At most `count` runs of consecutive months, each with the rows its pages read."""
+        size = -(-len(self.months) // max(1, count))
+        return [self._part(self.months[start:start + size]) for start in range(0, len(self.months), size)]
+
+    def _part(self, months: tuple[str, ...]) -> BriefTables:
+        first, last = months[0], months[-1]
+        report_months = {*months, *(shift_month(month, -1) for month in months)}
+        return BriefTables(
+            months=months, panel=_window(self.panel, first, shift_month(last, 1)),
+            indicators=_window(self.indicators, shift_month(first, 1 - CHART_MONTHS), last),
+            findings=self.findings[self.findings["report_month"].isin(months)],
+            facts=self.facts[self.facts["report_month"].isin(report_months)])
 
 
-def inputs_for(con: duckdb.DuckDBPyConnection, months: Sequence[str], warehouse_path: str) -> list[BriefInputs]:
-    """The brief's inputs for each of `months` (the Dagster asset's connection comes from its
-    DuckDBResource). Each table is read once for all of them: a backfill of 120 months is 4 queries, not
-    480 (the panel and indicators are the same for every month). BriefError says what is missing."""
+def tables_for(con: duckdb.DuckDBPyConnection, months: Sequence[str], warehouse_path: str) -> BriefTables:
+    """The tables the pages of `months` read (the Dagster asset's connection comes from its DuckDBResource);
+    BriefError says what is missing."""
     for month in months:
         if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
             raise BriefError(f"{month!r} is not a report month: write it as YYYY-MM, e.g. 2025-07")
@@ -100,7 +140,7 @@ def inputs_for(con: duckdb.DuckDBPyConnection, months: Sequence[str], warehouse_
     missing = [name for name, frame in frames.items() if frame is None]
     if missing:
         raise BriefError(f"the warehouse {warehouse_path} has no {', '.join(missing)}: run the pipeline first")
-    facts, findings = frames["metric_facts"], frames["data_quality_findings"]
+    facts = frames["metric_facts"]
     if not set(months) <= set(facts["report_month"]):  # a report with no figure read
         loaded = warehouse.read_table(con, "raw_reports")               # is `build`'s to say
         known = sorted(set(loaded["report_month"])) if loaded is not None else []
@@ -108,15 +148,8 @@ def inputs_for(con: duckdb.DuckDBPyConnection, months: Sequence[str], warehouse_
         if unreported:
             raise BriefError(f"no report for {', '.join(unreported)} in the warehouse {warehouse_path} "
                              f"(months loaded: {', '.join(known) or 'none'})")
-    facts_by_month = dict(tuple(facts.groupby("report_month")))
-    findings_by_month = dict(tuple(findings.groupby("report_month")))
-    panel, indicators = _by_month(frames["monthly_panel"]), _by_month(frames["derived_indicators"])
-    return [_charted_sorted(BriefInputs(
-        month=month, panel=panel, indicators=indicators,
-        findings=findings_by_month.get(month, findings.iloc[:0]).reset_index(drop=True),
-        facts=pd.concat([facts_by_month[m] for m in (shift_month(month, -1), month) if m in facts_by_month],
-                        ignore_index=True, sort=False) if facts_by_month else facts.iloc[:0]))
-        for month in months]
+    return BriefTables.of(months, frames["monthly_panel"], frames["derived_indicators"],
+                          frames["data_quality_findings"], facts)
 
 
 def _by_month(frame: pd.DataFrame) -> pd.DataFrame:
@@ -746,12 +779,25 @@ PAGE_SECONDS = 0.015
 generated 54-product page over 24 months 28 ms); whether workers repay their start is judged on it."""
 
 
-def build_pages(inputs: Sequence[BriefInputs], folder: str | Path) -> list[tuple[Brief, Path]]:
+PARTS_PER_CORE = 4
+"""Runs of months a backfill's pages are cut into, per core: more than one, so that a core whose run had
+the shorter pages (the first months chart fewer months) takes another."""
+
+
+def build_pages(tables: BriefTables, folder: str | Path) -> list[tuple[Brief, Path]]:
     """Build and write each month's page: what the Dagster asset does for the months of its run."""
-    return [(page, write(page, folder)) for page in map_each(build, inputs, len(inputs) * PAGE_SECONDS)]
+    built = map_each(_build_part, tables.parts(PARTS_PER_CORE * cores()), len(tables.months) * PAGE_SECONDS)
+    return [(page, write(page, folder)) for pages in built for page in pages]
+
+
+def _build_part(tables: BriefTables) -> list[Brief]:
+    return [build(inputs) for inputs in tables.inputs()]
 
 
 def build_from_warehouse(warehouse_path: str | Path, month: str, folder: str | Path) -> tuple[Brief, Path]:
-    """Read, build and write one month's page: what `smm-pipeline brief` does."""
-    return build_pages([read_inputs(warehouse_path, month)], folder)[0]
-
+    """Read, build and write one month's page: what `smm-pipeline brief` does (BriefError: what is missing)."""
+    if not Path(warehouse_path).exists():
+        raise BriefError(f"there is no warehouse at {warehouse_path}: run the pipeline first")
+    with warehouse.connect(warehouse_path, read_only=True) as con:
+        tables = tables_for(con, [month], str(warehouse_path))
+    return build_pages(tables, folder)[0]

@@ -22,7 +22,7 @@ import pytest
 
 from smm_pipeline import catalogue, consistency, indicators, panel, tables
 from smm_pipeline.archive import Archive
-from smm_pipeline.brief import BriefInputs
+from smm_pipeline.brief import BriefInputs, BriefTables
 from smm_pipeline.defs import assets
 from smm_pipeline.defs.brief import monthly_brief
 from smm_pipeline.defs.partitions import report_months
@@ -104,23 +104,39 @@ def _generated_facts(month: str, index: int, product: catalogue.Product, sha256:
     return rows
 
 
-def generated_inputs(months: int = 24, last: str = "2025-07") -> BriefInputs:
-    """Every catalogue product (54) over `months` months: a worst case for the brief's size and render time
-    that needs no seed report."""
+def _generated_frame(months: int, last: str) -> pd.DataFrame:
+    """The facts of every catalogue product (54) over `months` months to `last`."""
     rows = []
     for step in range(months):
         month = shift_month(last, step - months + 1)
         sha256 = f"{step:064x}"
         for index, product in enumerate(catalogue.products()):
             rows += _generated_facts(month, index, product, sha256)
-    facts = pd.DataFrame(rows).astype({"value": "float64", "value_high": "float64",
-                                       "received_at": "datetime64[us, UTC]"})
+    return pd.DataFrame(rows).astype({"value": "float64", "value_high": "float64",
+                                      "received_at": "datetime64[us, UTC]"})
+
+
+def generated_inputs(months: int = 24, last: str = "2025-07") -> BriefInputs:
+    """Every catalogue product (54) over `months` months: a worst case for the brief's size and render time
+    that needs no seed report."""
+    facts = _generated_frame(months, last)
     built = panel.build_panel(facts)
     latest = facts[facts["report_month"] == last]
     previous = facts[facts["report_month"] == shift_month(last, -1)]
     findings = consistency.findings_frame(consistency.check_facts(latest, previous).findings)
     return BriefInputs(month=last, panel=built, indicators=indicators.build_indicators(built), findings=findings,
                        facts=pd.concat([previous, latest], ignore_index=True))
+
+
+def generated_tables(months: int, last: str = "2025-07") -> BriefTables:
+    """What the pages of `months` generated months read, as the warehouse would give it."""
+    facts = _generated_frame(months, last)
+    built = panel.build_panel(facts)
+    by_month = dict(tuple(facts.groupby("report_month")))
+    findings = consistency.findings_frame([
+        finding for month, frame in by_month.items()
+        for finding in consistency.check_facts(frame, by_month.get(shift_month(month, -1))).findings])
+    return BriefTables.of(list(by_month), built, indicators.build_indicators(built), findings, facts)
 
 
 @dataclass(frozen=True)

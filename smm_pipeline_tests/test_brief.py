@@ -17,6 +17,7 @@ from smm_pipeline_tests.brief_support import (
     SAMPLES,
     Materialised,
     generated_inputs,
+    generated_tables,
     hostile_report,
     inputs_from_reports,
     sample_warehouse,
@@ -156,6 +157,18 @@ def test_a_54_product_month_over_two_years_weighs_under_2_mb() -> None:
     page = brief.build(generated_inputs(months=24))
     assert page.products == 54
     assert len(page.html.encode("utf-8")) < MAX_BYTES
+
+
+def test_a_backfills_pages_are_the_same_however_its_months_are_cut_for_the_workers() -> None:
+    """A worker gets a run of months with only the rows their pages show, and makes the pages it would
+    make from every row."""
+    tables = generated_tables(months=27)
+    whole = [brief.build(inputs).html for inputs in tables.inputs()]
+    for count in (4, 27, 40):
+        parts = tables.parts(count)
+        assert len(parts) <= count and [month for part in parts for month in part.months] == list(tables.months)
+        assert all(part.indicators["month"].nunique() <= len(part.months) + brief.CHART_MONTHS - 1 for part in parts)
+        assert [brief.build(inputs).html for part in parts for inputs in part.inputs()] == whole
 
 
 @pytest.mark.skipif(not SEED.exists(), reason=f"the seed report {SEED} is not next to this checkout")

@@ -30,8 +30,8 @@ def monthly_brief(context: dg.AssetExecutionContext, settings: PipelineSettings,
     month of the run)."""
     try:
         with duckdb.get_connection() as con:
-            inputs = brief.inputs_for(con, context.partition_keys, duckdb.database)
-        pages = brief.build_pages(inputs, settings.paths.briefs)
+            tables = brief.tables_for(con, context.partition_keys, duckdb.database)
+        pages = brief.build_pages(tables, settings.paths.briefs)
     except brief.BriefError as err:
         raise dg.Failure(str(err)) from err
     return dg.MaterializeResult(metadata={
