@@ -38,7 +38,7 @@ import pandas as pd
 from smm_pipeline import catalogue, charts, consistency, warehouse
 from smm_pipeline.citations import Citations, FactKey
 from smm_pipeline.indicators import FLAT_BAND_PCT
-from smm_pipeline.parallel import cores, map_each
+from smm_pipeline.parallel import Batch, cores, map_each, start_each
 from smm_pipeline.periods import shift_month
 from smm_pipeline.rows import Record, records
 
@@ -784,10 +784,65 @@ PARTS_PER_CORE = 4
 the shorter pages (the first months chart fewer months) takes another."""
 
 
-def build_pages(tables: BriefTables, folder: str | Path) -> list[tuple[Brief, Path]]:
-    """Build and write each month's page: what the Dagster asset does for the months of its run."""
-    built = map_each(_build_part, tables.parts(PARTS_PER_CORE * cores()), len(tables.months) * PAGE_SECONDS)
+def build_pages(tables: BriefTables, folder: str | Path, ahead: PagesAhead | None = None) -> list[tuple[Brief, Path]]:
+    """Build and write each month's page: what the Dagster asset does for the months of its run. Pages
+    built `ahead` from these very tables are taken as they are."""
+    built = ahead.pages(tables) if ahead is not None else None
+    if built is None:
+        built = map_each(_build_part, tables.parts(PARTS_PER_CORE * cores()), len(tables.months) * PAGE_SECONDS)
     return [(page, write(page, folder)) for pages in built for page in pages]
+
+
+class PagesAhead:
+    """The pages of a backfill's months, started as soon as their tables are in the warehouse, on the cores a
+    run leaves free, for the brief to take later.
+
+    `smm-pipeline run` names its months: it starts them when the indicators are built, and the dbt build
+    that follows (seconds of one core) leaves the other cores idle. The brief takes them only if the
+    tables it reads are the ones they were built from, so a page is never older than its inputs. With no
+    months (the default, in the UI and the daemon) nothing is built ahead."""
+
+    def __init__(self, months: Sequence[str] = ()) -> None:
+        self.months = tuple(months)
+        self._started: tuple[BriefTables, Batch[BriefTables, list[Brief]]] | None = None
+
+    def start(self, con: duckdb.DuckDBPyConnection, warehouse_path: str) -> None:
+        """Read the months' tables and start their pages (nothing when no months are named, or they were
+        started; a month the brief cannot be built for is the brief's own run to report)."""
+        if not self.months or self._started is not None:
+            return
+        try:
+            tables = tables_for(con, self.months, warehouse_path)
+        except BriefError:
+            return
+        parts = tables.parts(PARTS_PER_CORE * cores())
+        self._started = (tables, start_each(_build_part, parts, len(tables.months) * PAGE_SECONDS))
+
+    def pages(self, tables: BriefTables) -> list[list[Brief]] | None:
+        """The pages built ahead, if they were built from exactly `tables` and were built (else None: the
+        caller builds them, and raises what building raises)."""
+        started, self._started = self._started, None
+        if started is None:
+            return None
+        before, batch = started
+        if not _same_tables(before, tables):
+            batch.cancel()
+            return None
+        try:
+            return batch.results()
+        except BriefError:
+            return None
+
+    def close(self) -> None:
+        """Drop pages that nothing will take."""
+        if self._started is not None:
+            self._started[1].cancel()
+        self._started = None
+
+
+def _same_tables(one: BriefTables, other: BriefTables) -> bool:
+    return one.months == other.months and all(
+        getattr(one, name).equals(getattr(other, name)) for name in ("panel", "indicators", "findings", "facts"))
 
 
 def _build_part(tables: BriefTables) -> list[Brief]:

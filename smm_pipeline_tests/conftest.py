@@ -38,3 +38,20 @@ def read_when_asked(monkeypatch: pytest.MonkeyPatch) -> list[object]:
 
     monkeypatch.setattr(tables, "map_each", counted_map)
     return items
+
+
+@pytest.fixture
+def pages_built_when_asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The months whose brief pages were built when the brief asked for them (brief.map_each's parts), as a
+    growing list: a page built ahead is not in it."""
+    from smm_pipeline import brief
+
+    months: list[str] = []
+    real_map = brief.map_each
+
+    def counted_map(work: Callable, parts: Sequence, seconds: float) -> list:
+        months.extend(month for part in parts for month in part.months)
+        return real_map(work, parts, seconds)
+
+    monkeypatch.setattr(brief, "map_each", counted_map)
+    return months

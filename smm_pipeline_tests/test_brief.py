@@ -3,13 +3,14 @@ weighs; the asset's metadata and the `brief` command."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
 import dagster as dg
 import pytest
 
-from smm_pipeline import brief, cli, consistency
+from smm_pipeline import brief, cli, consistency, warehouse
 from smm_pipeline.brief import Brief, BriefInputs
 from smm_pipeline.citations import align
 from smm_pipeline_tests.benchmarks import SEED
@@ -245,3 +246,20 @@ def test_cli_brief_builds_the_page_or_says_why_not(samples: Materialised, monkey
     assert "no report for 2025-09" in error and "months loaded: 2025-01, 2025-02, 2025-03" in error
     assert cli.main(["brief", "March"]) == 2
     assert "write it as YYYY-MM" in capsys.readouterr().err
+
+
+def test_pages_built_ahead_are_taken_only_for_the_tables_they_were_built_from(samples: Materialised) -> None:
+    database = str(samples.paths.warehouse)
+    with warehouse.connect(database, read_only=True) as con:
+        tables = brief.tables_for(con, samples.months, database)
+        ahead, idle, outdated = (brief.PagesAhead(samples.months), brief.PagesAhead(),
+                                 brief.PagesAhead(samples.months))
+        for pages in (ahead, idle, outdated):
+            pages.start(con, database)
+    built = [[page.html for page in part] for part in ahead.pages(tables) or []]
+    assert built and [html for part in built for html in part] == [
+        brief.build(inputs).html for inputs in tables.inputs()]
+    assert ahead.pages(tables) is None  # taken once
+    assert idle.pages(tables) is None  # no months named: nothing was built ahead
+    restated = replace(tables, findings=tables.findings.iloc[1:])
+    assert outdated.pages(restated) is None

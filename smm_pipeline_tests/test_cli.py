@@ -73,9 +73,11 @@ def test_seed_extract_scores_above_the_bar(tmp_path: Path) -> None:
 
 def test_run_builds_the_warehouse_from_a_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str],
-                                                read_when_asked: list[object]) -> None:
+                                                read_when_asked: list[object],
+                                                pages_built_when_asked: list[str]) -> None:
     """Enough reports to be read ahead on the other cores (and a broken file): the extract run finds every
-    one read, and the facts are those of reading each report alone."""
+    one read, and the facts are those of reading each report alone; the brief run finds every page built
+    (while dbt ran)."""
     reports = write_corpus(tmp_path / "reports", 8)[0].parent
     (reports / SAMPLE.name).write_bytes(SAMPLE.read_bytes())
     (reports / "broken.txt").write_bytes(b"not a report")
@@ -83,7 +85,9 @@ def test_run_builds_the_warehouse_from_a_folder(tmp_path: Path, monkeypatch: pyt
     monkeypatch.delenv("SMM_WAREHOUSE", raising=False)
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     assert main(["run", "--reports", str(reports)]) == 0
-    assert read_when_asked == []
+    assert read_when_asked == [] and pages_built_when_asked == []
+    assert sorted(path.stem for path in (tmp_path / "data" / "briefs").glob("*.html")) == sorted(
+        path.name[4:11] for path in reports.glob("smm_*"))
     alone = pd.concat([facts_frame(extract(read_report(path)).facts) for path in sorted(reports.glob("smm_*"))],
                       ignore_index=True)
     with warehouse.connect(tmp_path / "data" / "warehouse.duckdb", read_only=True) as con:

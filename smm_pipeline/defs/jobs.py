@@ -3,7 +3,7 @@
 import dagster as dg
 
 from smm_pipeline.defs import assets
-from smm_pipeline.defs.brief import monthly_brief
+from smm_pipeline.defs.brief import brief_pages_ahead, monthly_brief
 from smm_pipeline.defs.dbt import smm_dbt_models
 from smm_pipeline.defs.freshness import report_arrived_on_time
 from smm_pipeline.defs.serving import serving_copy
@@ -39,4 +39,5 @@ rebuild_job = dg.define_asset_job(
     "rebuild_job",
     selection=ALL_MONTHS_ASSETS,
     description="Rebuild the panel, indicators and dbt marts from every report month in the warehouse.",
+    hooks={brief_pages_ahead},
 )

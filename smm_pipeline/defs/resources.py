@@ -10,6 +10,7 @@ from dagster_duckdb import DuckDBResource
 
 from smm_pipeline import warehouse
 from smm_pipeline.archive import Archive
+from smm_pipeline.brief import PagesAhead
 from smm_pipeline.settings import Paths, paths
 from smm_pipeline.tables import VintageReader
 
@@ -48,6 +49,16 @@ def report_reader() -> VintageReader:
     return VintageReader()
 
 
+AheadPages = dg.ResourceParam[PagesAhead]
+"""What the brief asks for to take pages built ahead: the run's PagesAhead (`pages_ahead`)."""
+
+
+@dg.resource(description="Brief pages built ahead on idle cores (only for the months `smm-pipeline run` names).")
+def pages_ahead() -> PagesAhead:
+    """A PagesAhead with no months: in the UI and the daemon nothing is built ahead."""
+    return PagesAhead()
+
+
 class WarehouseIOManager(dg.ConfigurableIOManager):
     """Each asset is a DuckDB table named after it; a partitioned asset replaces only its report months.
 
@@ -80,7 +91,8 @@ def pipeline_resources(data_dir: str | Path, warehouse: str | Path, **settings: 
     path (the definitions and the tests get them all here, so the two cannot differ)."""
     door = DuckDBResource(database=str(warehouse))
     return {"settings": PipelineSettings(data_dir=str(data_dir), warehouse=str(warehouse), **settings),
-            "reader": report_reader, "duckdb": door, "io_manager": WarehouseIOManager(duckdb=door)}
+            "reader": report_reader, "pages_ahead": pages_ahead, "duckdb": door,
+            "io_manager": WarehouseIOManager(duckdb=door)}
 
 
 def default_resources() -> dict[str, object]:

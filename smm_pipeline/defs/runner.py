@@ -16,6 +16,7 @@ import dagster as dg
 
 from smm_pipeline import warehouse
 from smm_pipeline.archive import Archive
+from smm_pipeline.brief import PagesAhead
 from smm_pipeline.defs.partitions import range_tags, report_months
 from smm_pipeline.periods import span_label
 from smm_pipeline.reports import ReportError
@@ -135,24 +136,26 @@ def _run(reports: Path, instance: dg.DagsterInstance | None, progress: Callable[
     archive_folder(reports, archive, summary)
     instance = instance or instance_for_cli()
     months = archive.months()
-    reader = VintageReader()
+    reader, ahead = VintageReader(), PagesAhead(months)
     reader.read_ahead(archive, archive.entries())  # on the other cores, while the definitions load
     try:
-        return _run_jobs(instance, months, summary, reader, progress)
+        return _run_jobs(instance, months, summary, {"reader": reader, "pages_ahead": ahead}, progress)
     finally:
-        reader.close()  # a run that stopped before reading leaves no work behind
+        reader.close()  # a run that stopped early leaves no work behind
+        ahead.close()
 
 
-def _run_jobs(instance: dg.DagsterInstance, months: list[str], summary: RunSummary, reader: VintageReader,
+def _run_jobs(instance: dg.DagsterInstance, months: list[str], summary: RunSummary, ahead: dict[str, object],
               progress: Callable[[str], None]) -> RunSummary:
-    """The definitions, then the extract, rebuild and brief runs over every month, one run each."""
+    """The definitions, then the extract, rebuild and brief runs over every month, one run each; `ahead`
+    is the work started before a run needs it (the reports read, the brief pages), kept across the runs."""
     known = set(instance.get_dynamic_partitions(report_months.name))
     instance.add_dynamic_partitions(report_months.name, [m for m in months if m not in known])
     registered = {month: n for n, month in enumerate(instance.get_dynamic_partitions(report_months.name))}
     progress(f"archived {len(summary.accepted)} reports ({len(summary.rejected)} rejected); loading the definitions")
     from smm_pipeline.definitions import build_defs  # its import parses the dbt project: seconds
 
-    defs = build_defs({"reader": dg.ResourceDefinition.hardcoded_resource(reader)})
+    defs = build_defs({key: dg.ResourceDefinition.hardcoded_resource(value) for key, value in ahead.items()})
     span = span_label(months)
     stages = [("extract_job", span, "raw reports, sections, facts and findings"),
               ("rebuild_job", "", "panel, indicators, dbt marts, serving copy"),
