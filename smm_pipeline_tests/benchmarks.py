@@ -14,7 +14,8 @@
 - materialise: wall time of `smm-pipeline run` on the bundled samples (a fresh process, data folder and
   warehouse; dbt included);
 - scaling: `smm-pipeline run` as a user runs it (a fresh process each) on generated corpora of 1, 12,
-  36 and 120 monthly reports, with each time's ratio to one month's;
+  36 and 120 monthly reports, three rounds with the sizes in turn: each time's ratio to its round's one
+  month, and the medians' ratio;
 - soak: 36 generated monthly reports dropped one after another through the drop-folder path (sensor
   ticks, report_job runs, serving copy) while a separate process queries the serving copy and its
   Parquet in a loop; prints runs, reader queries, reader errors and rows lost;
@@ -168,17 +169,29 @@ def bench_materialise() -> None:
     print(f"materialise samples ({len(SAMPLES)} reports): {elapsed:.1f} s wall ({what})")
 
 
-def bench_scaling(sizes: tuple[int, ...] = (1, 12, 36, 120)) -> None:
-    """Wall time of `smm-pipeline run` against the number of monthly reports, and its ratio to one month."""
-    print("scaling (`smm-pipeline run --reports DIR`, a fresh process and warehouse each; generated corpus):")
-    print(f"  {'reports':>7} {'seconds':>8} {'x 1 month':>9}  result")
-    one = None
+def bench_scaling(sizes: tuple[int, ...] = (1, 12, 36, 120), rounds: int = 3) -> None:
+    """Wall time of `smm-pipeline run` against the number of monthly reports, and its ratio to one month.
+
+    One run of a size swings by a second or two on this VM, which moves a ratio by 0.1-0.2, so each size runs
+    `rounds` times, the sizes taking turns (a slow spell of the machine falls on all of them), and the ratio
+    is of the medians; each round's own ratio is printed too."""
+    print(f"scaling (`smm-pipeline run --reports DIR`, a fresh process and warehouse each; generated corpus; "
+          f"{rounds} rounds, sizes in turn):")
+    times: dict[int, list[float]] = {size: [] for size in sizes}
+    with tempfile.TemporaryDirectory(prefix="smm-corpus-") as folder:
+        corpora = {size: write_corpus(Path(folder) / str(size), size)[0].parent for size in sizes}
+        for round_number in range(1, rounds + 1):
+            for size in sizes:
+                elapsed, what = _run_command(corpora[size])
+                times[size].append(elapsed)
+                ratio = elapsed / times[sizes[0]][-1]
+                print(f"  round {round_number}: {size:>4} reports {elapsed:6.1f} s {ratio:5.2f} x  {what}", flush=True)
+    one = statistics.median(times[sizes[0]])
+    print(f"  {'reports':>7} {'median s':>8} {'range s':>11} {'x 1 month (medians)':>20}")
     for size in sizes:
-        with tempfile.TemporaryDirectory(prefix="smm-corpus-") as folder:
-            write_corpus(Path(folder), size)
-            elapsed, what = _run_command(Path(folder))
-        one = one or elapsed
-        print(f"  {size:>7} {elapsed:>8.1f} {elapsed / one:>9.2f}  {what}", flush=True)
+        low, high = min(times[size]), max(times[size])
+        print(f"  {size:>7} {statistics.median(times[size]):>8.1f} {low:>5.1f}-{high:<5.1f} "
+              f"{statistics.median(times[size]) / one:>20.2f}")
 
 
 SOAK_QUERY = "select count(distinct report_month), count(*) from {table}"
