@@ -135,9 +135,11 @@ def test_a_backfill_is_announced_once_per_asset_only_where_no_one_reads_the_inst
     monkeypatch.delenv(PLANNED_EVENT_PER_ASSET, raising=False)
     months = dg.DynamicPartitionsDefinition(name="months")
 
-    @dg.asset(partitions_def=months, backfill_policy=dg.BackfillPolicy.single_run())
-    def monthly(context: dg.AssetExecutionContext) -> None:
+    @dg.multi_asset(specs=[dg.AssetSpec("monthly", partitions_def=months)],
+                    backfill_policy=dg.BackfillPolicy.single_run())  # a beta parameter of @dg.asset
+    def monthly(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         assert len(context.partition_keys) == 3
+        return dg.MaterializeResult()
 
     with (dg.instance_for_test() if persistent else contextlib.nullcontext(dg.DagsterInstance.ephemeral())) as inst:
         inst.add_dynamic_partitions("months", ["2024-01", "2024-02", "2024-03"])
