@@ -105,9 +105,12 @@ class BriefTables:
         return [_charted_sorted(BriefInputs(
             month=month, panel=self.panel, indicators=self.indicators,
             findings=findings_by_month.get(month, self.findings.iloc[:0]).reset_index(drop=True),
-            facts=pd.concat([facts_by_month[m] for m in (shift_month(month, -1), month) if m in facts_by_month],
-                            ignore_index=True, sort=False) if facts_by_month else self.facts.iloc[:0]))
-            for month in self.months]
+            facts=self._facts_of(facts_by_month, month))) for month in self.months]
+
+    def _facts_of(self, facts_by_month: dict[str, pd.DataFrame], month: str) -> pd.DataFrame:
+        """The facts of the month and the month before (none: `build` says no figure was read)."""
+        both = [facts_by_month[m] for m in (shift_month(month, -1), month) if m in facts_by_month]
+        return pd.concat(both, ignore_index=True, sort=False) if both else self.facts.iloc[:0]
 
     def parts(self, count: int) -> list[BriefTables]:
         """At most `count` runs of consecutive months, each with the rows its pages read."""
@@ -819,8 +822,8 @@ class PagesAhead:
         self._started = (tables, start_each(_build_part, parts, len(tables.months) * PAGE_SECONDS))
 
     def pages(self, tables: BriefTables) -> list[list[Brief]] | None:
-        """The pages built ahead, if they were built from exactly `tables` and were built (else None: the
-        caller builds them, and raises what building raises)."""
+        """The pages built ahead, if they were built from exactly `tables` (else None: the caller builds
+        them); what building them raised (a month with no figure read) is raised here."""
         started, self._started = self._started, None
         if started is None:
             return None
@@ -828,10 +831,7 @@ class PagesAhead:
         if not _same_tables(before, tables):
             batch.cancel()
             return None
-        try:
-            return batch.results()
-        except BriefError:
-            return None
+        return batch.results()
 
     def close(self) -> None:
         """Drop pages that nothing will take."""

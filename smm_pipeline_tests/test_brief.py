@@ -263,3 +263,23 @@ def test_pages_built_ahead_are_taken_only_for_the_tables_they_were_built_from(sa
     assert idle.pages(tables) is None  # no months named: nothing was built ahead
     restated = replace(tables, findings=tables.findings.iloc[1:])
     assert outdated.pages(restated) is None
+
+
+@pytest.mark.parametrize("changed", ["months", "panel", "indicators", "findings", "facts"])
+def test_pages_built_ahead_are_not_taken_when_any_table_changed(samples: Materialised, changed: str) -> None:
+    database = str(samples.paths.warehouse)
+    with warehouse.connect(database, read_only=True) as con:
+        tables = brief.tables_for(con, samples.months, database)
+        ahead = brief.PagesAhead(samples.months)
+        ahead.start(con, database)
+    assert len(getattr(tables, changed)) > 1
+    assert ahead.pages(replace(tables, **{changed: getattr(tables, changed)[1:]})) is None
+
+
+def test_a_month_with_no_figure_read_is_said_so_however_the_months_are_cut() -> None:
+    tables = generated_tables(months=4)
+    first = tables.months[0]
+    bare = replace(tables, facts=tables.facts[tables.facts["report_month"] != first])
+    for count in (1, 2, 4):
+        with pytest.raises(brief.BriefError, match=f"no figure of {first} was read"):
+            [brief.build(inputs) for part in bare.parts(count) for inputs in part.inputs()]

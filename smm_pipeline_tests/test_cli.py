@@ -7,11 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import dagster as dg
 import pandas as pd
 import pytest
 
 from smm_pipeline import warehouse
 from smm_pipeline.cli import main
+from smm_pipeline.defs.runner import PLANNED_EVENT_PER_ASSET, planned_once_per_asset
 from smm_pipeline.extraction import extract
 from smm_pipeline.facts import CONTRACT_COLUMNS, facts_frame
 from smm_pipeline.reports import read_report
@@ -84,8 +86,15 @@ def test_run_builds_the_warehouse_from_a_folder(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setenv("SMM_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("SMM_WAREHOUSE", raising=False)
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    instance = dg.DagsterInstance.ephemeral()
+    monkeypatch.setattr("smm_pipeline.defs.runner.instance_for_cli", lambda: instance)
     assert main(["run", "--reports", str(reports)]) == 0
     assert read_when_asked == [] and pages_built_when_asked == []
+    extract_run = next(r.dagster_run for r in instance.get_run_records() if r.dagster_run.job_name == "extract_job")
+    planned = instance.get_records_for_run(extract_run.run_id,
+                                           of_type=dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED)
+    assert len(planned.records) == 4  # one per per-report asset, for the run's nine months
+    assert PLANNED_EVENT_PER_ASSET not in os.environ
     assert sorted(path.stem for path in (tmp_path / "data" / "briefs").glob("*.html")) == sorted(
         path.name[4:11] for path in reports.glob("smm_*"))
     alone = pd.concat([facts_frame(extract(read_report(path)).facts) for path in sorted(reports.glob("smm_*"))],
@@ -127,10 +136,7 @@ def test_a_backfill_is_announced_once_per_asset_only_where_no_one_reads_the_inst
         persistent: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     """The command's own (ephemeral) instance gets one planned event per asset for a run of many months; a
     persistent one keeps one per month, which is how the UI marks a failed run's months as failed."""
-    import dagster as dg
-
     from smm_pipeline.defs.partitions import range_tags
-    from smm_pipeline.defs.runner import PLANNED_EVENT_PER_ASSET, planned_once_per_asset
 
     monkeypatch.delenv(PLANNED_EVENT_PER_ASSET, raising=False)
     months = dg.DynamicPartitionsDefinition(name="months")
@@ -146,6 +152,10 @@ def test_a_backfill_is_announced_once_per_asset_only_where_no_one_reads_the_inst
         with planned_once_per_asset(inst):
             result = dg.materialize([monthly], instance=inst, tags=range_tags(["2024-01", "2024-03"]))
         assert PLANNED_EVENT_PER_ASSET not in os.environ
+        monkeypatch.setenv(PLANNED_EVENT_PER_ASSET, "false")  # the user's own choice stands
+        with planned_once_per_asset(inst):
+            assert os.environ[PLANNED_EVENT_PER_ASSET] == "false"
+        assert os.environ[PLANNED_EVENT_PER_ASSET] == "false"
         planned = inst.get_records_for_run(result.run_id,
                                            of_type=dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED).records
     assert result.success and len(result.get_asset_materialization_events()) == 3

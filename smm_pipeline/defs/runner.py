@@ -137,12 +137,13 @@ def _run(reports: Path, instance: dg.DagsterInstance | None, progress: Callable[
     instance = instance or instance_for_cli()
     months = archive.months()
     reader, ahead = VintageReader(), PagesAhead(months)
-    reader.read_ahead(archive, archive.entries())  # on the other cores, while the definitions load
-    try:
-        return _run_jobs(instance, months, summary, {"reader": reader, "pages_ahead": ahead}, progress)
-    finally:
-        reader.close()  # a run that stopped early leaves no work behind
-        ahead.close()
+    with planned_once_per_asset(instance):  # set before the reading ahead starts any thread
+        reader.read_ahead(archive, archive.entries())  # on the other cores, while the definitions load
+        try:
+            return _run_jobs(instance, months, summary, {"reader": reader, "pages_ahead": ahead}, progress)
+        finally:
+            reader.close()  # a run that stopped early leaves no work behind
+            ahead.close()
 
 
 def _run_jobs(instance: dg.DagsterInstance, months: list[str], summary: RunSummary, ahead: dict[str, object],
@@ -164,9 +165,8 @@ def _run_jobs(instance: dg.DagsterInstance, months: list[str], summary: RunSumma
         progress(f"[{number}/{len(stages)}] {job}{f' {label}' if label else ''}: {what}")
         # every month in one run (a single-run backfill), as a range of the months in registration order
         tags = range_tags(sorted(months, key=registered.__getitem__)) if label else {}
-        with planned_once_per_asset(instance):
-            result = defs.resolve_job_def(job).execute_in_process(instance=instance, raise_on_error=False,
-                                                                   run_config=QUIET, tags=tags)
+        result = defs.resolve_job_def(job).execute_in_process(instance=instance, raise_on_error=False,
+                                                               run_config=QUIET, tags=tags)
         summary.runs.append((f"{job} [{label}]" if label else job, result.success, _failed_checks(result)))
     if summary.warehouse.exists():
         with warehouse.connect(summary.warehouse, read_only=True) as con:
