@@ -13,10 +13,13 @@ starts work and returns at once (its pool is started by a thread of its own, who
 the server's imports), so the caller's own work overlaps both. Where there is no fork server (Windows),
 workers are spawned.
 
-A worker still imports the asking process's main module; a script that starts work at import, with no
-`if __name__ == "__main__":` guard, kills its workers, and the work is then done here, in order, with a
-warning in the log. A main module read from standard input cannot be imported at all: its work stays
-here from the start.
+A worker still imports the asking process's main module, as multiprocessing does. A script that calls
+the pipeline at import, with no `if __name__ == "__main__":` guard, therefore runs it again in each worker
+as the worker starts. Where that second run asks for workers of its own, the worker dies, and the work
+is done here, in order, with a warning in the log. A second run that needs no pool runs to its end,
+against the same warehouse. Such a script must have the guard (the console script and the benchmarks
+do). A main module read from standard input cannot be imported at all: its work stays here from the
+start.
 """
 
 from __future__ import annotations
