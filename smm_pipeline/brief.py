@@ -102,10 +102,9 @@ class BriefTables:
         """Each month's page inputs, cut from these tables."""
         facts_by_month = dict(tuple(self.facts.groupby("report_month")))
         findings_by_month = dict(tuple(self.findings.groupby("report_month")))
-        return [_charted_sorted(BriefInputs(
-            month=month, panel=self.panel, indicators=self.indicators,
-            findings=findings_by_month.get(month, self.findings.iloc[:0]).reset_index(drop=True),
-            facts=self._facts_of(facts_by_month, month))) for month in self.months]
+        return [BriefInputs(month=month, panel=self.panel, indicators=self.indicators,
+                            findings=findings_by_month.get(month, self.findings.iloc[:0]).reset_index(drop=True),
+                            facts=self._facts_of(facts_by_month, month)) for month in self.months]
 
     def _facts_of(self, facts_by_month: dict[str, pd.DataFrame], month: str) -> pd.DataFrame:
         """The facts of the month and the month before (none: `build` says no figure was read)."""
@@ -682,14 +681,9 @@ def month_title(month: str) -> str:
 def charted(inputs: BriefInputs) -> BriefInputs:
     """The inputs of the page: indicators of the CHART_MONTHS months to the report month, the panel of the
     month and the next (whose forecast the month's report made)."""
-    return _charted_sorted(replace(inputs, panel=_by_month(inputs.panel), indicators=_by_month(inputs.indicators)))
-
-
-def _charted_sorted(inputs: BriefInputs) -> BriefInputs:
-    """`charted` of inputs whose panel and indicators are sorted by month already (`_by_month`)."""
     month = inputs.month
-    return replace(inputs, panel=_window(inputs.panel, month, shift_month(month, 1)),
-                   indicators=_window(inputs.indicators, shift_month(month, 1 - CHART_MONTHS), month))
+    return replace(inputs, panel=_window(_by_month(inputs.panel), month, shift_month(month, 1)),
+                   indicators=_window(_by_month(inputs.indicators), shift_month(month, 1 - CHART_MONTHS), month))
 
 
 def build(inputs: BriefInputs) -> Brief:
@@ -792,7 +786,7 @@ def build_pages(tables: BriefTables, folder: str | Path, ahead: PagesAhead | Non
     built `ahead` from these very tables are taken as they are."""
     built = ahead.pages(tables) if ahead is not None else None
     if built is None:
-        built = map_each(_build_part, tables.parts(PARTS_PER_CORE * cores()), len(tables.months) * PAGE_SECONDS)
+        built = map_each(_build_part, *_page_work(tables))
     return [(page, write(page, folder)) for pages in built for page in pages]
 
 
@@ -818,8 +812,7 @@ class PagesAhead:
             tables = tables_for(con, self.months, warehouse_path)
         except BriefError:
             return
-        parts = tables.parts(PARTS_PER_CORE * cores())
-        self._started = (tables, start_each(_build_part, parts, len(tables.months) * PAGE_SECONDS))
+        self._started = (tables, start_each(_build_part, *_page_work(tables)))
 
     def pages(self, tables: BriefTables) -> list[list[Brief]] | None:
         """The pages built ahead, if they were built from exactly `tables` (else None: the caller builds
@@ -843,6 +836,11 @@ class PagesAhead:
 def _same_tables(one: BriefTables, other: BriefTables) -> bool:
     return one.months == other.months and all(
         getattr(one, name).equals(getattr(other, name)) for name in ("panel", "indicators", "findings", "facts"))
+
+
+def _page_work(tables: BriefTables) -> tuple[list[BriefTables], float]:
+    """The runs of months the workers are given, and the estimated time of all their pages on one core."""
+    return tables.parts(PARTS_PER_CORE * cores()), len(tables.months) * PAGE_SECONDS
 
 
 def _build_part(tables: BriefTables) -> list[Brief]:

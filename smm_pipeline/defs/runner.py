@@ -146,17 +146,18 @@ def _run(reports: Path, instance: dg.DagsterInstance | None, progress: Callable[
             ahead.close()
 
 
-def _run_jobs(instance: dg.DagsterInstance, months: list[str], summary: RunSummary, ahead: dict[str, object],
+def _run_jobs(instance: dg.DagsterInstance, months: list[str], summary: RunSummary, started: dict[str, object],
               progress: Callable[[str], None]) -> RunSummary:
-    """The definitions, then the extract, rebuild and brief runs over every month, one run each; `ahead`
-    is the work started before a run needs it (the reports read, the brief pages), kept across the runs."""
+    """The definitions, then the extract, rebuild and brief runs over every month, one run each; `started`
+    are the resources that carry work started before a run needs it (the reports read, the brief pages),
+    kept across the runs."""
     known = set(instance.get_dynamic_partitions(report_months.name))
     instance.add_dynamic_partitions(report_months.name, [m for m in months if m not in known])
     registered = {month: n for n, month in enumerate(instance.get_dynamic_partitions(report_months.name))}
     progress(f"archived {len(summary.accepted)} reports ({len(summary.rejected)} rejected); loading the definitions")
     from smm_pipeline.definitions import build_defs  # its import parses the dbt project: seconds
 
-    defs = build_defs({key: dg.ResourceDefinition.hardcoded_resource(value) for key, value in ahead.items()})
+    defs = build_defs({key: dg.ResourceDefinition.hardcoded_resource(value) for key, value in started.items()})
     span = span_label(months)
     stages = [("extract_job", span, "raw reports, sections, facts and findings"),
               ("rebuild_job", "", "panel, indicators, dbt marts, serving copy"),
